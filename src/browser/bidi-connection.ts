@@ -1,0 +1,152 @@
+import { BidiHandler } from 'webdriver';
+
+/** A BiDi event listener: receives the event's params. */
+export type BidiEventListener = (params: unknown) => void;
+
+/** Thrown when a BiDi command fails; `bidiError` is the protocol's error code (e.g. `no such frame`). */
+export class BidiCommandError extends Error {
+  constructor(
+    message: string,
+    readonly method: string,
+    readonly bidiError?: string,
+  ) {
+    super(message);
+    this.name = 'BidiCommandError';
+  }
+}
+
+/**
+ * The one BiDi session interface the rest of bidiscope sees, for both browsers: commands with a bounded wait each,
+ * events by name, and a close signal. Built on WebdriverIO's `BidiHandler` (the `webdriver` package).
+ */
+export interface BidiConnection {
+  send<T = unknown>(method: string, params: object, timeoutMs?: number): Promise<T>;
+  on(event: string, listener: BidiEventListener): void;
+  off(event: string, listener: BidiEventListener): void;
+  /** Called once when the WebSocket closes (browser died, driver gone, or {@link close}). */
+  onClose(listener: (reason: string) => void): void;
+  readonly closed: boolean;
+  close(): void;
+}
+
+/** Default bound on one BiDi command. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
+
+interface BidiErrorPayload {
+  error?: unknown;
+  message?: unknown;
+}
+
+/** Parses the handler's thrown error text (`... failed with error: <code> - <message>`) back into parts. */
+function toCommandError(method: string, error: unknown): BidiCommandError {
+  const text = error instanceof Error ? error.message : String(error);
+  const match = /failed with error: ([^-]+?) - ([\s\S]*)$/.exec(text);
+  if (match) return new BidiCommandError(`${method}: ${match[1]} — ${match[2]}`, method, match[1]);
+  return new BidiCommandError(`${method}: ${text}`, method);
+}
+
+/** Connects to a BiDi WebSocket URL and returns the session interface. */
+export async function connectBidi(webSocketUrl: string, connectTimeoutMs = 10_000): Promise<BidiConnection> {
+  // The handler's own response timeout is a backstop; every call races its own, shorter bound below.
+  const handler = new BidiHandler(webSocketUrl, {}, 10 * 60_000, connectTimeoutMs);
+  const connected = await handler.connect();
+  const socket = handler.socket;
+  if (!connected || !socket) throw new Error(`Could not connect to the browser's BiDi endpoint at ${webSocketUrl}`);
+  return wrapHandler(handler);
+}
+
+/** Wraps an already connected handler (e.g. the one a classic WebDriver session created). */
+export function wrapHandler(handler: BidiHandler): BidiConnection {
+  const socket = handler.socket;
+  if (!socket) throw new Error('BiDi handler is not connected');
+  const listeners = new Map<string, Set<BidiEventListener>>();
+  const closeListeners: Array<(reason: string) => void> = [];
+  let closed = false;
+  let closeReason = '';
+  const closeWaiters = new Set<(reason: string) => void>();
+
+  socket.on('message', (data: Buffer | string) => {
+    if (listeners.size === 0) return;
+    let payload: { type?: unknown; method?: unknown; params?: unknown };
+    try {
+      payload = JSON.parse(data.toString()) as typeof payload;
+    } catch {
+      return;
+    }
+    if (payload.type !== 'event' || typeof payload.method !== 'string') return;
+    const set = listeners.get(payload.method);
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        listener(payload.params);
+      } catch (error) {
+        process.stderr.write(`bidiscope: listener for ${payload.method} failed: ${String(error)}\n`);
+      }
+    }
+  });
+  const markClosed = (reason: string): void => {
+    if (closed) return;
+    closed = true;
+    closeReason = reason;
+    for (const waiter of closeWaiters) waiter(reason);
+    closeWaiters.clear();
+    for (const listener of closeListeners) listener(reason);
+  };
+  socket.on('close', (code: number) => markClosed(`BiDi connection closed (code ${code})`));
+  socket.on('error', (error: Error) => markClosed(`BiDi connection error: ${error.message}`));
+
+  return {
+    get closed() {
+      return closed;
+    },
+    async send<T>(method: string, params: object, timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS): Promise<T> {
+      if (closed) throw new BidiCommandError(`${method}: ${closeReason}`, method, 'connection closed');
+      let timer: NodeJS.Timeout | undefined;
+      let onClosed: ((reason: string) => void) | undefined;
+      const bounded = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new BidiCommandError(`${method}: no answer from the browser within ${timeoutMs} ms`, method, 'timeout')),
+          timeoutMs,
+        );
+        onClosed = (reason) => reject(new BidiCommandError(`${method}: ${reason}`, method, 'connection closed'));
+        closeWaiters.add(onClosed);
+      });
+      try {
+        const sent = handler.send({ method, params } as Parameters<BidiHandler['send']>[0]).catch((error: unknown) => {
+          throw toCommandError(method, error);
+        });
+        sent.catch(() => undefined); // a late failure after our own bound fired must not become unhandled
+        const response = (await Promise.race([sent, bounded])) as { result?: unknown } & BidiErrorPayload;
+        return response.result as T;
+      } finally {
+        if (timer) clearTimeout(timer);
+        if (onClosed) closeWaiters.delete(onClosed);
+      }
+    },
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) {
+        set = new Set();
+        listeners.set(event, set);
+      }
+      set.add(listener);
+    },
+    off(event, listener) {
+      const set = listeners.get(event);
+      set?.delete(listener);
+      if (set && set.size === 0) listeners.delete(event);
+    },
+    onClose(listener) {
+      if (closed) listener(closeReason);
+      else closeListeners.push(listener);
+    },
+    close() {
+      try {
+        handler.close();
+      } catch {
+        // already closed
+      }
+      markClosed('closed by bidiscope');
+    },
+  };
+}
