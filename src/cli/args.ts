@@ -1,0 +1,107 @@
+import { isAbsolute, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** Everything the command line and `BIDISCOPE_*` environment can set. */
+export interface CliOptions {
+  browser: 'chrome' | 'firefox';
+  headless: boolean;
+  chromePath?: string;
+  chromedriverPath?: string;
+  firefoxPath?: string;
+  webdriverUrl?: string;
+  bidiUrl?: string;
+  outputDir: string;
+  httpPort?: number;
+  maxSessions: number;
+  showVersion: boolean;
+  showHelp: boolean;
+}
+
+/** A bad flag or environment value; main prints it with the usage hint and exits 2. */
+export class UsageError extends Error {}
+
+/** The `--help` text. */
+export const HELP_TEXT = `bidiscope — MCP server that records browser network traffic over WebDriver BiDi
+
+Usage: bidiscope [options]          (serves MCP over stdio)
+
+Options (environment variable in brackets):
+  --browser chrome|firefox   default browser for initialize_session [BIDISCOPE_BROWSER] (default chrome)
+  --headless / --headed      default window mode [BIDISCOPE_HEADLESS=1|0] (default headless)
+  --chrome-path P            Chrome/Chromium executable [BIDISCOPE_CHROME_PATH]
+  --chromedriver-path P      chromedriver executable [BIDISCOPE_CHROMEDRIVER_PATH]
+  --firefox-path P           Firefox executable [BIDISCOPE_FIREFOX_PATH]
+  --webdriver-url URL        create sessions on an existing WebDriver endpoint with BiDi [BIDISCOPE_WEBDRIVER_URL]
+  --bidi-url WS              attach to a running browser's BiDi endpoint [BIDISCOPE_BIDI_URL]
+  --output-dir D             where bodies, capture data and HAR files are written [BIDISCOPE_OUTPUT_DIR] (default ./.bidiscope)
+  --http PORT                serve Streamable HTTP on 127.0.0.1:PORT instead of stdio [BIDISCOPE_HTTP_PORT]
+  --max-sessions N           concurrent sessions allowed [BIDISCOPE_MAX_SESSIONS] (default 8)
+  --version                  print version and runtime
+  --help                     print this help
+
+Browsers are found on this machine (flag, environment variable, PATH, well-known install paths); nothing is ever
+downloaded. Logs go to stderr.`;
+
+function positiveInteger(text: string, name: string, max: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`${name} must be a whole number from 1 to ${max}, got "${text}"`);
+  return value;
+}
+
+/** Parses argv (without the runtime and script) and the environment. */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        browser: { type: 'string' },
+        headless: { type: 'boolean' },
+        headed: { type: 'boolean' },
+        'chrome-path': { type: 'string' },
+        'chromedriver-path': { type: 'string' },
+        'firefox-path': { type: 'string' },
+        'webdriver-url': { type: 'string' },
+        'bidi-url': { type: 'string' },
+        'output-dir': { type: 'string' },
+        http: { type: 'string' },
+        'max-sessions': { type: 'string' },
+        version: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const flags = parsed.values;
+  const browser = flags.browser ?? env.BIDISCOPE_BROWSER ?? 'chrome';
+  if (browser !== 'chrome' && browser !== 'firefox') throw new UsageError(`--browser must be chrome or firefox, got "${browser}"`);
+  if (flags.headless && flags.headed) throw new UsageError('--headless and --headed contradict each other');
+  const envHeadless = env.BIDISCOPE_HEADLESS;
+  const headless = flags.headed ? false : flags.headless ? true : envHeadless === undefined ? true : !['0', 'false', 'no'].includes(envHeadless.toLowerCase());
+  const outputDirText = flags['output-dir'] ?? env.BIDISCOPE_OUTPUT_DIR ?? '.bidiscope';
+  const httpText = flags.http ?? env.BIDISCOPE_HTTP_PORT;
+  const maxSessionsText = flags['max-sessions'] ?? env.BIDISCOPE_MAX_SESSIONS;
+  const options: CliOptions = {
+    browser,
+    headless,
+    outputDir: isAbsolute(outputDirText) ? outputDirText : resolve(cwd, outputDirText),
+    maxSessions: maxSessionsText === undefined ? 8 : positiveInteger(maxSessionsText, '--max-sessions', 64),
+    showVersion: flags.version === true,
+    showHelp: flags.help === true,
+  };
+  const chromePath = flags['chrome-path'];
+  if (chromePath !== undefined) options.chromePath = chromePath;
+  const chromedriverPath = flags['chromedriver-path'];
+  if (chromedriverPath !== undefined) options.chromedriverPath = chromedriverPath;
+  const firefoxPath = flags['firefox-path'];
+  if (firefoxPath !== undefined) options.firefoxPath = firefoxPath;
+  const webdriverUrl = flags['webdriver-url'] ?? env.BIDISCOPE_WEBDRIVER_URL;
+  if (webdriverUrl !== undefined) options.webdriverUrl = webdriverUrl;
+  const bidiUrl = flags['bidi-url'] ?? env.BIDISCOPE_BIDI_URL;
+  if (bidiUrl !== undefined) options.bidiUrl = bidiUrl;
+  if (httpText !== undefined) options.httpPort = positiveInteger(httpText, '--http', 65535);
+  return options;
+}

@@ -1,0 +1,76 @@
+import './quiet-dependencies.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { createApp } from './app.js';
+import { HELP_TEXT, parseCli, UsageError } from './cli/args.js';
+import { killEverythingNow } from './browser/owned-process.js';
+import { logToStderr } from './mcp/server.js';
+import { runtimeDescription, VERSION } from './version.js';
+
+const SHUTDOWN_BOUND_MS = 15_000;
+
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseCli(process.argv.slice(2), process.env, process.cwd());
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`bidiscope: ${error.message}\nRun bidiscope --help for usage.\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (options.showHelp) {
+    process.stdout.write(`${HELP_TEXT}\n`);
+    return;
+  }
+  if (options.showVersion) {
+    process.stdout.write(`bidiscope ${VERSION} (${runtimeDescription()}, ${process.platform}-${process.arch})\n`);
+    return;
+  }
+  for (const [flag, value] of [['--webdriver-url', options.webdriverUrl], ['--bidi-url', options.bidiUrl], ['--http', options.httpPort]] as const) {
+    if (value !== undefined) {
+      process.stderr.write(`bidiscope: ${flag} is not available in this version yet.\n`);
+      process.exit(2);
+    }
+  }
+
+  const app = createApp(options);
+  const server = app.createServer();
+  let shuttingDown = false;
+  const shutdown = async (why: string, exitCode: number): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logToStderr(`shutting down (${why})`);
+    const bound = setTimeout(() => {
+      killEverythingNow();
+      process.exit(exitCode);
+    }, SHUTDOWN_BOUND_MS);
+    try {
+      await app.shutdown();
+      await server.close().catch(() => undefined);
+    } finally {
+      clearTimeout(bound);
+      killEverythingNow();
+      process.exit(exitCode);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT', 130));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 143));
+  process.on('SIGHUP', () => void shutdown('SIGHUP', 129));
+  process.stdin.on('end', () => void shutdown('client disconnected (stdin closed)', 0));
+  process.stdin.on('close', () => void shutdown('client disconnected (stdin closed)', 0));
+  process.stdout.on('error', () => void shutdown('stdout closed', 0));
+  process.on('uncaughtException', (error) => logToStderr(`uncaught exception: ${error.stack ?? error.message}`));
+  process.on('unhandledRejection', (reason) => logToStderr(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+
+  const transport = new StdioServerTransport();
+  transport.onclose = () => void shutdown('transport closed', 0);
+  await server.connect(transport);
+  logToStderr(`${VERSION} serving MCP over stdio (${runtimeDescription()})`);
+}
+
+main().catch((error: unknown) => {
+  logToStderr(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  killEverythingNow();
+  process.exit(1);
+});

@@ -1,0 +1,193 @@
+import type { BidiConnection } from '../browser/bidi-connection.js';
+import { BidiCommandError } from '../browser/bidi-connection.js';
+import type { LaunchedBrowser } from '../browser/launched-browser.js';
+import type { LaunchOptions } from '../browser/launch-options.js';
+import { jsonToLocalValue, remoteValueToJson, type JsonValue } from '../browser/remote-value.js';
+
+/** How far a navigation waits. */
+export type NavigationWait = 'none' | 'interactive' | 'complete';
+
+/** Thrown for a session that can no longer drive its browser. */
+export class SessionUnusableError extends Error {}
+
+/** What `evaluate` reports: a JSON value, or the page's exception. */
+export type EvaluationOutcome = { ok: true; value: JsonValue } | { ok: false; exception: string };
+
+interface EvaluateResult {
+  type: 'success' | 'exception';
+  result?: unknown;
+  exceptionDetails?: { text?: string; lineNumber?: number; columnNumber?: number };
+}
+
+/** One open browser with its BiDi session; tracks the tab it drives and whether the browser is still alive. */
+export class BrowserSession {
+  readonly createdAt = Date.now();
+  /** When true, outputs show secrets (auth headers, cookies, passwords) instead of redacting them. */
+  exposeSensitiveNetworkData = false;
+  #state: 'open' | 'dead' | 'closed' = 'open';
+  #deadReason: string | undefined;
+  #context: string | undefined;
+  #closing: Promise<void> | undefined;
+  readonly #deathListeners: Array<(reason: string) => void> = [];
+
+  constructor(
+    readonly id: string,
+    readonly options: LaunchOptions,
+    readonly launched: LaunchedBrowser,
+  ) {
+    void launched.exited.then((reason) => this.#markDead(reason));
+    launched.bidi.onClose((reason) => this.#markDead(reason));
+  }
+
+  /** Subscribes to the events the session itself needs (tab tracking) and finds the first tab. */
+  async init(): Promise<void> {
+    const bidi = this.launched.bidi;
+    bidi.on('browsingContext.contextDestroyed', (params) => {
+      const context = (params as { context?: unknown }).context;
+      if (context === this.#context) this.#context = undefined;
+    });
+    await bidi.send('session.subscribe', { events: ['browsingContext.contextDestroyed'] });
+    this.#context = await this.#firstTopLevelContext();
+  }
+
+  get bidi(): BidiConnection {
+    return this.launched.bidi;
+  }
+  get browser(): 'chrome' | 'firefox' {
+    return this.options.browser;
+  }
+  get state(): 'open' | 'dead' | 'closed' {
+    return this.#state;
+  }
+  get deadReason(): string | undefined {
+    return this.#deadReason;
+  }
+  /** The browsing context tools act on, when a tab is open. */
+  get context(): string | undefined {
+    return this.#context;
+  }
+
+  /** Called once when the browser dies or the BiDi connection drops. */
+  onDeath(listener: (reason: string) => void): void {
+    this.#deathListeners.push(listener);
+  }
+
+  #markDead(reason: string): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'dead';
+    this.#deadReason = reason;
+    for (const listener of this.#deathListeners) listener(reason);
+  }
+
+  /** Throws a clear error unless the browser is usable. */
+  assertUsable(): void {
+    if (this.#state === 'closed') throw new SessionUnusableError(`Session ${this.id} is closed.`);
+    if (this.#state === 'dead') {
+      throw new SessionUnusableError(
+        `Session ${this.id} can no longer drive its browser (${this.#deadReason ?? 'unknown reason'}). ` +
+          `What it captured is still available; call close_session to clean up, then initialize_session for a new one.`,
+      );
+    }
+  }
+
+  async #firstTopLevelContext(): Promise<string> {
+    const tree = await this.bidi.send<{ contexts: Array<{ context: string }> }>('browsingContext.getTree', { maxDepth: 0 });
+    const first = tree.contexts[0]?.context;
+    if (first) return first;
+    const created = await this.bidi.send<{ context: string }>('browsingContext.create', { type: 'tab' });
+    return created.context;
+  }
+
+  /** The tab to act on; opens a new one when the previous tab was closed. */
+  async ensureContext(): Promise<{ context: string; reopened: boolean }> {
+    this.assertUsable();
+    if (this.#context) return { context: this.#context, reopened: false };
+    this.#context = await this.#firstTopLevelContext();
+    return { context: this.#context, reopened: true };
+  }
+
+  /** Sets the viewport of the current tab. */
+  async setViewport(viewport: { width: number; height: number }): Promise<void> {
+    const { context } = await this.ensureContext();
+    await this.bidi.send('browsingContext.setViewport', { context, viewport });
+  }
+
+  /** BiDi `browsingContext.navigate`, bounded by `timeoutMs`. */
+  async navigate(url: string, wait: NavigationWait, timeoutMs: number): Promise<{ url: string; reopenedTab: boolean }> {
+    const { context, reopened } = await this.ensureContext();
+    try {
+      const result = await this.bidi.send<{ url?: string }>('browsingContext.navigate', { context, url, wait }, timeoutMs);
+      return { url: result.url ?? url, reopenedTab: reopened };
+    } catch (error) {
+      if (error instanceof BidiCommandError && error.bidiError === 'timeout') {
+        throw new Error(
+          `Navigation to ${url} did not reach "${wait}" within ${timeoutMs} ms; the page may still be loading. ` +
+            `Retry with a larger timeoutMs, or wait:"none" and poll with evaluate_script.`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Runs an expression or a function declaration in the current tab. */
+  async evaluate(
+    code: { expression: string } | { functionDeclaration: string; args: readonly unknown[] },
+    awaitPromise: boolean,
+    timeoutMs: number,
+  ): Promise<EvaluationOutcome> {
+    const { context } = await this.ensureContext();
+    const common = {
+      target: { context },
+      awaitPromise,
+      resultOwnership: 'none',
+      serializationOptions: { maxDomDepth: 0, maxObjectDepth: 8, includeShadowTree: 'none' },
+      userActivation: true,
+    };
+    const result = await this.#runScript(code, common, timeoutMs);
+    if (result.type === 'exception') {
+      const details = result.exceptionDetails;
+      const where = details?.lineNumber !== undefined ? ` (line ${details.lineNumber + 1})` : '';
+      return { ok: false, exception: `${details?.text ?? 'unknown exception'}${where}` };
+    }
+    return { ok: true, value: remoteValueToJson(result.result) };
+  }
+
+  async #runScript(
+    code: { expression: string } | { functionDeclaration: string; args: readonly unknown[] },
+    common: object,
+    timeoutMs: number,
+  ): Promise<EvaluateResult> {
+    try {
+      return 'expression' in code
+        ? await this.bidi.send<EvaluateResult>('script.evaluate', { ...common, expression: code.expression }, timeoutMs)
+        : await this.bidi.send<EvaluateResult>(
+            'script.callFunction',
+            { ...common, functionDeclaration: code.functionDeclaration, arguments: code.args.map((arg) => jsonToLocalValue(arg)) },
+            timeoutMs,
+          );
+    } catch (error) {
+      if (error instanceof BidiCommandError && /Cannot find context|no such frame|no such realm/i.test(error.message)) {
+        throw new Error(
+          'The tab has no document that can run scripts (for example a browser error page after a failed navigation). ' +
+            'Navigate to a page first.',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Stops the browser, driver and temp dirs. Idempotent, bounded, never throws. */
+  close(): Promise<void> {
+    if (!this.#closing) {
+      this.#closing = (async () => {
+        if (this.#state === 'open') this.#state = 'closed';
+        try {
+          await this.launched.close();
+        } finally {
+          this.#state = 'closed';
+        }
+      })();
+    }
+    return this.#closing;
+  }
+}

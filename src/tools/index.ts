@@ -1,0 +1,7 @@
+import type { AnyTool } from '../mcp/tool.js';
+import type { AppContext } from './context.js';
+import { pageTools } from './page-tools.js';
+import { sessionTools } from './session-tools.js';
+
+/** Every tool bidiscope serves, in the order clients list them. */
+export const allTools: AnyTool<AppContext>[] = [...sessionTools, ...pageTools];

@@ -1,0 +1,127 @@
+import * as v from 'valibot';
+import { captureSupportFor } from '../capture/support.js';
+import { defineTool, type AnyTool } from '../mcp/tool.js';
+import type { BrowserSession } from '../sessions/browser-session.js';
+import type { AppContext } from './context.js';
+import { navigableUrl, sessionIdField, timeoutField } from './schemas.js';
+
+const headerName = v.pipe(v.string(), v.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a valid HTTP header name'));
+
+const initializeInput = v.strictObject({
+  browser: v.optional(v.picklist(['chrome', 'firefox'], '"chrome" or "firefox"')),
+  headless: v.optional(v.boolean('true or false')),
+  url: v.optional(navigableUrl),
+  viewport: v.optional(
+    v.strictObject({
+      width: v.pipe(v.number(), v.integer(), v.minValue(100, 'at least 100 px'), v.maxValue(7680, 'at most 7680 px')),
+      height: v.pipe(v.number(), v.integer(), v.minValue(100, 'at least 100 px'), v.maxValue(4320, 'at most 4320 px')),
+    }),
+  ),
+  userAgent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1000, 'at most 1000 characters'))),
+  acceptInsecureCerts: v.optional(v.boolean('true or false')),
+  bypassCache: v.optional(v.boolean('true or false')),
+  extraHeaders: v.optional(v.record(headerName, v.pipe(v.string(), v.maxLength(8192, 'a header value of at most 8192 characters')))),
+  exposeSensitiveNetworkData: v.optional(v.boolean('true or false'), false),
+  timeoutMs: timeoutField(60_000, 300_000),
+});
+
+/** A one-line description of a session for lists. */
+export function describeSession(session: BrowserSession): Record<string, unknown> {
+  return {
+    sessionId: session.id,
+    browser: session.browser,
+    browserName: session.launched.identity.name,
+    browserVersion: session.launched.identity.version,
+    state: session.state,
+    ...(session.deadReason ? { deadReason: session.deadReason } : {}),
+    headless: session.options.headless,
+    createdAt: new Date(session.createdAt).toISOString(),
+    exposeSensitiveNetworkData: session.exposeSensitiveNetworkData,
+  };
+}
+
+const initializeSession = defineTool({
+  name: 'initialize_session',
+  title: 'Open a browser session',
+  description:
+    'Starts Chrome/Chromium or Firefox with a fresh profile and a WebDriver BiDi session. Returns the sessionId ' +
+    '(optional in other tools while only one session is open), the browser version and what network capture can record ' +
+    'there. Secrets in captured traffic stay redacted unless exposeSensitiveNetworkData is true.',
+  input: initializeInput,
+  annotations: { readOnlyHint: false, openWorldHint: true },
+  async handler(input, context: AppContext, extras) {
+    const browser = input.browser ?? context.config.defaultBrowser;
+    await extras.progress(`starting ${browser}`);
+    const session = await context.sessions.open(
+      {
+        browser,
+        headless: input.headless ?? context.config.headless,
+        viewport: input.viewport,
+        userAgent: input.userAgent,
+        acceptInsecureCerts: input.acceptInsecureCerts,
+        chromePath: context.config.chromePath,
+        chromedriverPath: context.config.chromedriverPath,
+        firefoxPath: context.config.firefoxPath,
+        startTimeoutMs: input.timeoutMs,
+      },
+      async (opened) => {
+        opened.exposeSensitiveNetworkData = input.exposeSensitiveNetworkData;
+        if (input.viewport) await opened.setViewport(input.viewport);
+        if (input.bypassCache) await opened.bidi.send('network.setCacheBehavior', { cacheBehavior: 'bypass' });
+        if (input.extraHeaders) {
+          const headers = Object.entries(input.extraHeaders).map(([name, value]) => ({ name, value: { type: 'string', value } }));
+          await opened.bidi.send('network.setExtraHeaders', { headers }).catch((error: unknown) => {
+            throw new Error(`extraHeaders is not supported by this browser build: ${error instanceof Error ? error.message : String(error)}`);
+          });
+        }
+        if (input.url) {
+          await extras.progress(`opening ${input.url}`);
+          await opened.navigate(input.url, 'complete', input.timeoutMs);
+        }
+      },
+    );
+    const identity = session.launched.identity;
+    const support = captureSupportFor(session.browser, identity.version);
+    const structured = { ...describeSession(session), captureSupport: support, ...(input.url ? { url: input.url } : {}) };
+    const text =
+      `Session ${session.id}: ${identity.name} ${identity.version}${session.options.headless ? ' (headless)' : ''}` +
+      `${input.url ? `, opened ${input.url}` : ''}.\n` +
+      `Capture: request bodies ${support.requestBodies ? 'yes' : 'no'}, response bodies ${support.responseBodies ? 'yes' : 'no'}, ` +
+      `WebSocket frames and SSE via page script.` +
+      `${session.exposeSensitiveNetworkData ? '\nSecrets are EXPOSED in outputs for this session.' : ''}`;
+    return { text, structured };
+  },
+});
+
+const closeSession = defineTool({
+  name: 'close_session',
+  title: 'Close a browser session',
+  description: 'Stops the session\'s browser and driver and removes its temporary profile. Its capture is discarded.',
+  input: v.strictObject({ sessionId: sessionIdField }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+  async handler(input, context: AppContext) {
+    const session = await context.sessions.close(input.sessionId);
+    return { text: `Closed session ${session.id}.`, structured: { sessionId: session.id, closed: true } };
+  },
+});
+
+const listSessions = defineTool({
+  name: 'list_sessions',
+  title: 'List open sessions',
+  description: 'Lists open browser sessions with browser, version and state (open, or dead when the browser went away).',
+  input: v.strictObject({}),
+  annotations: { readOnlyHint: true },
+  async handler(_input, context: AppContext) {
+    const sessions = context.sessions.list().map(describeSession);
+    const lines = sessions.map(
+      (session) =>
+        `${String(session.sessionId)} ${String(session.browserName)} ${String(session.browserVersion)} ${String(session.state)}` +
+        `${session.deadReason ? ` (${String(session.deadReason)})` : ''}`,
+    );
+    const text = sessions.length === 0 ? 'No sessions are open.' : `${sessions.length} session(s):\n${lines.join('\n')}`;
+    return { text, structured: { sessions } };
+  },
+});
+
+/** Session lifecycle tools. */
+export const sessionTools: AnyTool<AppContext>[] = [initializeSession, closeSession, listSessions];
