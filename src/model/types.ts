@@ -126,8 +126,10 @@ export interface StreamInfo {
   url: string;
   openedAt?: number;
   events: StreamEvent[];
-  /** Set when the page saw an error or close on the stream. */
+  /** Set when the page saw an error on the stream (not when the page closed it). */
   error?: string;
+  /** Epoch ms when the page closed the stream with EventSource.close(). */
+  closedByPageAt?: number;
 }
 
 /** Field families whose provenance an entry records. */

@@ -1,0 +1,95 @@
+/**
+ * Byte helpers built only on web-standard APIs (atob/btoa, TextEncoder, TextDecoder) so the model runs unchanged
+ * under Node, Bun and Deno. No `Buffer`.
+ */
+
+const utf8Encoder = new TextEncoder();
+const strictUtf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenientUtf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Size in bytes of `text` encoded as UTF-8, without allocating the encoding. */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** UTF-8 encoding of `text`. */
+export function encodeUtf8(text: string): Uint8Array {
+  return utf8Encoder.encode(text);
+}
+
+/** The bytes as UTF-8 text, or undefined when they are not valid UTF-8. */
+export function decodeUtf8Strict(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8Decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bytes as UTF-8 text, invalid sequences replaced by U+FFFD. */
+export function decodeUtf8Lenient(bytes: Uint8Array): string {
+  return lenientUtf8Decoder.decode(bytes);
+}
+
+/** The bytes as Latin-1 text (one char per byte); how HTTP header values that are not UTF-8 are usually meant. */
+export function decodeLatin1(bytes: Uint8Array): string {
+  let text = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    text += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  }
+  return text;
+}
+
+/**
+ * Decodes base64 (forgiving: whitespace and missing padding allowed, per the WHATWG forgiving-base64 decode that
+ * `atob` implements). Undefined when the input is not base64.
+ */
+export function base64ToBytes(base64: string): Uint8Array | undefined {
+  let binary: string;
+  try {
+    binary = atob(base64);
+  } catch {
+    return undefined;
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** Encodes bytes as base64. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  return btoa(decodeLatin1(bytes));
+}
+
+/** Exact decoded size of a base64 string, without decoding it. Undefined when it cannot be base64. */
+export function base64DecodedLength(base64: string): number | undefined {
+  const compact = base64.replace(/[\t\n\f\r ]+/g, '');
+  const unpadded = compact.replace(/={1,2}$/, '');
+  if (!/^[A-Za-z0-9+/]*$/.test(unpadded) || unpadded.length % 4 === 1) return undefined;
+  return Math.floor((unpadded.length * 3) / 4);
+}
+
+/**
+ * The longest prefix of UTF-8 `bytes` that is at most `maxBytes` long and does not split a code point.
+ */
+export function truncateUtf8Bytes(bytes: Uint8Array, maxBytes: number): Uint8Array {
+  if (bytes.length <= maxBytes) return bytes;
+  let end = Math.max(0, Math.floor(maxBytes));
+  // Step back over continuation bytes (10xxxxxx) so the cut lands on a code point boundary.
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end);
+}

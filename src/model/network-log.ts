@@ -1,0 +1,486 @@
+/**
+ * {@link NetworkLog}: the capture state, fed raw BiDi events one at a time. Pure: no I/O, no clocks except an
+ * optional `Date.now()` default for `receivedAt`.
+ *
+ * - One entry per hop, keyed by (request id, redirectCount); `id` = `${requestId}:${redirectCount}`; `index` is
+ *   assigned at creation, grows monotonically and never changes (eviction removes the oldest entries only, so the
+ *   retained indexes stay contiguous).
+ * - WebSocket frames and EventSource messages come from the page shim (`script.message`) and are linked to entries
+ *   (see {@link ShimSocket}); Chromium sends no WebSocket handshake events, so a synthetic entry is built from
+ *   the shim.
+ */
+import type { BidiDialect, BidiNetworkEventParams } from './bidi-types.js';
+import type { NetworkEntry, ResourceType } from './types.js';
+import type { ShimMessage } from './shim-messages.js';
+import { detectBidiDialect, readNetworkEventParams, readScriptMessageParams } from './bidi-types.js';
+import {
+  applyRequestData,
+  applyResponseData,
+  applyTimings,
+  newEntry,
+  newSyntheticWebSocketEntry,
+  resourceTypeOfEvent,
+  shortEventName,
+  urlOfEvent,
+} from './entry-builder.js';
+import type { EventBodyOptions } from './entry-builder.js';
+import { isShimChannel, parseShimMessage, shimJsonFromRemoteValue } from './shim-messages.js';
+import type { ShimSocket } from './shim-streams.js';
+import {
+  applyEventSourceMessage,
+  applyWebSocketMessage,
+  newShimSocket,
+  shimSocketKey,
+  shimSourceNote,
+} from './shim-streams.js';
+import { ShimSocketRegistry, expectedEntryUrl, sameContext } from './shim-registry.js';
+import { BoundedKeySet } from './bounded-key-set.js';
+import { RetainedQueue } from './retained-queue.js';
+
+/** What the `accept` filter sees when an entry would be created. */
+export interface EntryDraft {
+  url: string;
+  method: string;
+  resourceType: ResourceType;
+}
+
+export interface NetworkLogOptions {
+  /** Called once per hop when its entry would be created; false drops the hop (counted in `filtered`). */
+  accept?: (draft: EntryDraft) => boolean;
+  /** Keep at most this many entries; the oldest are evicted (counted in `dropped`). Default: no limit. */
+  maxEntries?: number;
+  /** Request bodies found inside events (Chromium's `goog:postData`): kept unless 'none'. Default 'all'. */
+  captureBodies?: 'none' | 'text' | 'all';
+  /** Truncate such bodies to this many bytes. Default: no limit. */
+  maxBodyBytes?: number;
+}
+
+/** What one event did. An entry created and finished by the same event reports `completed` / `failed`. */
+export type IngestChange =
+  | 'created'
+  | 'updated'
+  | 'completed'
+  | 'failed'
+  | 'ignored'
+  | 'filtered'
+  | 'frame'
+  | 'stream-event';
+
+/** Result of {@link NetworkLog.ingest}. `entry` is the live entry (absent while shim data waits for its entry). */
+export interface IngestResult {
+  change: IngestChange;
+  entry?: NetworkEntry;
+  evicted?: NetworkEntry[];
+}
+
+/** Counters over the whole capture (not reduced by eviction), plus the number of retained entries. */
+export interface NetworkLogStats {
+  requests: number;
+  responses: number;
+  failed: number;
+  wsFrames: number;
+  streamingResponses: number;
+  streamEvents: number;
+  dropped: number;
+  filtered: number;
+  retained: number;
+}
+
+interface HopState {
+  entry: NetworkEntry;
+  /** Hop keys (`requestId:redirectCount`) that map to this entry. */
+  keys: string[];
+  dialect: BidiDialect;
+  /** How the entry came to exist, for `source.request`. */
+  origin: string;
+  /** True for a WebSocket entry built from the page shim. */
+  builtFromShim: boolean;
+  socket?: ShimSocket;
+}
+
+/** How far back (in entries) a new shim socket looks for its network entry, and how old that entry may be. */
+const LINK_SEARCH_DEPTH = 1000;
+const LINK_WINDOW_MS = 5000;
+
+type Counters = Omit<NetworkLogStats, 'retained'>;
+
+function zeroCounters(): Counters {
+  return {
+    requests: 0,
+    responses: 0,
+    failed: 0,
+    wsFrames: 0,
+    streamingResponses: 0,
+    streamEvents: 0,
+    dropped: 0,
+    filtered: 0,
+  };
+}
+
+/** True for an event stream that had its response and was aborted: the page closed it, it did not fail. */
+function isStreamClosedByPage(entry: NetworkEntry, errorText: string | undefined): boolean {
+  const aborted = errorText === 'net::ERR_ABORTED' || errorText === 'NS_BINDING_ABORTED';
+  return aborted && entry.resourceType === 'eventsource' && entry.response !== undefined && entry.response.status < 400;
+}
+
+/** The capture state: feed it BiDi events with {@link NetworkLog.ingest}, read entries back by index or id. */
+export class NetworkLog {
+  private readonly accept: ((draft: EntryDraft) => boolean) | undefined;
+  private readonly maxEntries: number;
+  private readonly bodyOptions: EventBodyOptions;
+  private readonly retained = new RetainedQueue<HopState>();
+  private nextIndex = 0;
+  private byHopKey = new Map<string, HopState>();
+  private byEntryId = new Map<string, HopState>();
+  private readonly filteredHops = new BoundedKeySet();
+  private readonly forgottenHops = new BoundedKeySet();
+  private readonly shimSockets = new ShimSocketRegistry();
+  private syntheticCount = 0;
+  private counters = zeroCounters();
+  private evictedNow: NetworkEntry[] = [];
+
+  constructor(options: NetworkLogOptions = {}) {
+    this.accept = options.accept;
+    const max = options.maxEntries;
+    const unlimited = Number.POSITIVE_INFINITY;
+    this.maxEntries = max !== undefined && Number.isFinite(max) ? Math.max(1, Math.floor(max)) : unlimited;
+    this.bodyOptions = { mode: options.captureBodies ?? 'all', maxBodyBytes: options.maxBodyBytes ?? unlimited };
+  }
+
+  /**
+   * Applies one BiDi event (`network.beforeRequestSent|responseStarted|responseCompleted|fetchError`,
+   * `script.message` from the page shim). Other events and malformed params are `ignored`; this never throws.
+   * `receivedAt` (epoch ms) is the fallback time when an event carries none.
+   */
+  ingest(method: string, params: unknown, receivedAt: number = Date.now()): IngestResult {
+    this.evictedNow = [];
+    let result: IngestResult;
+    try {
+      if (method === 'script.message') result = this.ingestScriptMessage(params, receivedAt);
+      else if (method.startsWith('network.')) result = this.ingestNetworkEvent(method, params, receivedAt);
+      else result = { change: 'ignored' };
+    } catch {
+      result = { change: 'ignored' };
+    }
+    if (this.evictedNow.length > 0) result.evicted = this.evictedNow;
+    return result;
+  }
+
+  /** Retained entries in index order (live objects; the array is a copy). */
+  entries(): readonly NetworkEntry[] {
+    return this.retained.toArray().map((state) => state.entry);
+  }
+
+  /** The retained entry with this index, or undefined (never created, or evicted). */
+  get(index: number): NetworkEntry | undefined {
+    return this.retained.at(index - (this.nextIndex - this.retained.size))?.entry;
+  }
+
+  /** The retained entry with this id (or whose BiDi hop key is this id, for merged WebSocket handshakes). */
+  findById(id: string): NetworkEntry | undefined {
+    return (this.byEntryId.get(id) ?? this.byHopKey.get(id))?.entry;
+  }
+
+  /** Capture counters. */
+  stats(): NetworkLogStats {
+    return { ...this.counters, retained: this.retained.size };
+  }
+
+  /** Forgets everything: entries, counters, filters' memory, shim sockets. Indexes restart at 0. */
+  clear(): void {
+    this.retained.clear();
+    this.nextIndex = 0;
+    this.byHopKey = new Map();
+    this.byEntryId = new Map();
+    this.filteredHops.clear();
+    this.forgottenHops.clear();
+    this.shimSockets.clear();
+    this.syntheticCount = 0;
+    this.counters = zeroCounters();
+  }
+
+  // ---- network.* events ----
+
+  private ingestNetworkEvent(method: string, raw: unknown, receivedAt: number): IngestResult {
+    const isResponse = method === 'network.responseStarted' || method === 'network.responseCompleted';
+    const isError = method === 'network.fetchError';
+    if (!isResponse && !isError && method !== 'network.beforeRequestSent') return { change: 'ignored' };
+    const params = readNetworkEventParams(raw);
+    if (params === undefined) return { change: 'ignored' };
+    const hopKey = `${params.request.request}:${params.redirectCount}`;
+    if (this.filteredHops.has(hopKey)) return { change: 'filtered' };
+    if (this.forgottenHops.has(hopKey)) return { change: 'ignored' };
+
+    let state = this.byHopKey.get(hopKey);
+    if (isError && this.isStrayFetchError(params, state)) return { change: 'ignored' };
+    let created = false;
+    if (state === undefined) {
+      state = this.mergeIntoSyntheticWebSocket(params, hopKey);
+      if (state === undefined) {
+        const outcome = this.createHop(params, method, hopKey, receivedAt);
+        if (outcome === 'filtered' || outcome === 'unusable') {
+          return { change: outcome === 'filtered' ? 'filtered' : 'ignored' };
+        }
+        state = outcome;
+        created = true;
+      }
+    }
+    if (state.dialect === 'unknown') state.dialect = detectBidiDialect(params);
+    const entry = state.entry;
+    applyRequestData(entry, params, method, state.dialect, state.origin, this.bodyOptions);
+    applyTimings(entry, params, method, state.dialect);
+
+    let change: IngestChange = created ? 'created' : 'updated';
+    if (isResponse) {
+      const hadResponse = entry.response !== undefined;
+      applyResponseData(entry, params, method, state.dialect);
+      if (!hadResponse && entry.response !== undefined) this.counters.responses++;
+      if (method === 'network.responseCompleted' && entry.state === 'pending') {
+        entry.state = 'complete';
+        change = 'completed';
+      }
+    } else if (isError && entry.state === 'pending' && isStreamClosedByPage(entry, params.errorText)) {
+      // Chromium ends an EventSource the page closed with net::ERR_ABORTED and no responseCompleted.
+      entry.state = 'complete';
+      entry.source.stream = 'stream ended when the page closed it (Chromium reports this as net::ERR_ABORTED; not a failure)';
+      change = 'completed';
+    } else if (isError && entry.state === 'pending') {
+      entry.state = 'failed';
+      entry.error = params.errorText || 'network error (no details)';
+      if (entry.response === undefined) entry.source.response = 'no response: BiDi network.fetchError';
+      this.counters.failed++;
+      change = 'failed';
+    }
+    this.linkWaitingSocket(state);
+    return { change, entry };
+  }
+
+  /**
+   * Chromium sends a stray `fetchError` (method and URL `UNKNOWN`, `net::ERR_ABORTED`) after an EventSource the page
+   * closed has already completed. A fetchError for a hop that is no longer pending, or that names no request, is not
+   * a failure.
+   */
+  private isStrayFetchError(params: BidiNetworkEventParams, state: HopState | undefined): boolean {
+    if (state !== undefined) return state.entry.state !== 'pending';
+    const url = urlOfEvent(params);
+    return params.request.method === 'UNKNOWN' || url === 'UNKNOWN' || url === '';
+  }
+
+  private createHop(
+    params: BidiNetworkEventParams,
+    method: string,
+    hopKey: string,
+    receivedAt: number,
+  ): HopState | 'filtered' | 'unusable' {
+    const url = urlOfEvent(params);
+    if (url === '' || url === 'UNKNOWN') return 'unusable';
+    const resourceType = resourceTypeOfEvent(params);
+    const draft: EntryDraft = { url, method: params.request.method || 'GET', resourceType };
+    if (this.accept !== undefined && !this.accept(draft)) {
+      this.filteredHops.add(hopKey);
+      this.counters.filtered++;
+      this.filterSocketWaitingFor(params.context, url, resourceType);
+      return 'filtered';
+    }
+    const entry = newEntry(params, this.nextIndex, resourceType, receivedAt);
+    const origin =
+      method === 'network.beforeRequestSent'
+        ? 'BiDi network.beforeRequestSent'
+        : `BiDi network.${shortEventName(method)} (capture began after the request started)`;
+    const state: HopState = { entry, keys: [hopKey], dialect: detectBidiDialect(params), origin, builtFromShim: false };
+    this.linkRedirect(state, params);
+    this.addState(state);
+    return state;
+  }
+
+  /** Links hop N to hop N-1 both ways; a redirected hop that got its response is complete. */
+  private linkRedirect(state: HopState, params: BidiNetworkEventParams): void {
+    if (params.redirectCount === 0) return;
+    const previous = this.byHopKey.get(`${params.request.request}:${params.redirectCount - 1}`);
+    if (previous === undefined) return;
+    state.entry.redirect = { from: previous.entry.id };
+    previous.entry.redirect = { ...previous.entry.redirect, to: state.entry.id };
+    if (previous.entry.state === 'pending' && previous.entry.response !== undefined) previous.entry.state = 'complete';
+  }
+
+  private addState(state: HopState): void {
+    this.nextIndex++;
+    this.retained.push(state);
+    for (const key of state.keys) this.byHopKey.set(key, state);
+    this.byEntryId.set(state.entry.id, state);
+    this.counters.requests++;
+    this.evictOverflow();
+  }
+
+  private evictOverflow(): void {
+    while (this.retained.size > this.maxEntries) {
+      const state = this.retained.shift();
+      if (state === undefined) break;
+      for (const key of state.keys) {
+        this.byHopKey.delete(key);
+        this.forgottenHops.add(key);
+      }
+      this.byEntryId.delete(state.entry.id);
+      if (state.socket !== undefined) this.shimSockets.delete(state.socket.key);
+      this.evictedNow.push(state.entry);
+      this.counters.dropped++;
+    }
+  }
+
+  // ---- linking shim sockets and entries ----
+
+  /** Firefox's handshake arriving after the shim already built the WebSocket's entry: reuse that entry. */
+  private mergeIntoSyntheticWebSocket(params: BidiNetworkEventParams, hopKey: string): HopState | undefined {
+    if (params.redirectCount !== 0) return undefined;
+    const socket = this.shimSockets.findSyntheticAwaitingHandshake(params.context, urlOfEvent(params));
+    const state = socket?.entryId === undefined ? undefined : this.byEntryId.get(socket.entryId);
+    if (socket === undefined || state === undefined || resourceTypeOfEvent(params) !== 'websocket') return undefined;
+    socket.handshakeMerged = true;
+    state.keys.push(hopKey);
+    this.byHopKey.set(hopKey, state);
+    state.origin = 'BiDi network.beforeRequestSent, merged into the entry built from the page shim';
+    state.dialect = detectBidiDialect(params);
+    return state;
+  }
+
+  /** A websocket/eventsource entry takes the oldest shim socket waiting for it (same context and URL). */
+  private linkWaitingSocket(state: HopState): void {
+    const entry = state.entry;
+    if (state.socket !== undefined) return;
+    const kind = entry.resourceType === 'websocket' ? 'ws' : entry.resourceType === 'eventsource' ? 'sse' : undefined;
+    if (kind === undefined) return;
+    const socket = this.shimSockets.findWaiting(kind, entry.context, entry.url);
+    if (socket !== undefined) this.link(socket, state);
+  }
+
+  /**
+   * The newest entry a just-created shim socket belongs to, when its network events arrived first: same context
+   * and URL, no socket yet, started at most {@link LINK_WINDOW_MS} before the socket, among the last
+   * {@link LINK_SEARCH_DEPTH} entries. EventSource entries must still be pending.
+   */
+  private findEntryForNewSocket(socket: ShimSocket): HopState | undefined {
+    const url = expectedEntryUrl(socket);
+    const stop = Math.max(0, this.retained.size - LINK_SEARCH_DEPTH);
+    for (let position = this.retained.size - 1; position >= stop; position--) {
+      const state = this.retained.at(position);
+      if (state === undefined || state.socket !== undefined || state.builtFromShim) continue;
+      const entry = state.entry;
+      if (entry.url !== url || !sameContext(entry.context, socket.context)) continue;
+      if (entry.startedAt < socket.createdAt - LINK_WINDOW_MS) continue;
+      if (socket.kind === 'ws' && entry.resourceType === 'websocket') return state;
+      const streamLike = entry.resourceType === 'eventsource' || entry.resourceType === 'other';
+      if (socket.kind === 'sse' && entry.state === 'pending' && streamLike) return state;
+    }
+    return undefined;
+  }
+
+  private link(socket: ShimSocket, state: HopState): void {
+    socket.entryId = state.entry.id;
+    state.socket = socket;
+    const entry = state.entry;
+    if (socket.webSocket !== undefined) {
+      entry.webSocket = socket.webSocket;
+      entry.source.webSocket = shimSourceNote(socket);
+    }
+    if (socket.stream !== undefined) {
+      entry.stream = socket.stream;
+      entry.resourceType = 'eventsource';
+      entry.source.stream = shimSourceNote(socket);
+      this.counters.streamingResponses++;
+    }
+  }
+
+  /** A filtered EventSource/WebSocket request: its shim socket is filtered too. */
+  private filterSocketWaitingFor(context: string | undefined, url: string, resourceType: ResourceType): void {
+    if (resourceType !== 'websocket' && resourceType !== 'eventsource') return;
+    const socket = this.shimSockets.findWaiting(resourceType === 'websocket' ? 'ws' : 'sse', context, url);
+    if (socket !== undefined) this.shimSockets.markFiltered(socket.key);
+  }
+
+  // ---- script.message from the page shim ----
+
+  private ingestScriptMessage(raw: unknown, receivedAt: number): IngestResult {
+    const params = readScriptMessageParams(raw);
+    if (params === undefined || !isShimChannel(params.channel)) return { change: 'ignored' };
+    const json = shimJsonFromRemoteValue(params.data);
+    const message = json === undefined ? undefined : parseShimMessage(json);
+    if (message === undefined) return { change: 'ignored' };
+    const key = shimSocketKey(params.realm ?? params.context ?? 'unknown-realm', message);
+    if (this.shimSockets.isFiltered(key)) return { change: 'filtered' };
+    const time = message.time ?? receivedAt;
+    if (message.kind === 'ws-create' || message.kind === 'sse-create') {
+      const socket = newShimSocket(key, message.kind === 'ws-create' ? 'ws' : 'sse', message.url, params.context, time);
+      this.shimSockets.add(socket);
+      const match = this.findEntryForNewSocket(socket);
+      if (match === undefined) return { change: 'updated' };
+      this.link(socket, match);
+      return { change: 'updated', entry: match.entry };
+    }
+    const socket = this.shimSockets.get(key);
+    if (socket === undefined) return { change: 'ignored' };
+    return socket.kind === 'ws'
+      ? this.onWebSocketMessage(socket, message, time)
+      : this.onEventSourceMessage(socket, message, time);
+  }
+
+  private onWebSocketMessage(socket: ShimSocket, message: ShimMessage, time: number): IngestResult {
+    const outcome = applyWebSocketMessage(socket, message, time);
+    if (outcome.change === 'ignored') return { change: 'ignored' };
+    if (outcome.change === 'frame') this.counters.wsFrames++;
+    if (outcome.finished) this.shimSockets.delete(socket.key);
+    const state = this.entryStateFor(socket);
+    if (state === 'filtered') return { change: 'filtered' };
+    if (state === undefined) return { change: 'ignored' };
+    const entry = state.entry;
+    entry.source.webSocket = shimSourceNote(socket);
+    let change: IngestChange = outcome.change;
+    if (state.builtFromShim && entry.state === 'pending') {
+      if (socket.opened) entry.state = 'complete';
+      else if (outcome.failure !== undefined) {
+        entry.state = 'failed';
+        entry.error = outcome.failure;
+        this.counters.failed++;
+        change = 'failed';
+      }
+    }
+    return { change, entry };
+  }
+
+  private onEventSourceMessage(socket: ShimSocket, message: ShimMessage, time: number): IngestResult {
+    const outcome = applyEventSourceMessage(socket, message, time);
+    if (outcome.change === 'ignored') return { change: 'ignored' };
+    if (outcome.change === 'stream-event') this.counters.streamEvents++;
+    const state = this.entryStateFor(socket);
+    if (state === 'filtered') return { change: 'filtered' };
+    // Not linked yet: the messages wait in the socket until the network entry appears.
+    if (state === undefined) return { change: outcome.change };
+    state.entry.source.stream = shimSourceNote(socket);
+    if (outcome.finished) this.shimSockets.delete(socket.key);
+    return { change: outcome.change, entry: state.entry };
+  }
+
+  /**
+   * The socket's entry. A WebSocket without one gets a synthetic entry now (Chromium sends no handshake events;
+   * waiting any longer could mean waiting forever). Undefined for an EventSource still waiting, or an evicted entry.
+   */
+  private entryStateFor(socket: ShimSocket): HopState | 'filtered' | undefined {
+    if (socket.entryId !== undefined) {
+      const state = this.byEntryId.get(socket.entryId);
+      if (state === undefined) this.shimSockets.delete(socket.key);
+      return state;
+    }
+    if (socket.kind === 'sse') return undefined;
+    if (this.accept !== undefined && !this.accept({ url: socket.url, method: 'GET', resourceType: 'websocket' })) {
+      this.shimSockets.markFiltered(socket.key);
+      this.counters.filtered++;
+      return 'filtered';
+    }
+    const entry = newSyntheticWebSocketEntry(this.nextIndex, `shim-ws-${++this.syntheticCount}`, socket);
+    const origin = entry.source.request ?? '';
+    const state: HopState = { entry, keys: [], dialect: 'unknown', origin, builtFromShim: true };
+    socket.synthetic = true;
+    this.link(socket, state);
+    this.addState(state);
+    return state;
+  }
+}

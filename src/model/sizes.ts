@@ -1,0 +1,79 @@
+/**
+ * Response body sizes from `network.ResponseData`, corrected for what each browser actually sends.
+ * https://w3c.github.io/webdriver-bidi/#type-network-ResponseData
+ *
+ * Spec: `bodySize` = encoded body size, `content.size` = decoded body size, `bytesReceived` = everything.
+ * - Chromium 156: `bodySize` equals `bytesReceived`, i.e. it counts the header bytes and chunked-transfer framing
+ *   (fixture: /api/json bodySize 1871 = 178 header bytes + 1681-byte body + 12 bytes of chunk framing), so it is
+ *   not used. `content.size` is the decoded size (1681) and is used. The encoded size is derived: `Content-Length`
+ *   when the response was not chunked, else the decoded size when there is no `Content-Encoding` (identity coding
+ *   means encoded = decoded), else unknown.
+ * - Firefox 153: `bodySize` is the encoded body size (spec-conformant) and is used; `content.size` is always 0, so
+ *   the decoded size is unknown (undefined) unless a later version reports a non-zero value.
+ * Both are only final at `responseCompleted`; at `responseStarted` the sizes are left undefined.
+ */
+import type { BidiDialect, BidiResponseData } from './bidi-types.js';
+import type { Header } from './types.js';
+import { findHeader, headerHasToken } from './headers.js';
+
+/** Result of {@link responseBodySizes}. */
+export interface ResponseBodySizes {
+  encodedBodySize?: number;
+  decodedBodySize?: number;
+  /** For `entry.source.sizes`. */
+  note: string;
+}
+
+function hasIdentityCoding(headers: readonly Header[]): boolean {
+  const coding = findHeader(headers, 'content-encoding')?.trim().toLowerCase();
+  return coding === undefined || coding === '' || coding === 'identity';
+}
+
+function contentLength(headers: readonly Header[]): number | undefined {
+  const value = findHeader(headers, 'content-length')?.trim();
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/**
+ * Encoded/decoded body sizes for a final (`responseCompleted`) response, with a note saying where they came from.
+ * `headers` are the response headers already converted to text.
+ */
+export function responseBodySizes(
+  response: BidiResponseData,
+  headers: readonly Header[],
+  dialect: BidiDialect,
+): ResponseBodySizes {
+  const bodySizeCountsHeaders =
+    response.bodySize !== undefined &&
+    response.bodySize === response.bytesReceived &&
+    (dialect === 'chromium' || (response.headersSize ?? 0) > 0);
+  if (bodySizeCountsHeaders) {
+    const decoded = response.contentSize;
+    const chunked = headerHasToken(headers, 'transfer-encoding', 'chunked');
+    const declared = chunked ? undefined : contentLength(headers);
+    const encoded = declared ?? (decoded !== undefined && hasIdentityCoding(headers) ? decoded : undefined);
+    const sizes: ResponseBodySizes = {
+      note:
+        'decoded: BiDi response.content.size; encoded: ' +
+        (declared !== undefined
+          ? 'Content-Length'
+          : encoded !== undefined
+            ? 'equal to decoded (no Content-Encoding)'
+            : 'unknown') +
+        ' (Chromium reports response.bodySize = bytesReceived, headers and chunk framing included)',
+    };
+    if (decoded !== undefined) sizes.decodedBodySize = decoded;
+    if (encoded !== undefined) sizes.encodedBodySize = encoded;
+    return sizes;
+  }
+  const sizes: ResponseBodySizes = { note: 'encoded: BiDi response.bodySize' };
+  if (response.bodySize !== undefined) sizes.encodedBodySize = response.bodySize;
+  const contentSize = response.contentSize;
+  if (contentSize !== undefined && (contentSize > 0 || dialect !== 'firefox')) {
+    sizes.decodedBodySize = contentSize;
+    sizes.note += '; decoded: BiDi response.content.size';
+  } else if (dialect === 'firefox') {
+    sizes.note += '; decoded: unknown (Firefox reports response.content.size as 0)';
+  }
+  return sizes;
+}

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NetworkLog } from '../../../src/model/network-log.js';
+import { hopParams, shimParams } from './bidi-events.js';
+
+const sse = { id: '7.1', url: 'http://127.0.0.1:1/sse', requestHeaders: [['Accept', 'text/event-stream']] as Array<[string, string]> };
+
+test('an EventSource the page closed is complete, not failed (Chromium sends net::ERR_ABORTED while pending)', () => {
+  const log = new NetworkLog();
+  log.ingest('network.beforeRequestSent', hopParams(sse));
+  log.ingest('network.responseStarted', hopParams({ ...sse, status: 200, mimeType: 'text/event-stream' }));
+  log.ingest('script.message', shimParams({ k: 'sse-create', id: 1, url: sse.url, t: 1 }));
+  log.ingest('script.message', shimParams({ k: 'sse-msg', id: 1, event: 'message', lastEventId: '1', text: 'a', t: 2 }));
+  log.ingest('script.message', shimParams({ k: 'sse-close', id: 1, t: 3 }));
+  const result = log.ingest('network.fetchError', hopParams({ ...sse, errorText: 'net::ERR_ABORTED' }));
+  const entry = log.get(0);
+  assert.equal(result.change, 'completed');
+  assert.equal(entry?.state, 'complete');
+  assert.equal(entry?.error, undefined);
+  assert.equal(entry?.stream?.error, undefined, 'closing by the page is no stream error');
+  assert.equal(entry?.stream?.closedByPageAt, 3);
+  assert.equal(log.stats().failed, 0);
+});
+
+test('an aborted request that is not a stream still fails', () => {
+  const log = new NetworkLog();
+  const plain = { id: '7.2', url: 'http://127.0.0.1:1/slow' };
+  log.ingest('network.beforeRequestSent', hopParams(plain));
+  log.ingest('network.responseStarted', hopParams({ ...plain, status: 200 }));
+  log.ingest('network.fetchError', hopParams({ ...plain, errorText: 'net::ERR_ABORTED' }));
+  assert.equal(log.get(0)?.state, 'failed');
+  assert.equal(log.get(0)?.error, 'net::ERR_ABORTED');
+});
