@@ -1,0 +1,55 @@
+/** Whole-entry redaction: the one function every output path calls before showing or writing an entry. */
+import type { BodyRecord, Header, NetworkEntry } from '../model/types.js';
+import { redactBase64Body, redactBodyText } from './body.js';
+import { redactCookies, redactHeaders } from './headers.js';
+import { redactUrl } from './url.js';
+
+function headerValue(headers: readonly Header[], name: string): string | undefined {
+  return headers.find((header) => header.name.toLowerCase() === name)?.value;
+}
+
+/** Redacts a body's data in place (on a copy): text bodies always, base64 bodies only when their type is textual. */
+function redactBodyRecord(body: BodyRecord, mimeType: string | undefined): void {
+  if (body.state !== 'available' || body.data === undefined) return;
+  if (body.encoding === 'base64') body.data = redactBase64Body(body.data, mimeType);
+  else body.data = redactBodyText(body.data, mimeType);
+}
+
+/**
+ * Returns a deep copy of `entry` with secrets hidden: URLs (entry, initiator, redirect, WebSocket, stream),
+ * request/response headers, request cookies, request and response bodies (text; base64 too when the MIME type is
+ * textual), WebSocket text frames and stream event data. The input entry is never modified, so a session that
+ * exposes sensitive data simply skips this call and serves the original bytes.
+ */
+export function redactEntry(entry: NetworkEntry): NetworkEntry {
+  const copy = structuredClone(entry);
+  copy.url = redactUrl(copy.url);
+  if (copy.initiator?.url !== undefined) copy.initiator.url = redactUrl(copy.initiator.url);
+  if (copy.redirect) {
+    if (copy.redirect.from !== undefined) copy.redirect.from = redactUrl(copy.redirect.from);
+    if (copy.redirect.to !== undefined) copy.redirect.to = redactUrl(copy.redirect.to);
+  }
+
+  const requestMimeType = headerValue(copy.request.headers, 'content-type');
+  copy.request.headers = redactHeaders(copy.request.headers);
+  copy.request.cookies = redactCookies(copy.request.cookies);
+  if (copy.request.body) redactBodyRecord(copy.request.body, requestMimeType);
+
+  if (copy.response) {
+    const responseMimeType = copy.response.mimeType ?? headerValue(copy.response.headers, 'content-type');
+    copy.response.headers = redactHeaders(copy.response.headers);
+    if (copy.response.body) redactBodyRecord(copy.response.body, responseMimeType);
+  }
+
+  if (copy.webSocket) {
+    copy.webSocket.url = redactUrl(copy.webSocket.url);
+    for (const frame of copy.webSocket.frames) {
+      if (frame.opcode === 1 && frame.data !== undefined) frame.data = redactBodyText(frame.data);
+    }
+  }
+  if (copy.stream) {
+    copy.stream.url = redactUrl(copy.stream.url);
+    for (const event of copy.stream.events) event.data = redactBodyText(event.data);
+  }
+  return copy;
+}
