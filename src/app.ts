@@ -3,6 +3,7 @@ import type { CliOptions } from './cli/args.js';
 import { createMcpServer } from './mcp/server.js';
 import { SessionManager } from './sessions/session-manager.js';
 import type { AppContext } from './tools/context.js';
+import { ConfirmTokens } from './tools/confirm-tokens.js';
 import { allTools } from './tools/index.js';
 import { VERSION } from './version.js';
 
@@ -24,6 +25,7 @@ export function createApp(options: CliOptions): App {
   const context: AppContext = {
     version: VERSION,
     sessions,
+    tokens: new ConfirmTokens(),
     config: {
       defaultBrowser: options.browser,
       headless: options.headless,
@@ -32,6 +34,7 @@ export function createApp(options: CliOptions): App {
       firefoxPath: options.firefoxPath,
       outputDir: options.outputDir,
       maxSessions: options.maxSessions,
+      allowAbsolutePaths: options.allowAbsolutePaths,
     },
   };
   return {

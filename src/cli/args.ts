@@ -13,6 +13,7 @@ export interface CliOptions {
   outputDir: string;
   httpPort?: number;
   maxSessions: number;
+  allowAbsolutePaths: boolean;
   showVersion: boolean;
   showHelp: boolean;
 }
@@ -36,6 +37,7 @@ Options (environment variable in brackets):
   --output-dir D             where bodies, capture data and HAR files are written [BIDISCOPE_OUTPUT_DIR] (default ./.bidiscope)
   --http PORT                serve Streamable HTTP on 127.0.0.1:PORT instead of stdio [BIDISCOPE_HTTP_PORT]
   --max-sessions N           concurrent sessions allowed [BIDISCOPE_MAX_SESSIONS] (default 8)
+  --allow-absolute-paths     let export_har write to absolute paths outside the output dir [BIDISCOPE_ALLOW_ABSOLUTE_PATHS=1]
   --version                  print version and runtime
   --help                     print this help
 
@@ -68,6 +70,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
         'output-dir': { type: 'string' },
         http: { type: 'string' },
         'max-sessions': { type: 'string' },
+        'allow-absolute-paths': { type: 'boolean' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -89,6 +92,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
     headless,
     outputDir: isAbsolute(outputDirText) ? outputDirText : resolve(cwd, outputDirText),
     maxSessions: maxSessionsText === undefined ? 8 : positiveInteger(maxSessionsText, '--max-sessions', 64),
+    allowAbsolutePaths: flags['allow-absolute-paths'] === true || env.BIDISCOPE_ALLOW_ABSOLUTE_PATHS === '1',
     showVersion: flags.version === true,
     showHelp: flags.help === true,
   };

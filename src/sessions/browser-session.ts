@@ -1,3 +1,4 @@
+import type { CaptureRecorder } from '../capture/recorder.js';
 import type { BidiConnection } from '../browser/bidi-connection.js';
 import { BidiCommandError } from '../browser/bidi-connection.js';
 import type { LaunchedBrowser } from '../browser/launched-browser.js';
@@ -24,6 +25,8 @@ export class BrowserSession {
   readonly createdAt = Date.now();
   /** When true, outputs show secrets (auth headers, cookies, passwords) instead of redacting them. */
   exposeSensitiveNetworkData = false;
+  /** The session's network capture: active, or stopped and still queryable until cleared or replaced. */
+  capture: CaptureRecorder | undefined;
   #state: 'open' | 'dead' | 'closed' = 'open';
   #deadReason: string | undefined;
   #context: string | undefined;
@@ -76,6 +79,7 @@ export class BrowserSession {
     if (this.#state !== 'open') return;
     this.#state = 'dead';
     this.#deadReason = reason;
+    this.capture?.markBrowserGone(reason);
     for (const listener of this.#deathListeners) listener(reason);
   }
 

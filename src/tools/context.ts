@@ -1,4 +1,5 @@
 import type { SessionManager } from '../sessions/session-manager.js';
+import type { ConfirmTokens } from './confirm-tokens.js';
 
 /** Settings from the command line and environment that tools need. */
 export interface AppConfig {
@@ -10,11 +11,14 @@ export interface AppConfig {
   /** Where saved bodies, capture data and HAR files go. Absolute. */
   outputDir: string;
   maxSessions: number;
+  /** When true, export paths may be absolute and outside outputDir (--allow-absolute-paths). */
+  allowAbsolutePaths: boolean;
 }
 
 /** The narrow interface tool handlers get. */
 export interface AppContext {
   config: AppConfig;
   sessions: SessionManager;
+  tokens: ConfirmTokens;
   version: string;
 }

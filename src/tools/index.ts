@@ -1,7 +1,9 @@
 import type { AnyTool } from '../mcp/tool.js';
 import type { AppContext } from './context.js';
+import { captureTools } from './capture-tools.js';
+import { inspectTools } from './inspect-tools.js';
 import { pageTools } from './page-tools.js';
 import { sessionTools } from './session-tools.js';
 
 /** Every tool bidiscope serves, in the order clients list them. */
-export const allTools: AnyTool<AppContext>[] = [...sessionTools, ...pageTools];
+export const allTools: AnyTool<AppContext>[] = [...sessionTools, ...pageTools, ...captureTools, ...inspectTools];

@@ -1,0 +1,161 @@
+import type { BidiConnection } from '../browser/bidi-connection.js';
+import { BidiCommandError } from '../browser/bidi-connection.js';
+import { bodyFromBidiBytes, isTextualMimeType } from '../model/bodies.js';
+import type { BodyRecord, NetworkEntry } from '../model/types.js';
+
+/** Bound on one `network.getData` call: a body that does not come in time is reported unavailable, never awaited. */
+export const BODY_FETCH_TIMEOUT_MS = 5_000;
+const MAX_IN_FLIGHT = 4;
+
+interface BodyJob {
+  entry: NetworkEntry;
+  kind: 'request' | 'response';
+}
+
+/** Why the browser could not give a body, in words an agent can act on. */
+function unavailableReason(error: unknown, kind: 'request' | 'response'): string {
+  if (error instanceof BidiCommandError) {
+    if (error.bidiError === 'timeout') return `the browser did not return the ${kind} body within ${BODY_FETCH_TIMEOUT_MS} ms`;
+    if (error.bidiError === 'connection closed') return `the browser went away before the ${kind} body was fetched`;
+    if (/unavailable network data/i.test(error.message)) return 'the browser evicted the body from its store (too much data)';
+    if (/no such network data|No data found|No post data/i.test(error.message)) {
+      return kind === 'request' ? 'the request had no body the browser could return' : 'the browser kept no body for this response';
+    }
+  }
+  return `the browser could not return the ${kind} body: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/**
+ * Fetches bodies from the BiDi data collector in the background (a few at a time, each bounded), stores them on
+ * the entries, and frees them browser-side (`disown`). Never blocks a tool call: callers may await {@link drain}
+ * with their own bound.
+ */
+export class BodyFetcher {
+  readonly #queue: BodyJob[] = [];
+  #inFlight = 0;
+  #idleWaiters: Array<() => void> = [];
+  #storedBytes = 0;
+  #skippedForBudget = 0;
+  #stopped = false;
+
+  constructor(
+    private readonly bidi: BidiConnection,
+    private readonly collector: string,
+    private readonly mode: 'text' | 'all',
+    private readonly maxBodyBytes: number,
+    private readonly maxTotalBodyBytes: number,
+  ) {}
+
+  /** Bytes of bodies held, and bodies not kept because the capture's body budget was used up. */
+  get stats(): { storedBytes: number; skippedForBudget: number; queued: number } {
+    return { storedBytes: this.#storedBytes, skippedForBudget: this.#skippedForBudget, queued: this.#queue.length + this.#inFlight };
+  }
+
+  /** Queues the response body of a finished entry, or records why none will be fetched. */
+  enqueueResponse(entry: NetworkEntry): void {
+    const response = entry.response;
+    if (!response || response.body) return;
+    if (entry.resourceType === 'eventsource' || entry.stream) {
+      response.body = { state: 'not-captured', reason: 'streamed response: see the recorded stream events' };
+      return;
+    }
+    if (entry.resourceType === 'websocket' || response.status === 101) return;
+    if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+      response.body = { state: 'not-captured', reason: 'redirect response: the body is on the final hop' };
+      return;
+    }
+    if (this.mode === 'text' && response.mimeType && !isTextualMimeType(response.mimeType)) {
+      response.body = { state: 'not-captured', reason: `binary body (${response.mimeType}) not captured with captureBodies "text"` };
+      return;
+    }
+    response.body = { state: 'pending' };
+    this.#push({ entry, kind: 'response' });
+  }
+
+  /** Queues the request body of an entry that carries one and has none from the event itself. */
+  enqueueRequest(entry: NetworkEntry): void {
+    if (entry.request.body) return;
+    const size = entry.request.bodySize;
+    if (size === undefined || size <= 0) return;
+    entry.request.body = { state: 'pending' };
+    this.#push({ entry, kind: 'request' });
+  }
+
+  #push(job: BodyJob): void {
+    if (this.#stopped) {
+      this.#settle(job, { state: 'unavailable', reason: 'capture stopped before the body was fetched' });
+      return;
+    }
+    this.#queue.push(job);
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (this.#inFlight < MAX_IN_FLIGHT && this.#queue.length > 0) {
+      const job = this.#queue.shift();
+      if (!job) break;
+      this.#inFlight += 1;
+      void this.#fetch(job).finally(() => {
+        this.#inFlight -= 1;
+        this.#pump();
+        if (this.#inFlight === 0 && this.#queue.length === 0) {
+          for (const waiter of this.#idleWaiters) waiter();
+          this.#idleWaiters = [];
+        }
+      });
+    }
+  }
+
+  async #fetch(job: BodyJob): Promise<void> {
+    const { entry, kind } = job;
+    if (this.#storedBytes >= this.maxTotalBodyBytes) {
+      this.#skippedForBudget += 1;
+      this.#settle(job, { state: 'unavailable', reason: 'the capture\'s total body budget is used up; the body was not kept' });
+      return;
+    }
+    try {
+      const result = await this.bidi.send<{ bytes: { type: 'string' | 'base64'; value: string } }>(
+        'network.getData',
+        { dataType: kind, request: entry.requestId, collector: this.collector, disown: true },
+        BODY_FETCH_TIMEOUT_MS,
+      );
+      const mimeType = kind === 'response' ? entry.response?.mimeType : requestContentType(entry);
+      const record = bodyFromBidiBytes(result.bytes, mimeType, this.maxBodyBytes, this.mode);
+      this.#storedBytes += record.data?.length ?? 0;
+      this.#settle(job, record);
+    } catch (error) {
+      this.#settle(job, { state: 'unavailable', reason: unavailableReason(error, kind) });
+    }
+  }
+
+  #settle(job: BodyJob, record: BodyRecord): void {
+    if (job.kind === 'response') {
+      if (job.entry.response) job.entry.response.body = record;
+    } else {
+      job.entry.request.body = record;
+    }
+  }
+
+  /** Resolves when no fetch is queued or running, or after `timeoutMs`. */
+  drain(timeoutMs: number): Promise<void> {
+    if (this.#inFlight === 0 && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+      this.#idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Marks every queued body unavailable and refuses new ones; running fetches finish within their bound. */
+  stop(reason: string): void {
+    this.#stopped = true;
+    for (const job of this.#queue.splice(0)) this.#settle(job, { state: 'unavailable', reason });
+  }
+}
+
+function requestContentType(entry: NetworkEntry): string | undefined {
+  return entry.request.headers.find((header) => header.name.toLowerCase() === 'content-type')?.value;
+}

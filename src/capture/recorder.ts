@@ -1,0 +1,253 @@
+import type { BidiConnection, BidiEventListener } from '../browser/bidi-connection.js';
+import { NetworkLog, type EntryDraft, type IngestResult } from '../model/network-log.js';
+import { SHIM_CHANNEL } from '../model/shim-messages.js';
+import type { NetworkEntry } from '../model/types.js';
+import { BodyFetcher } from './body-fetcher.js';
+import { describeCaptureOptions, type CaptureOptions } from './capture-options.js';
+import { pageShimPreloadParams } from './page-shim.js';
+
+const NETWORK_EVENTS = [
+  'network.beforeRequestSent',
+  'network.responseStarted',
+  'network.responseCompleted',
+  'network.fetchError',
+] as const;
+/** How long stop waits for bodies still being fetched before it unsubscribes. */
+const STOP_DRAIN_MS = 3_000;
+/** Encoded size limit handed to the browser's data collector; bodies are cut to maxBodyBytes on our side. */
+const COLLECTOR_MAX_ENCODED_BYTES = 64 * 1024 * 1024;
+
+/** Counts as get_network_capture_status reports them. */
+export interface CaptureStats {
+  requests: number;
+  responses: number;
+  failed: number;
+  wsFrames: number;
+  streamingResponses: number;
+  streamEvents: number;
+  retained: number;
+  dropped: number;
+  filtered: number;
+  bodiesStoredBytes: number;
+  bodiesSkippedForBudget: number;
+  bodiesPending: number;
+}
+
+let captureCounter = 0;
+
+/**
+ * One network capture in one browser session: subscribes to exactly the BiDi events it needs (no library request log),
+ * owns a data collector for bodies and the preload shim for WebSocket/EventSource, and feeds a pure {@link NetworkLog}.
+ * After stop its entries stay queryable until cleared.
+ */
+export class CaptureRecorder {
+  readonly id: string;
+  readonly log: NetworkLog;
+  readonly startedAt = Date.now();
+  #endedAt: number | undefined;
+  #active = false;
+  #subscriptionIds: string[] = [];
+  #subscribedEvents: string[] = [];
+  #collector: string | undefined;
+  #preloadScript: string | undefined;
+  #bodies: BodyFetcher | undefined;
+  #listeners: Array<[string, BidiEventListener]> = [];
+  readonly notes: string[] = [];
+
+  constructor(
+    private readonly bidi: BidiConnection,
+    readonly sessionId: string,
+    readonly options: CaptureOptions,
+    private readonly currentContext: () => string | undefined,
+  ) {
+    captureCounter += 1;
+    this.id = `capture-${captureCounter}`;
+    this.log = new NetworkLog({
+      accept: (draft) => this.#accepts(draft),
+      maxEntries: options.maxEntries,
+      captureBodies: options.captureBodies,
+      maxBodyBytes: options.maxBodyBytes,
+    });
+  }
+
+  get active(): boolean {
+    return this.#active;
+  }
+  get endedAt(): number | undefined {
+    return this.#endedAt;
+  }
+
+  #accepts(draft: EntryDraft): boolean {
+    const { urlFilter, resourceTypes, methods } = this.options;
+    if (urlFilter && !urlFilter.matches(draft.url)) return false;
+    if (resourceTypes && !resourceTypes.includes(draft.resourceType)) return false;
+    if (methods && !methods.includes(draft.method.toUpperCase())) return false;
+    return true;
+  }
+
+  /** Sets everything up in the browser; on failure, undoes what was done and rethrows. */
+  async start(): Promise<void> {
+    const events: string[] = [...NETWORK_EVENTS];
+    const wantShim = this.options.captureWebSockets || this.options.captureStreaming;
+    if (wantShim) events.push('script.message');
+    this.#listen(events);
+    try {
+      if (this.options.captureBodies !== 'none') await this.#addCollector();
+      if (wantShim) await this.#installShim();
+      const subscribed = await this.bidi.send<{ subscription?: string }>('session.subscribe', { events });
+      this.#subscribedEvents = events;
+      if (subscribed.subscription) this.#subscriptionIds.push(subscribed.subscription);
+      this.#active = true;
+    } catch (error) {
+      await this.#teardown();
+      throw error;
+    }
+  }
+
+  #listen(events: readonly string[]): void {
+    for (const event of events) {
+      const listener: BidiEventListener = (params) => this.#onEvent(event, params);
+      this.bidi.on(event, listener);
+      this.#listeners.push([event, listener]);
+    }
+  }
+
+  async #addCollector(): Promise<void> {
+    const base = { maxEncodedDataSize: COLLECTOR_MAX_ENCODED_BYTES, collectorType: 'blob' };
+    let result: { collector: string };
+    try {
+      result = await this.bidi.send<{ collector: string }>('network.addDataCollector', { ...base, dataTypes: ['response', 'request'] });
+    } catch {
+      result = await this.bidi.send<{ collector: string }>('network.addDataCollector', { ...base, dataTypes: ['response'] });
+      this.notes.push('This browser cannot collect request bodies; only Chromium\'s goog:postData is available.');
+    }
+    this.#collector = result.collector;
+    this.#bodies = new BodyFetcher(
+      this.bidi,
+      result.collector,
+      this.options.captureBodies === 'all' ? 'all' : 'text',
+      this.options.maxBodyBytes,
+      this.options.maxTotalBodyBytes,
+    );
+  }
+
+  async #installShim(): Promise<void> {
+    const params = pageShimPreloadParams(SHIM_CHANNEL);
+    const added = await this.bidi.send<{ script: string }>('script.addPreloadScript', params);
+    this.#preloadScript = added.script;
+    // The preload script covers documents loaded from now on; install into the current document too (best effort).
+    const context = this.currentContext();
+    if (context) {
+      await this.bidi
+        .send('script.callFunction', {
+          functionDeclaration: params.functionDeclaration,
+          arguments: params.arguments,
+          target: { context },
+          awaitPromise: false,
+          resultOwnership: 'none',
+        }, 5_000)
+        .catch(() => this.notes.push('The current document could not be instrumented; WebSocket/SSE capture starts with the next page load.'));
+    }
+  }
+
+  #onEvent(method: string, params: unknown): void {
+    if (!this.#active) return;
+    const result: IngestResult = this.log.ingest(method, params);
+    const entry = result.entry;
+    if (!entry || !this.#bodies) return;
+    if (method === 'network.beforeRequestSent' && this.options.captureBodies !== 'none') {
+      this.#bodies.enqueueRequest(entry);
+    } else if (method === 'network.responseCompleted') {
+      this.#bodies.enqueueRequest(entry);
+      this.#bodies.enqueueResponse(entry);
+    }
+  }
+
+  /** Counts for status. */
+  stats(): CaptureStats {
+    const log = this.log.stats();
+    const bodies = this.#bodies?.stats ?? { storedBytes: 0, skippedForBudget: 0, queued: 0 };
+    return {
+      requests: log.requests,
+      responses: log.responses,
+      failed: log.failed,
+      wsFrames: log.wsFrames,
+      streamingResponses: log.streamingResponses,
+      streamEvents: log.streamEvents,
+      retained: log.retained,
+      dropped: log.dropped,
+      filtered: log.filtered,
+      bodiesStoredBytes: bodies.storedBytes,
+      bodiesSkippedForBudget: bodies.skippedForBudget,
+      bodiesPending: bodies.queued,
+    };
+  }
+
+  describeOptions(): Record<string, unknown> {
+    return describeCaptureOptions(this.options);
+  }
+
+  /** Stops recording: waits briefly for bodies in flight, then unsubscribes and removes the shim. Entries stay. */
+  async stop(): Promise<void> {
+    if (!this.#active) return;
+    await this.#bodies?.drain(STOP_DRAIN_MS);
+    this.#active = false;
+    this.#endedAt = Date.now();
+    this.#bodies?.stop('capture stopped before the body was fetched');
+    await this.#teardown();
+  }
+
+  /** The browser went away: stop without talking to it. */
+  markBrowserGone(reason: string): void {
+    if (this.#active) {
+      this.#active = false;
+      this.#endedAt = Date.now();
+    }
+    this.#bodies?.stop(`the browser went away before the body was fetched (${reason})`);
+    for (const [event, listener] of this.#listeners) this.bidi.off(event, listener);
+    this.#listeners = [];
+    for (const entry of this.log.entries()) {
+      if (entry.request.body?.state === 'pending') entry.request.body = { state: 'unavailable', reason: `the browser went away (${reason})` };
+      if (entry.response?.body?.state === 'pending') entry.response.body = { state: 'unavailable', reason: `the browser went away (${reason})` };
+    }
+  }
+
+  /** Forgets every entry and frees browser-side bodies; recording goes on if active. */
+  async clear(): Promise<number> {
+    const count = this.log.stats().retained;
+    this.log.clear();
+    if (this.#collector && !this.bidi.closed) {
+      const old = this.#collector;
+      this.#collector = undefined;
+      await this.bidi.send('network.removeDataCollector', { collector: old }, 5_000).catch(() => undefined);
+      if (this.#active && this.options.captureBodies !== 'none') await this.#addCollector().catch(() => undefined);
+    }
+    return count;
+  }
+
+  /** Finds an entry by stable index. */
+  entry(index: number): NetworkEntry | undefined {
+    return this.log.get(index);
+  }
+
+  async #teardown(): Promise<void> {
+    for (const [event, listener] of this.#listeners) this.bidi.off(event, listener);
+    this.#listeners = [];
+    if (this.bidi.closed) return;
+    const steps: Array<Promise<unknown>> = [];
+    if (this.#subscriptionIds.length > 0) {
+      steps.push(this.bidi.send('session.unsubscribe', { subscriptions: this.#subscriptionIds }, 5_000));
+    } else if (this.#subscribedEvents.length > 0) {
+      steps.push(this.bidi.send('session.unsubscribe', { events: this.#subscribedEvents }, 5_000));
+    }
+    if (this.#preloadScript) steps.push(this.bidi.send('script.removePreloadScript', { script: this.#preloadScript }, 5_000));
+    // The data collector stays until clear or close: bodies already fetched live in entries; the rest were
+    // marked unavailable. Remove it so the browser frees what it still holds.
+    if (this.#collector) steps.push(this.bidi.send('network.removeDataCollector', { collector: this.#collector }, 5_000));
+    this.#subscriptionIds = [];
+    this.#subscribedEvents = [];
+    this.#preloadScript = undefined;
+    this.#collector = undefined;
+    await Promise.allSettled(steps);
+  }
+}

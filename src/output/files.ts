@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+
+/** A write that could not be done; the message says where and why, and what to do. */
+export class OutputWriteError extends Error {}
+
+/** Makes a file-name-safe slug from arbitrary text (URLs included): no separators, no dot-dot, bounded length. */
+export function safeFileName(text: string, maxLength = 80): string {
+  const slug = text
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/\.{2,}/g, '_')
+    .replace(/^[._-]+/, '')
+    .slice(0, maxLength)
+    .replace(/[._-]+$/, '');
+  return slug === '' ? 'body' : slug;
+}
+
+/** Resolves `path` against `outputDir` and refuses anything that would land outside it. */
+export function resolveInside(outputDir: string, path: string, allowAbsolute = false): string {
+  if (allowAbsolute && isAbsolute(path)) return resolve(path);
+  const target = isAbsolute(path) ? resolve(path) : resolve(outputDir, path);
+  const fromRoot = relative(resolve(outputDir), target);
+  if (fromRoot === '' || fromRoot.startsWith('..') || isAbsolute(fromRoot) || fromRoot.split(sep).includes('..')) {
+    throw new OutputWriteError(`Path "${path}" is outside the output directory ${outputDir}; give a path inside it (relative paths are resolved there).`);
+  }
+  return target;
+}
+
+function explain(error: unknown, target: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOSPC' ? 'the disk is full'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'EROFS' ? 'the file system is read-only'
+    : code === 'ENOTDIR' ? 'a parent of the path is a file, not a directory'
+    : error instanceof Error ? error.message : String(error);
+  return `Could not write ${target}: ${reason}. Nothing was saved there; free space or choose another --output-dir.`;
+}
+
+/**
+ * Writes a file inside the output directory atomically: a temp file in the same directory, then a rename, so a
+ * failed write (disk full, no permission) never leaves a partial file that looks complete.
+ */
+export async function writeOutputFile(
+  outputDir: string,
+  path: string,
+  content: string | Uint8Array,
+  allowAbsolute = false,
+): Promise<string> {
+  const target = resolveInside(outputDir, path, allowAbsolute);
+  const temp = `${target}.partial-${randomBytes(4).toString('hex')}`;
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(temp, content);
+    await rename(temp, target);
+    return target;
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw new OutputWriteError(explain(error, target));
+  }
+}

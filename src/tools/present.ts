@@ -1,0 +1,19 @@
+import type { NetworkEntry } from '../model/types.js';
+import { redactEntry } from '../redact/index.js';
+import type { BrowserSession } from '../sessions/browser-session.js';
+import { ToolError } from '../mcp/tool.js';
+import type { CaptureRecorder } from '../capture/recorder.js';
+
+/** The entry as this session may show it: redacted unless the session exposes sensitive data. */
+export function presentable(session: BrowserSession, entry: NetworkEntry): NetworkEntry {
+  return session.exposeSensitiveNetworkData ? entry : redactEntry(entry);
+}
+
+/** The session's capture (active or stopped), or a clear error. */
+export function requireCapture(session: BrowserSession): CaptureRecorder {
+  const capture = session.capture;
+  if (!capture) {
+    throw new ToolError(`Session ${session.id} has no network capture. Call start_network_capture first, then load the page.`);
+  }
+  return capture;
+}
