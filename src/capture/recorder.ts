@@ -1,5 +1,5 @@
 import type { BidiConnection, BidiEventListener } from '../browser/bidi-connection.js';
-import { NetworkLog, type EntryDraft, type IngestResult } from '../model/network-log.js';
+import { NetworkLog, type EntryDraft, type IngestResult, type NetworkLogStats } from '../model/network-log.js';
 import { SHIM_CHANNEL } from '../model/shim-messages.js';
 import type { NetworkEntry } from '../model/types.js';
 import { BodyFetcher } from './body-fetcher.js';
@@ -17,17 +17,8 @@ const STOP_DRAIN_MS = 3_000;
 /** Encoded size limit handed to the browser's data collector; bodies are cut to maxBodyBytes on our side. */
 const COLLECTOR_MAX_ENCODED_BYTES = 64 * 1024 * 1024;
 
-/** Counts as get_network_capture_status reports them. */
-export interface CaptureStats {
-  requests: number;
-  responses: number;
-  failed: number;
-  wsFrames: number;
-  streamingResponses: number;
-  streamEvents: number;
-  retained: number;
-  dropped: number;
-  filtered: number;
+/** Counts as get_network_capture_status reports them: the log's counters plus the body store's. */
+export interface CaptureStats extends NetworkLogStats {
   bodiesStoredBytes: number;
   bodiesSkippedForBudget: number;
   bodiesPending: number;
@@ -165,18 +156,9 @@ export class CaptureRecorder {
 
   /** Counts for status. */
   stats(): CaptureStats {
-    const log = this.log.stats();
     const bodies = this.#bodies?.stats ?? { storedBytes: 0, skippedForBudget: 0, queued: 0 };
     return {
-      requests: log.requests,
-      responses: log.responses,
-      failed: log.failed,
-      wsFrames: log.wsFrames,
-      streamingResponses: log.streamingResponses,
-      streamEvents: log.streamEvents,
-      retained: log.retained,
-      dropped: log.dropped,
-      filtered: log.filtered,
+      ...this.log.stats(),
       bodiesStoredBytes: bodies.storedBytes,
       bodiesSkippedForBudget: bodies.skippedForBudget,
       bodiesPending: bodies.queued,
