@@ -35,6 +35,7 @@ const TEXTUAL_APPLICATION_TYPES = new Set([
   'application/toml',
   'application/sql',
   'application/csp-report',
+  'multipart/form-data',
 ]);
 
 /** The MIME essence (`type/subtype`, lowercased, parameters dropped), or '' when there is none. */

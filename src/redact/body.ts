@@ -6,6 +6,8 @@
 import { redactJsonText } from './json-text.js';
 import { REDACTED, isSensitiveFieldName, isSensitiveKey } from './sensitive-keys.js';
 import { redactParamString } from './url.js';
+import { isTextualMimeType } from '../model/bodies.js';
+import { base64ToBytes, bytesToBase64, decodeUtf8Strict, encodeUtf8 } from '../model/bytes.js';
 
 /** `"key": value` with a double-quoted key; value a string, number or boolean literal. */
 const DOUBLE_QUOTED_KEY_VALUE =
@@ -128,29 +130,6 @@ export function redactBodyText(text: string, mimeType?: string): string {
   return redactLooseText(text, /javascript|ecmascript|css/i.test(mimeType ?? '') ? 'code' : 'text');
 }
 
-const TEXTUAL_MIME = /^text\/|json|xml|javascript|ecmascript|x-www-form-urlencoded|graphql|multipart\/form-data/i;
-
-/** True for MIME types whose bodies are text (worth decoding when the browser handed them over as base64). */
-export function isTextualMimeType(mimeType: string | undefined): boolean {
-  return mimeType !== undefined && TEXTUAL_MIME.test(mimeType);
-}
-
-function base64ToBytes(base64: string): Uint8Array {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
-  return bytes;
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  const chunkSize = 0x8000;
-  for (let offset = 0; offset < bytes.length; offset += chunkSize) {
-    binary += String.fromCharCode(...bytes.subarray(offset, offset + chunkSize));
-  }
-  return btoa(binary);
-}
-
 /**
  * Redacts a base64 body whose MIME type is textual (browsers sometimes hand text over as base64): decodes UTF-8,
  * applies {@link redactBodyText}, and re-encodes only when something was hidden. Binary types and undecodable
@@ -158,12 +137,9 @@ function bytesToBase64(bytes: Uint8Array): string {
  */
 export function redactBase64Body(base64: string, mimeType: string | undefined): string {
   if (!isTextualMimeType(mimeType)) return base64;
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8').decode(base64ToBytes(base64));
-  } catch {
-    return base64;
-  }
+  const bytes = base64ToBytes(base64);
+  const text = bytes === undefined ? undefined : decodeUtf8Strict(bytes);
+  if (text === undefined) return base64;
   const redacted = redactBodyText(text, mimeType);
-  return redacted === text ? base64 : bytesToBase64(new TextEncoder().encode(redacted));
+  return redacted === text ? base64 : bytesToBase64(encodeUtf8(redacted));
 }
