@@ -36,19 +36,33 @@ export function serverCommand(): { command: string; args: string[] } {
   return { command: process.execPath, args: ['--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')] };
 }
 
+/** How {@link startServer} starts the server; every field is optional. */
+export interface StartServerOptions {
+  /** Extra bidiscope arguments (appended). */
+  args?: string[];
+  /** Extra environment (wins over the base environment). */
+  env?: Record<string, string>;
+  /** Executable and leading arguments instead of {@link serverCommand} (e.g. another runtime, a wrapper). */
+  command?: { command: string; args: string[] };
+  /** Working directory; default: the repository for Node from source, else the private empty work dir. */
+  cwd?: string;
+  /** Base environment instead of the test process's (TMPDIR and `env` are still added). */
+  baseEnv?: Record<string, string>;
+}
+
 /** Starts the server with a private TMPDIR and cwd, connects the MCP client. */
-export async function startServer(options: { args?: string[]; env?: Record<string, string> } = {}): Promise<ServerUnderTest> {
+export async function startServer(options: StartServerOptions = {}): Promise<ServerUnderTest> {
   const tempRoot = mkdtempSync(join(tmpdir(), 'bidiscope-test-tmp-'));
   const workDir = mkdtempSync(join(tmpdir(), 'bidiscope-test-cwd-'));
-  const { command, args } = serverCommand();
+  const { command, args } = options.command ?? serverCommand();
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries(options.baseEnv ?? process.env)) if (value !== undefined) env[key] = value;
   Object.assign(env, { TMPDIR: tempRoot }, options.env ?? {});
   const transport = new StdioClientTransport({
     command,
     args: [...args, ...(options.args ?? [])],
     env,
-    cwd: command === process.execPath ? REPO_ROOT : workDir,
+    cwd: options.cwd ?? (command === process.execPath ? REPO_ROOT : workDir),
     stderr: 'pipe',
   });
   let stderrText = '';
