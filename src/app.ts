@@ -1,8 +1,10 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { CliOptions } from './cli/args.js';
+import { chooseLauncher } from './browser/launcher.js';
 import { createMcpServer } from './mcp/server.js';
+import { SessionBudget } from './sessions/session-budget.js';
 import { SessionManager } from './sessions/session-manager.js';
-import type { AppContext } from './tools/context.js';
+import type { AppConfig, AppContext } from './tools/context.js';
 import { ConfirmTokens } from './tools/confirm-tokens.js';
 import { allTools } from './tools/index.js';
 import { VERSION } from './version.js';
@@ -12,34 +14,75 @@ const INSTRUCTIONS =
   'initialize_session → start_network_capture → navigate / evaluate_script → list_network_requests → ' +
   'get_request_details → export_har → close_session. Secrets are redacted unless the session exposes them.';
 
-/** One application instance: context shared by the tools plus a factory for MCP servers bound to it. */
-export interface App {
+/** One MCP client: its own sessions and confirm tokens, and the MCP server bound to them. */
+export interface AppClient {
   context: AppContext;
+  server: Server;
+  /** Closes this client's browser sessions and its MCP server; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** One application instance: shared configuration and session budget, plus a factory for isolated clients. */
+export interface App {
+  config: AppConfig;
+  /** The limit on browser sessions shared by every client. */
+  budget: SessionBudget;
+  /** A new client with its own sessions (stdio makes one; HTTP one per MCP session). */
+  createClient(): AppClient;
+  /** Shorthand for `createClient().server`. */
   createServer(): Server;
+  /** Refuses new sessions, then closes every client's sessions and servers. */
   shutdown(): Promise<void>;
 }
 
-/** Wires configuration, the session manager and the tool list together. */
-export function createApp(options: CliOptions): App {
-  const sessions = new SessionManager(options.maxSessions);
-  const context: AppContext = {
-    version: VERSION,
-    sessions,
-    tokens: new ConfirmTokens(),
-    config: {
-      defaultBrowser: options.browser,
-      headless: options.headless,
-      chromePath: options.chromePath,
-      chromedriverPath: options.chromedriverPath,
-      firefoxPath: options.firefoxPath,
-      outputDir: options.outputDir,
-      maxSessions: options.maxSessions,
-      allowAbsolutePaths: options.allowAbsolutePaths,
-    },
-  };
+function configFrom(options: CliOptions): AppConfig {
   return {
-    context,
-    createServer: () => createMcpServer({ name: 'bidiscope', version: VERSION, instructions: INSTRUCTIONS }, allTools, context),
-    shutdown: () => sessions.closeAll(),
+    defaultBrowser: options.browser,
+    headless: options.headless,
+    chromePath: options.chromePath,
+    chromedriverPath: options.chromedriverPath,
+    firefoxPath: options.firefoxPath,
+    outputDir: options.outputDir,
+    maxSessions: options.maxSessions,
+    allowAbsolutePaths: options.allowAbsolutePaths,
+  };
+}
+
+/** Wires configuration, the shared session budget and the tool list together. */
+export function createApp(options: CliOptions): App {
+  const config = configFrom(options);
+  const budget = new SessionBudget(options.maxSessions);
+  const clients = new Set<AppClient>();
+  const launcher = chooseLauncher({ webdriverUrl: options.webdriverUrl, bidiUrl: options.bidiUrl });
+
+  const createClient = (): AppClient => {
+    const context: AppContext = { version: VERSION, sessions: new SessionManager(budget, launcher), tokens: new ConfirmTokens(), config };
+    const server = createMcpServer({ name: 'bidiscope', version: VERSION, instructions: INSTRUCTIONS }, allTools, context);
+    let closing: Promise<void> | undefined;
+    const client: AppClient = {
+      context,
+      server,
+      close() {
+        closing ??= (async () => {
+          clients.delete(client);
+          await context.sessions.closeAll();
+          await server.close().catch(() => undefined);
+        })();
+        return closing;
+      },
+    };
+    clients.add(client);
+    return client;
+  };
+
+  return {
+    config,
+    budget,
+    createClient,
+    createServer: () => createClient().server,
+    async shutdown() {
+      budget.shutdown();
+      await Promise.allSettled([...clients].map((client) => client.close()));
+    },
   };
 }

@@ -1,8 +1,12 @@
 import './quiet-dependencies.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createApp } from './app.js';
 import { HELP_TEXT, parseCli, UsageError } from './cli/args.js';
 import { killEverythingNow } from './browser/owned-process.js';
+import { httpBanner } from './mcp/http-banner.js';
+import { generateToken } from './mcp/http-guards.js';
+import { startHttpTransport, type HttpMcpEndpoint } from './mcp/http-transport.js';
 import { logToStderr } from './mcp/server.js';
 import { runtimeDescription, VERSION } from './version.js';
 
@@ -27,15 +31,9 @@ async function main(): Promise<void> {
     process.stdout.write(`bidiscope ${VERSION} (${runtimeDescription()}, ${process.platform}-${process.arch})\n`);
     return;
   }
-  for (const [flag, value] of [['--webdriver-url', options.webdriverUrl], ['--bidi-url', options.bidiUrl], ['--http', options.httpPort]] as const) {
-    if (value !== undefined) {
-      process.stderr.write(`bidiscope: ${flag} is not available in this version yet.\n`);
-      process.exit(2);
-    }
-  }
-
   const app = createApp(options);
-  const server = app.createServer();
+  let server: Server | undefined;
+  let endpoint: HttpMcpEndpoint | undefined;
   let shuttingDown = false;
   const shutdown = async (why: string, exitCode: number): Promise<void> => {
     if (shuttingDown) return;
@@ -46,8 +44,9 @@ async function main(): Promise<void> {
       process.exit(exitCode);
     }, SHUTDOWN_BOUND_MS);
     try {
+      await endpoint?.close();
       await app.shutdown();
-      await server.close().catch(() => undefined);
+      await server?.close().catch(() => undefined);
     } finally {
       clearTimeout(bound);
       killEverythingNow();
@@ -57,12 +56,28 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT', 130));
   process.on('SIGTERM', () => void shutdown('SIGTERM', 143));
   process.on('SIGHUP', () => void shutdown('SIGHUP', 129));
-  process.stdin.on('end', () => void shutdown('client disconnected (stdin closed)', 0));
-  process.stdin.on('close', () => void shutdown('client disconnected (stdin closed)', 0));
-  process.stdout.on('error', () => void shutdown('stdout closed', 0));
   process.on('uncaughtException', (error) => logToStderr(`uncaught exception: ${error.stack ?? error.message}`));
   process.on('unhandledRejection', (reason) => logToStderr(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
 
+  if (options.httpPort !== undefined) {
+    // HTTP mode: stdin and stdout are not the protocol; the process lives until a signal.
+    const token = options.httpToken ?? generateToken();
+    try {
+      endpoint = await startHttpTransport({ port: options.httpPort, token, createClient: () => app.createClient(), log: logToStderr });
+    } catch (error) {
+      logToStderr(error instanceof Error ? error.message : String(error));
+      await app.shutdown();
+      process.exit(1);
+    }
+    for (const line of httpBanner(endpoint.url, token, options.httpToken === undefined)) logToStderr(line);
+    logToStderr(`${VERSION} ready (${runtimeDescription()})`);
+    return;
+  }
+
+  process.stdin.on('end', () => void shutdown('client disconnected (stdin closed)', 0));
+  process.stdin.on('close', () => void shutdown('client disconnected (stdin closed)', 0));
+  process.stdout.on('error', () => void shutdown('stdout closed', 0));
+  server = app.createServer();
   const transport = new StdioServerTransport();
   transport.onclose = () => void shutdown('transport closed', 0);
   await server.connect(transport);

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { tokenProblem } from '../mcp/http-guards.js';
 
 /** Everything the command line and `BIDISCOPE_*` environment can set. */
 export interface CliOptions {
@@ -12,6 +13,8 @@ export interface CliOptions {
   bidiUrl?: string;
   outputDir: string;
   httpPort?: number;
+  /** Bearer token for --http; generated at start-up when absent. */
+  httpToken?: string;
   maxSessions: number;
   allowAbsolutePaths: boolean;
   showVersion: boolean;
@@ -24,7 +27,8 @@ export class UsageError extends Error {}
 /** The `--help` text. */
 export const HELP_TEXT = `bidiscope — MCP server that records browser network traffic over WebDriver BiDi
 
-Usage: bidiscope [options]          (serves MCP over stdio)
+Usage: bidiscope [options]                 (serves MCP over stdio)
+       bidiscope --http PORT [options]     (serves MCP Streamable HTTP on http://127.0.0.1:PORT/mcp)
 
 Options (environment variable in brackets):
   --browser chrome|firefox   default browser for initialize_session [BIDISCOPE_BROWSER] (default chrome)
@@ -35,19 +39,35 @@ Options (environment variable in brackets):
   --webdriver-url URL        create sessions on an existing WebDriver endpoint with BiDi [BIDISCOPE_WEBDRIVER_URL]
   --bidi-url WS              attach to a running browser's BiDi endpoint [BIDISCOPE_BIDI_URL]
   --output-dir D             where bodies, capture data and HAR files are written [BIDISCOPE_OUTPUT_DIR] (default ./.bidiscope)
-  --http PORT                serve Streamable HTTP on 127.0.0.1:PORT instead of stdio [BIDISCOPE_HTTP_PORT]
-  --max-sessions N           concurrent sessions allowed [BIDISCOPE_MAX_SESSIONS] (default 8)
+  --http PORT                serve Streamable HTTP on 127.0.0.1:PORT/mcp instead of stdio [BIDISCOPE_HTTP_PORT]
+  --http-token T             bearer token HTTP clients must send (16+ printable characters; prefer the env var, argv
+                             is visible to other local users) [BIDISCOPE_HTTP_TOKEN] (default: random, printed to stderr)
+  --max-sessions N           concurrent browser sessions allowed, across all HTTP clients [BIDISCOPE_MAX_SESSIONS] (default 8)
   --allow-absolute-paths     let export_har write to absolute paths outside the output dir [BIDISCOPE_ALLOW_ABSOLUTE_PATHS=1]
   --version                  print version and runtime
   --help                     print this help
 
 Browsers are found on this machine (flag, environment variable, PATH, well-known install paths); nothing is ever
-downloaded. Logs go to stderr.`;
+downloaded. Logs go to stderr.
+
+With --http, every request needs "Authorization: Bearer <token>"; the server listens on 127.0.0.1 only and refuses
+non-loopback Host and Origin headers. Each MCP client gets its own browser sessions, closed when its MCP session ends.`;
 
 function positiveInteger(text: string, name: string, max: number): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`${name} must be a whole number from 1 to ${max}, got "${text}"`);
   return value;
+}
+
+function endpointUrl(text: string, flag: string, protocols: readonly string[]): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`${flag} must be an absolute URL (${protocols.join(' or ')}), got "${text}"`);
+  }
+  if (!protocols.includes(url.protocol)) throw new UsageError(`${flag} must use ${protocols.join(' or ')}, got "${text}"`);
+  return text;
 }
 
 /** Parses argv (without the runtime and script) and the environment. */
@@ -69,6 +89,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
         'bidi-url': { type: 'string' },
         'output-dir': { type: 'string' },
         http: { type: 'string' },
+        'http-token': { type: 'string' },
         'max-sessions': { type: 'string' },
         'allow-absolute-paths': { type: 'boolean' },
         version: { type: 'boolean' },
@@ -103,9 +124,19 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
   const firefoxPath = flags['firefox-path'];
   if (firefoxPath !== undefined) options.firefoxPath = firefoxPath;
   const webdriverUrl = flags['webdriver-url'] ?? env.BIDISCOPE_WEBDRIVER_URL;
-  if (webdriverUrl !== undefined) options.webdriverUrl = webdriverUrl;
+  if (webdriverUrl !== undefined) options.webdriverUrl = endpointUrl(webdriverUrl, '--webdriver-url', ['http:', 'https:']);
   const bidiUrl = flags['bidi-url'] ?? env.BIDISCOPE_BIDI_URL;
-  if (bidiUrl !== undefined) options.bidiUrl = bidiUrl;
+  if (bidiUrl !== undefined) options.bidiUrl = endpointUrl(bidiUrl, '--bidi-url', ['ws:', 'wss:']);
+  if (options.webdriverUrl !== undefined && options.bidiUrl !== undefined) {
+    throw new UsageError('--webdriver-url and --bidi-url are alternatives; give one');
+  }
   if (httpText !== undefined) options.httpPort = positiveInteger(httpText, '--http', 65535);
+  const httpToken = flags['http-token'] ?? (env.BIDISCOPE_HTTP_TOKEN || undefined);
+  if (flags['http-token'] !== undefined && options.httpPort === undefined) throw new UsageError('--http-token needs --http PORT');
+  if (httpToken !== undefined && options.httpPort !== undefined) {
+    const problem = tokenProblem(httpToken);
+    if (problem) throw new UsageError(`--http-token ${problem}`);
+    options.httpToken = httpToken;
+  }
   return options;
 }

@@ -1,44 +1,44 @@
-import { launchChrome } from '../browser/chrome.js';
-import { launchFirefox } from '../browser/firefox.js';
-import type { LaunchedBrowser } from '../browser/launched-browser.js';
+import { chooseLauncher, type BrowserLauncher } from '../browser/launcher.js';
 import type { LaunchOptions } from '../browser/launch-options.js';
 import { BrowserSession } from './browser-session.js';
+import { SessionBudget } from './session-budget.js';
 
 /** Thrown for a session id that does not resolve; the message says what is open. */
 export class SessionLookupError extends Error {}
 
-/** Starts a browser; replaceable so remote endpoints or tests can supply their own. */
-export type BrowserLauncher = (options: LaunchOptions) => Promise<LaunchedBrowser>;
 
-const defaultLauncher: BrowserLauncher = (options) =>
-  options.browser === 'firefox' ? launchFirefox(options) : launchChrome(options);
-
-/** Owns every open session: opening, lookup (id optional when exactly one is open), closing all on shutdown. */
+/**
+ * Owns one client's open sessions: opening, lookup (id optional when exactly one is open), closing all on shutdown or
+ * when the client goes away. The limit on sessions is a {@link SessionBudget} that several managers may share.
+ */
 export class SessionManager {
   readonly #sessions = new Map<string, BrowserSession>();
-  #counter = 0;
-  #starting = 0;
+  readonly budget: SessionBudget;
   #shuttingDown = false;
 
   constructor(
-    readonly maxSessions: number,
-    readonly launcher: BrowserLauncher = defaultLauncher,
-  ) {}
+    budget: SessionBudget | number,
+    readonly launcher: BrowserLauncher = chooseLauncher({}),
+  ) {
+    this.budget = typeof budget === 'number' ? new SessionBudget(budget) : budget;
+  }
+
+  /** The limit across all managers sharing the budget. */
+  get maxSessions(): number {
+    return this.budget.maxSessions;
+  }
 
   /** Launches a browser and registers its session. Everything started is stopped if any step fails. */
   async open(options: LaunchOptions, prepare?: (session: BrowserSession) => Promise<void>): Promise<BrowserSession> {
     if (this.#shuttingDown) throw new Error('bidiscope is shutting down; no new sessions.');
-    if (this.#sessions.size + this.#starting >= this.maxSessions) {
-      throw new Error(
-        `Too many sessions: ${this.#sessions.size} open (limit ${this.maxSessions}, set with --max-sessions). ` +
-          `Close one with close_session first.`,
-      );
-    }
-    this.#starting += 1;
+    this.budget.reserve();
+    let registered = false;
     try {
       const launched = await this.launcher(options);
-      this.#counter += 1;
-      const session = new BrowserSession(`${options.browser}-${this.#counter}`, options, launched);
+      // A remote endpoint decides which browser it is; name the session after what actually answered.
+      const reported = launched.identity.name.toLowerCase();
+      const browser = reported.includes('firefox') ? 'firefox' : reported.includes('chrom') ? 'chrome' : options.browser;
+      const session = new BrowserSession(this.budget.nextId(browser), { ...options, browser }, launched);
       try {
         await session.init();
         if (prepare) await prepare(session);
@@ -46,14 +46,15 @@ export class SessionManager {
         await session.close();
         throw error;
       }
-      if (this.#shuttingDown) {
+      if (this.#shuttingDown || this.budget.closed) {
         await session.close();
         throw new Error('bidiscope is shutting down; the new session was closed.');
       }
       this.#sessions.set(session.id, session);
+      registered = true;
       return session;
     } finally {
-      this.#starting -= 1;
+      if (!registered) this.budget.release();
     }
   }
 
@@ -85,7 +86,11 @@ export class SessionManager {
   async close(sessionId: string | undefined): Promise<BrowserSession> {
     const session = this.get(sessionId);
     this.#sessions.delete(session.id);
-    await session.close();
+    try {
+      await session.close();
+    } finally {
+      this.budget.release();
+    }
     return session;
   }
 
@@ -94,6 +99,6 @@ export class SessionManager {
     this.#shuttingDown = true;
     const sessions = [...this.#sessions.values()];
     this.#sessions.clear();
-    await Promise.allSettled(sessions.map((session) => session.close()));
+    await Promise.allSettled(sessions.map((session) => session.close().finally(() => this.budget.release())));
   }
 }
