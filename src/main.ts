@@ -53,9 +53,20 @@ async function main(): Promise<void> {
       process.exit(exitCode);
     }
   };
-  process.on('SIGINT', () => void shutdown('SIGINT', 130));
-  process.on('SIGTERM', () => void shutdown('SIGTERM', 143));
-  process.on('SIGHUP', () => void shutdown('SIGHUP', 129));
+  // A signal during a shutdown (e.g. the MCP client's SIGTERM 2 s after it closed stdin, before its SIGKILL) means
+  // hurry: kill what is left now, so a graceful close that takes long cannot turn into orphaned browsers.
+  const onSignal = (signal: NodeJS.Signals, exitCode: number): void => {
+    if (!shuttingDown) {
+      void shutdown(signal, exitCode);
+      return;
+    }
+    logToStderr(`${signal} while shutting down: stopping every browser now`);
+    killEverythingNow();
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', () => onSignal('SIGINT', 130));
+  process.on('SIGTERM', () => onSignal('SIGTERM', 143));
+  process.on('SIGHUP', () => onSignal('SIGHUP', 129));
   process.on('uncaughtException', (error) => logToStderr(`uncaught exception: ${error.stack ?? error.message}`));
   process.on('unhandledRejection', (reason) => logToStderr(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
 

@@ -66,13 +66,20 @@ export function remoteValueToJson(remote: unknown, depth = 0): JsonValue {
   }
 }
 
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Replaces unpaired UTF-16 surrogates with U+FFFD: chromedriver silently drops a BiDi message that carries one. */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATES, '\uFFFD');
+}
+
 /** JSON → LocalValue, for `script.callFunction` arguments. */
 export function jsonToLocalValue(value: unknown, depth = 0): object {
   if (depth > 50) return { type: 'null' };
   if (value === null || value === undefined) return { type: value === null ? 'null' : 'undefined' };
   switch (typeof value) {
     case 'string':
-      return { type: 'string', value };
+      return { type: 'string', value: wellFormed(value) };
     case 'boolean':
       return { type: 'boolean', value };
     case 'number':
@@ -81,7 +88,7 @@ export function jsonToLocalValue(value: unknown, depth = 0): object {
       if (Array.isArray(value)) return { type: 'array', value: value.map((item) => jsonToLocalValue(item, depth + 1)) };
       return {
         type: 'object',
-        value: Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, jsonToLocalValue(item, depth + 1)]),
+        value: Object.entries(value as Record<string, unknown>).map(([key, item]) => [wellFormed(key), jsonToLocalValue(item, depth + 1)]),
       };
     default:
       return { type: 'undefined' };

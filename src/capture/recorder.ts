@@ -176,7 +176,16 @@ export class CaptureRecorder {
     this.#active = false;
     this.#endedAt = Date.now();
     this.#bodies?.stop('capture stopped before the body was fetched');
+    this.#settleUnfinished('the response was still loading when the capture stopped, so its body never arrived');
     await this.#teardown();
+  }
+
+  /** Gives responses that never completed a body state with a reason, instead of leaving them unrecorded. */
+  #settleUnfinished(reason: string): void {
+    if (this.options.captureBodies === 'none') return;
+    for (const entry of this.log.entries()) {
+      if (entry.state === 'pending' && entry.response && !entry.response.body) entry.response.body = { state: 'unavailable', reason };
+    }
   }
 
   /** The browser went away: stop without talking to it. */
@@ -192,6 +201,7 @@ export class CaptureRecorder {
       if (entry.request.body?.state === 'pending') entry.request.body = { state: 'unavailable', reason: `the browser went away (${reason})` };
       if (entry.response?.body?.state === 'pending') entry.response.body = { state: 'unavailable', reason: `the browser went away (${reason})` };
     }
+    this.#settleUnfinished(`the browser went away while the response was still loading (${reason})`);
   }
 
   /** Forgets every entry and frees browser-side bodies; recording goes on if active. */

@@ -233,7 +233,9 @@ export function formatDetails(entry: NetworkEntry, options: DetailsOptions = {})
       const knownEmpty = !response.body && (response.decodedBodySize ?? response.encodedBodySize) === 0;
       const preview = knownEmpty
         ? { text: '(empty)', partial: false }
-        : previewBody(response.body, responseMimeType(entry), maxBodyChars);
+        : !response.body && entry.state === 'pending'
+          ? { text: '(pending: the response is still loading)', partial: false }
+          : previewBody(response.body, responseMimeType(entry), maxBodyChars);
       if (preview.partial) truncatedBodies.push('response');
       lines.push('Response Body:', preview.text);
     }

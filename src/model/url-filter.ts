@@ -1,9 +1,12 @@
 /**
  * URL filters as agents write them: a plain substring, a glob (`*` any run, `?` one character), or a `/regex/flags`
  * (flags i, m, s, u; `/api/login` is a substring, not a regex with flags).
- * Substrings and globs ignore case. Regexes are bounded: at most 500 characters and no nested quantifiers such as
- * `(a+)+` — the patterns that backtrack catastrophically — so a filter cannot wedge the server.
+ * Substrings and globs ignore case. Globs and regexes run on a matcher that is linear in the URL's length (no
+ * backtracking), so no filter — `/(a+)+$/`, `/(a|aa)+$/`, `*a*a*a*b` — can wedge the server; regexes are at most 500
+ * characters, and lookaround and backreferences are refused.
  */
+
+import { compileLinearRegex, LinearRegexError, type LinearRegex } from './linear-regex.js';
 
 /** A compiled URL filter. */
 export interface UrlFilter {
@@ -16,18 +19,16 @@ export interface UrlFilter {
 export class UrlFilterError extends Error {}
 
 const MAX_PATTERN_LENGTH = 500;
-/** A quantified group that itself contains a quantifier: `(a+)+`, `(a*)*`, `(?:a|b+){2,}`. */
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/;
 
-function globToRegExp(glob: string): RegExp {
+function globToRegExp(glob: string): LinearRegex {
   let pattern = '';
   for (const char of glob) {
-    if (char === '*') pattern += '.*';
-    else if (char === '?') pattern += '.';
-    else pattern += char.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
+    if (char === '*') pattern += '[\\s\\S]*';
+    else if (char === '?') pattern += '[\\s\\S]';
+    else pattern += char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
   }
   // A glob that names no scheme matches anywhere in the URL, like a substring with wildcards.
-  return new RegExp(pattern, 'i');
+  return compileLinearRegex(pattern, 'iu');
 }
 
 /** Compiles a filter; throws {@link UrlFilterError} for an invalid or dangerous regex. */
@@ -39,17 +40,17 @@ export function compileUrlFilter(text: string): UrlFilter {
   const regexForm = /^\/(.+)\/([imsu]*)$/s.exec(text);
   if (regexForm) {
     const [, body = '', flags = ''] = regexForm;
-    if (NESTED_QUANTIFIER.test(body)) {
-      throw new UrlFilterError(
-        `Regex /${body}/ has a quantified group containing a quantifier (like (a+)+), which can take exponential time. ` +
-          'Simplify it, or use a substring or glob filter.',
-      );
-    }
-    let regex: RegExp;
     try {
-      regex = new RegExp(body, flags);
+      new RegExp(body, flags); // syntax check only: the native engine's messages are the clearest
     } catch (error) {
       throw new UrlFilterError(`Invalid regex /${body}/${flags}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    let regex: LinearRegex;
+    try {
+      regex = compileLinearRegex(body, flags);
+    } catch (error) {
+      if (!(error instanceof LinearRegexError)) throw error;
+      throw new UrlFilterError(`Regex /${body}/${flags} cannot be used as a URL filter: ${error.message}. Simplify it, or use a substring or glob filter.`);
     }
     return { kind: 'regex', source: text, matches: (url) => regex.test(url) };
   }

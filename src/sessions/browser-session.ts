@@ -20,6 +20,11 @@ interface EvaluateResult {
   exceptionDetails?: { text?: string; lineNumber?: number; columnNumber?: number };
 }
 
+/** True for the error BiDi gives for a browsing context that does not exist (any more). */
+function isNoSuchContext(error: unknown): boolean {
+  return error instanceof BidiCommandError && /no such frame|Cannot find context|not found/i.test(error.message);
+}
+
 /** One open browser with its BiDi session; tracks the tab it drives and whether the browser is still alive. */
 export class BrowserSession {
   readonly createdAt = Date.now();
@@ -31,6 +36,8 @@ export class BrowserSession {
   #deadReason: string | undefined;
   #context: string | undefined;
   #closing: Promise<void> | undefined;
+  /** Tail of the queue {@link serialize} runs tasks on. */
+  #queue: Promise<unknown> = Promise.resolve();
   readonly #deathListeners: Array<(reason: string) => void> = [];
 
   constructor(
@@ -88,10 +95,21 @@ export class BrowserSession {
     if (this.#state === 'closed') throw new SessionUnusableError(`Session ${this.id} is closed.`);
     if (this.#state === 'dead') {
       throw new SessionUnusableError(
-        `Session ${this.id} can no longer drive its browser (${this.#deadReason ?? 'unknown reason'}). ` +
+        `The browser of session ${this.id} is gone (${this.#deadReason ?? 'unknown reason'}), so it can no longer be driven. ` +
           `What it captured is still available; call close_session to clean up, then initialize_session for a new one.`,
       );
     }
+  }
+
+  /**
+   * Runs `task` after every task queued earlier on this session has settled, so state-changing steps (starting,
+   * stopping, clearing a capture) never interleave when a client fires calls concurrently. A failing task does not
+   * block later ones. Reads need no queue.
+   */
+  serialize<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
   }
 
   async #firstTopLevelContext(): Promise<string> {
@@ -110,6 +128,16 @@ export class BrowserSession {
     return { context: this.#context, reopened: true };
   }
 
+  /** {@link ensureContext}, with a dropped connection reported as the browser being gone. */
+  async #usableContext(): Promise<{ context: string; reopened: boolean }> {
+    try {
+      return await this.ensureContext();
+    } catch (error) {
+      this.#assertStillAlive(error);
+      throw error;
+    }
+  }
+
   /** Sets the viewport of the current tab. */
   async setViewport(viewport: { width: number; height: number }): Promise<void> {
     const { context } = await this.ensureContext();
@@ -117,12 +145,15 @@ export class BrowserSession {
   }
 
   /** BiDi `browsingContext.navigate`, bounded by `timeoutMs`. */
-  async navigate(url: string, wait: NavigationWait, timeoutMs: number): Promise<{ url: string; reopenedTab: boolean }> {
-    const { context, reopened } = await this.ensureContext();
+  async navigate(url: string, wait: NavigationWait, timeoutMs: number, retried = false): Promise<{ url: string; reopenedTab: boolean }> {
+    const { context, reopened } = await this.#usableContext();
     try {
       const result = await this.bidi.send<{ url?: string }>('browsingContext.navigate', { context, url, wait }, timeoutMs);
-      return { url: result.url ?? url, reopenedTab: reopened };
+      return { url: result.url ?? url, reopenedTab: reopened || retried };
     } catch (error) {
+      this.#assertStillAlive(error);
+      // The tab was closed and its contextDestroyed event has not arrived (or never will): open a new one, once.
+      if (!retried && isNoSuchContext(error) && (await this.#forgetIfClosed(context))) return this.navigate(url, wait, timeoutMs, true);
       if (error instanceof BidiCommandError && error.bidiError === 'timeout') {
         throw new Error(
           `Navigation to ${url} did not reach "${wait}" within ${timeoutMs} ms; the page may still be loading. ` +
@@ -139,7 +170,7 @@ export class BrowserSession {
     awaitPromise: boolean,
     timeoutMs: number,
   ): Promise<EvaluationOutcome> {
-    const { context } = await this.ensureContext();
+    const { context } = await this.#usableContext();
     const common = {
       target: { context },
       awaitPromise,
@@ -147,7 +178,18 @@ export class BrowserSession {
       serializationOptions: { maxDomDepth: 0, maxObjectDepth: 8, includeShadowTree: 'none' },
       userActivation: true,
     };
-    const result = await this.#runScript(code, common, timeoutMs);
+    const result = await this.#runScript(code, common, timeoutMs).catch(async (error: unknown) => {
+      if (isNoSuchContext(error) && (await this.#forgetIfClosed(context))) {
+        throw new Error('The session\'s tab was closed. Call navigate to open a new tab; the capture goes on.');
+      }
+      if (error instanceof BidiCommandError && /Cannot find context|no such frame|no such realm/i.test(error.message)) {
+        throw new Error(
+          'The tab has no document that can run scripts (for example a browser error page after a failed navigation). ' +
+            'Navigate to a page first.',
+        );
+      }
+      throw error;
+    });
     if (result.type === 'exception') {
       const details = result.exceptionDetails;
       const where = details?.lineNumber !== undefined ? ` (line ${details.lineNumber + 1})` : '';
@@ -170,14 +212,24 @@ export class BrowserSession {
             timeoutMs,
           );
     } catch (error) {
-      if (error instanceof BidiCommandError && /Cannot find context|no such frame|no such realm/i.test(error.message)) {
-        throw new Error(
-          'The tab has no document that can run scripts (for example a browser error page after a failed navigation). ' +
-            'Navigate to a page first.',
-        );
-      }
+      this.#assertStillAlive(error);
       throw error;
     }
+  }
+
+  /** True when `context` is no longer among the browser's tabs; then it is forgotten so the next call opens one. */
+  async #forgetIfClosed(context: string): Promise<boolean> {
+    const tree = await this.bidi
+      .send<{ contexts: Array<{ context: string }> }>('browsingContext.getTree', { maxDepth: 0 }, 5_000)
+      .catch(() => undefined);
+    if (!tree || tree.contexts.some((item) => item.context === context)) return false;
+    if (this.#context === context) this.#context = undefined;
+    return true;
+  }
+
+  /** When a command failed because the connection dropped, throws the session's "browser is gone" error instead. */
+  #assertStillAlive(error: unknown): void {
+    if (error instanceof BidiCommandError && error.bidiError === 'connection closed') this.assertUsable();
   }
 
   /** Stops the browser, driver and temp dirs. Idempotent, bounded, never throws. */

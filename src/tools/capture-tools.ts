@@ -108,30 +108,34 @@ const startNetworkCapture = defineTool({
   annotations: { readOnlyHint: false, idempotentHint: false },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
-    session.assertUsable();
-    if (session.capture?.active) {
-      throw new ToolError(`A capture (${session.capture.id}) is already active on ${session.id}. Call stop_network_capture first.`);
-    }
-    const options: CaptureOptions = {
-      urlFilter: compileFilter(input.urlFilter),
-      resourceTypes: input.resourceTypes,
-      methods: input.methods?.map((method) => method.toUpperCase()),
-      captureBodies: input.captureBodies,
-      maxBodyBytes: input.maxBodyBytes,
-      maxTotalBodyBytes: CAPTURE_DEFAULTS.maxTotalBodyBytes,
-      captureWebSockets: input.captureWebSockets,
-      captureStreaming: input.captureStreaming,
-      maxEntries: input.maxEntries,
-    };
-    const previous = session.capture;
-    const recorder = new CaptureRecorder(session.bidi, session.id, options, () => session.context);
-    await recorder.start();
-    session.capture = recorder;
-    const replaced = previous ? ` The previous capture ${previous.id} (${previous.stats().retained} entries) was discarded.` : '';
-    return {
-      text: `Capture ${recorder.id} started on ${session.id}.${replaced} Load or use the page, then list_network_requests.`,
-      structured: { sessionId: session.id, captureId: recorder.id, status: 'active', startTime: new Date(recorder.startedAt).toISOString(), options: recorder.describeOptions(), notes: recorder.notes },
-    };
+    const urlFilter = compileFilter(input.urlFilter);
+    // Serialized per session: of concurrent starts exactly one creates a recorder, the others see it active.
+    return session.serialize(async () => {
+      session.assertUsable();
+      if (session.capture?.active) {
+        throw new ToolError(`A capture (${session.capture.id}) is already active on ${session.id}. Call stop_network_capture first.`);
+      }
+      const options: CaptureOptions = {
+        urlFilter,
+        resourceTypes: input.resourceTypes,
+        methods: input.methods?.map((method) => method.toUpperCase()),
+        captureBodies: input.captureBodies,
+        maxBodyBytes: input.maxBodyBytes,
+        maxTotalBodyBytes: CAPTURE_DEFAULTS.maxTotalBodyBytes,
+        captureWebSockets: input.captureWebSockets,
+        captureStreaming: input.captureStreaming,
+        maxEntries: input.maxEntries,
+      };
+      const previous = session.capture;
+      const recorder = new CaptureRecorder(session.bidi, session.id, options, () => session.context);
+      await recorder.start();
+      session.capture = recorder;
+      const replaced = previous ? ` The previous capture ${previous.id} (${previous.stats().retained} entries) was discarded.` : '';
+      return {
+        text: `Capture ${recorder.id} started on ${session.id}.${replaced} Load or use the page, then list_network_requests.`,
+        structured: { sessionId: session.id, captureId: recorder.id, status: 'active', startTime: new Date(recorder.startedAt).toISOString(), options: recorder.describeOptions(), notes: recorder.notes },
+      };
+    });
   },
 });
 
@@ -159,36 +163,38 @@ const stopNetworkCapture = defineTool({
   annotations: { readOnlyHint: false },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
-    const capture = requireCapture(session);
-    if (!capture.active) {
-      throw new ToolError(`Capture ${capture.id} on ${session.id} is already stopped. Its data is still available to list_network_requests and export_har.`);
-    }
-    await capture.stop();
-    const status = captureStatus(session);
-    const entries = capture.log.entries().map((entry) => presentable(session, entry));
-    const data = captureData(entries);
-    const stats = capture.stats();
-    const summary = { totalRequests: stats.requests, totalResponses: stats.responses, totalWsFrames: stats.wsFrames, streamingResponses: stats.streamingResponses, failed: stats.failed, dropped: stats.dropped };
-    const base = {
-      sessionId: session.id,
-      captureId: capture.id,
-      duration: status.duration,
-      startTime: status.startTime,
-      endTime: new Date(capture.endedAt ?? Date.now()).toISOString(),
-      summary,
-      options: capture.describeOptions(),
-    };
-    const json = JSON.stringify(data);
-    const header = statusText(status);
-    if (json.length <= INLINE_DATA_LIMIT) {
-      return { text: `${header}\n${entries.map((entry) => formatListLine(entry)).join('\n')}`, structured: { ...base, data } };
-    }
-    const path = await writeOutputFile(context.config.outputDir, `captures/${session.id}-${capture.id}.json`, JSON.stringify({ ...base, data }, null, 1));
-    const preview = entries.slice(0, 20).map((entry) => formatListLine(entry));
-    return {
-      text: `${header}\nData (${json.length} bytes) written to ${path}. First ${preview.length} of ${entries.length}:\n${preview.join('\n')}`,
-      structured: { ...base, data: { file: path, bytes: json.length, preview } },
-    };
+    return session.serialize(async () => {
+      const capture = requireCapture(session);
+      if (!capture.active) {
+        throw new ToolError(`Capture ${capture.id} on ${session.id} is already stopped. Its data is still available to list_network_requests and export_har.`);
+      }
+      await capture.stop();
+      const status = captureStatus(session);
+      const entries = capture.log.entries().map((entry) => presentable(session, entry));
+      const data = captureData(entries);
+      const stats = capture.stats();
+      const summary = { totalRequests: stats.requests, totalResponses: stats.responses, totalWsFrames: stats.wsFrames, streamingResponses: stats.streamingResponses, failed: stats.failed, dropped: stats.dropped };
+      const base = {
+        sessionId: session.id,
+        captureId: capture.id,
+        duration: status.duration,
+        startTime: status.startTime,
+        endTime: new Date(capture.endedAt ?? Date.now()).toISOString(),
+        summary,
+        options: capture.describeOptions(),
+      };
+      const json = JSON.stringify(data);
+      const header = statusText(status);
+      if (json.length <= INLINE_DATA_LIMIT) {
+        return { text: `${header}\n${entries.map((entry) => formatListLine(entry)).join('\n')}`, structured: { ...base, data } };
+      }
+      const path = await writeOutputFile(context.config.outputDir, `captures/${session.id}-${capture.id}.json`, JSON.stringify({ ...base, data }, null, 1));
+      const preview = entries.slice(0, 20).map((entry) => formatListLine(entry));
+      return {
+        text: `${header}\nData (${json.length} bytes) written to ${path}. First ${preview.length} of ${entries.length}:\n${preview.join('\n')}`,
+        structured: { ...base, data: { file: path, bytes: json.length, preview } },
+      };
+    });
   },
 });
 
@@ -200,9 +206,11 @@ const clearNetworkCapture = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
-    const capture = requireCapture(session);
-    const cleared = await capture.clear();
-    return { text: `Cleared ${cleared} entries from ${capture.id} on ${session.id}.`, structured: { sessionId: session.id, captureId: capture.id, cleared, status: capture.active ? 'active' : 'inactive' } };
+    return session.serialize(async () => {
+      const capture = requireCapture(session);
+      const cleared = await capture.clear();
+      return { text: `Cleared ${cleared} entries from ${capture.id} on ${session.id}.`, structured: { sessionId: session.id, captureId: capture.id, cleared, status: capture.active ? 'active' : 'inactive' } };
+    });
   },
 });
 

@@ -8,7 +8,7 @@ import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import { safeFileName, writeOutputFile } from '../output/files.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
 import type { AppContext } from './context.js';
-import { presentable, requireCapture } from './present.js';
+import { listable, presentable, requireCapture } from './present.js';
 import { sessionIdField } from './schemas.js';
 
 const indexField = v.pipe(v.number('an entry index from list_network_requests'), v.integer('a whole number'), v.minValue(0, '0 or more'));
@@ -53,7 +53,7 @@ const listNetworkRequests = defineTool({
     const spec: EntryFilterSpec = { urlFilter: input.urlFilter, method: input.method, status: input.status, resourceType: input.resourceType, failedOnly: input.failedOnly };
     const all = capture.log.entries();
     const matching = all.filter(entryFilter(spec));
-    const page = matching.slice(input.offset, input.offset + input.limit).map((entry) => presentable(session, entry));
+    const page = matching.slice(input.offset, input.offset + input.limit).map((entry) => listable(session, entry));
     const baseOrigin = baseOriginOf(all);
     const dropped = capture.stats().dropped;
     const text = formatListPage(page, {

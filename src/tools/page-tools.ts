@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import type { AppContext } from './context.js';
-import { navigableUrl, sessionIdField, timeoutField } from './schemas.js';
+import { navigableUrl, sessionIdField, timeoutField, wellFormedText } from './schemas.js';
 
 const navigate = defineTool({
   name: 'navigate',
@@ -42,8 +42,8 @@ const evaluateScript = defineTool({
   input: v.pipe(
     v.strictObject({
       sessionId: sessionIdField,
-      expression: v.optional(v.pipe(v.string('JavaScript source text'), v.maxLength(1_000_000, 'at most 1,000,000 characters'))),
-      function: v.optional(v.pipe(v.string('a function declaration'), v.maxLength(1_000_000, 'at most 1,000,000 characters'))),
+      expression: v.optional(v.pipe(v.string('JavaScript source text'), v.maxLength(1_000_000, 'at most 1,000,000 characters'), wellFormedText)),
+      function: v.optional(v.pipe(v.string('a function declaration'), v.maxLength(1_000_000, 'at most 1,000,000 characters'), wellFormedText)),
       args: v.optional(v.pipe(v.array(v.unknown(), 'a JSON array'), v.maxLength(100, 'at most 100 arguments'))),
       awaitPromise: v.optional(v.boolean('true or false'), true),
       timeoutMs: timeoutField(30_000, 300_000),

@@ -1,5 +1,5 @@
 import type { NetworkEntry } from '../model/types.js';
-import { redactEntry } from '../redact/index.js';
+import { redactEntry, redactUrl } from '../redact/index.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
 import { ToolError } from '../mcp/tool.js';
 import type { CaptureRecorder } from '../capture/recorder.js';
@@ -7,6 +7,15 @@ import type { CaptureRecorder } from '../capture/recorder.js';
 /** The entry as this session may show it: redacted unless the session exposes sensitive data. */
 export function presentable(session: BrowserSession, entry: NetworkEntry): NetworkEntry {
   return session.exposeSensitiveNetworkData ? entry : redactEntry(entry);
+}
+
+/**
+ * The entry as one list line may show it. A line shows the URL, method, status, kind, size, duration and error name;
+ * of those only the URL can carry secrets, so only the URL is redacted — a full {@link presentable} deep copy of
+ * every entry on a page of 100 costs far more than the page itself.
+ */
+export function listable(session: BrowserSession, entry: NetworkEntry): NetworkEntry {
+  return session.exposeSensitiveNetworkData ? entry : { ...entry, url: redactUrl(entry.url) };
 }
 
 /** The session's capture (active or stopped), or a clear error. */

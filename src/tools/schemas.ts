@@ -5,22 +5,36 @@ export const sessionIdField = v.optional(
   v.pipe(v.string('a session id string from initialize_session'), v.minLength(1, 'a non-empty session id'), v.maxLength(100, 'a session id of at most 100 characters')),
 );
 
-const NAVIGABLE_SCHEMES = new Set(['http:', 'https:', 'about:', 'data:']);
+/** An unpaired UTF-16 surrogate. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * A URL a session may open: absolute http(s), `about:`, or `data:`. `javascript:` is refused (use evaluate_script)
- * and `file:` is refused so a remote agent cannot read local files through the browser.
+ * Refuses text with unpaired UTF-16 surrogates for fields that are sent to the browser: chromedriver silently drops
+ * a BiDi message that carries one, so the call would only end at its timeout.
+ */
+export const wellFormedText = v.check(
+  (value: string) => !LONE_SURROGATE.test(value),
+  'text without unpaired UTF-16 surrogates (the browser protocol cannot carry them)',
+);
+
+const NAVIGABLE_SCHEMES = new Set(['http:', 'https:', 'data:']);
+
+/**
+ * A URL a session may open: absolute http(s), `about:blank`, or `data:`. `javascript:` is refused (use
+ * evaluate_script), `file:` so a remote agent cannot read local files through the browser, and other `about:` pages
+ * (and `chrome:`, `view-source:` …) because they are browser-internal.
  */
 export const navigableUrl = v.pipe(
   v.string('an absolute URL string'),
   v.maxLength(32_768, 'a URL of at most 32768 characters'),
+  wellFormedText,
   v.check((value) => {
     try {
-      return NAVIGABLE_SCHEMES.has(new URL(value).protocol);
+      return value.toLowerCase() === 'about:blank' || NAVIGABLE_SCHEMES.has(new URL(value).protocol);
     } catch {
       return false;
     }
-  }, 'an absolute http(s) URL (about: and data: also work; javascript: and file: are refused)'),
+  }, 'an absolute http(s) URL (about:blank and data: also work; javascript: and file: are refused, as are browser-internal pages)'),
 );
 
 /** A bounded wait in milliseconds. */

@@ -3,7 +3,7 @@ import { captureSupportFor } from '../capture/support.js';
 import { defineTool, type AnyTool } from '../mcp/tool.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
 import type { AppContext } from './context.js';
-import { navigableUrl, sessionIdField, timeoutField } from './schemas.js';
+import { navigableUrl, sessionIdField, timeoutField, wellFormedText } from './schemas.js';
 
 const headerName = v.pipe(v.string(), v.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a valid HTTP header name'));
 
@@ -17,10 +17,20 @@ const initializeInput = v.strictObject({
       height: v.pipe(v.number(), v.integer(), v.minValue(100, 'at least 100 px'), v.maxValue(4320, 'at most 4320 px')),
     }),
   ),
-  userAgent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1000, 'at most 1000 characters'))),
+  userAgent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1000, 'at most 1000 characters'), wellFormedText)),
   acceptInsecureCerts: v.optional(v.boolean('true or false')),
   bypassCache: v.optional(v.boolean('true or false')),
-  extraHeaders: v.optional(v.record(headerName, v.pipe(v.string(), v.maxLength(8192, 'a header value of at most 8192 characters')))),
+  extraHeaders: v.optional(
+    v.record(
+      headerName,
+      v.pipe(
+        v.string(),
+        v.maxLength(8192, 'a header value of at most 8192 characters'),
+        v.regex(/^[^\r\n\0]*$/, 'a header value without CR, LF or NUL'),
+        wellFormedText,
+      ),
+    ),
+  ),
   exposeSensitiveNetworkData: v.optional(v.boolean('true or false'), false),
   timeoutMs: timeoutField(60_000, 300_000),
 });
