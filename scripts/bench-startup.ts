@@ -31,7 +31,7 @@ const VARIANTS: readonly Variant[] = [
   { label: 'binary (dist/bidiscope, Bun, bytecode)', command: BINARY_PATH, args: [] },
   { label: 'Node from source (tsx)', command: process.execPath, args: ['--import', 'tsx', MAIN] },
   { label: 'Bun from source (bun run)', command: BUN_PATH, args: ['run', MAIN] },
-  { label: 'Deno from source (deno run)', command: join(ROOT, 'node_modules', '.bin', 'deno'), args: ['run', '--allow-all', MAIN] },
+  { label: 'Deno from source (deno run)', command: join(ROOT, '.tools', 'deno', 'node_modules', '@deno', 'linux-x64-glibc', 'deno'), args: ['run', '--allow-all', MAIN] },
 ];
 
 interface Sample {

@@ -20,6 +20,16 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# Deno (for running from source under Deno) lives outside package.json: the registry here has no Deno builds for
+# other platforms, which would leave package-lock.json unusable by `npm ci`.
+DENO_VERSION=2.9.6
+deno_bin=.tools/deno/node_modules/@deno/linux-x64-glibc/deno
+if [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] && [ ! -x "$deno_bin" ]; then
+  echo "setup: installing deno@$DENO_VERSION into .tools/deno" >&2
+  mkdir -p .tools/deno
+  npm install --prefix .tools/deno --no-save --no-package-lock --no-audit --no-fund --loglevel=error "deno@$DENO_VERSION" >&2
+fi
+
 stamp=node_modules/.bidiscope-lock-stamp
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   echo "setup: npm ci" >&2

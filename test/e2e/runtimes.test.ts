@@ -5,7 +5,7 @@
  * by sessions.test.ts.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startTestSite, type TestSite } from '../site/server.js';
 import { BUN_PATH, DENO_PATH } from '../helpers/binary.js';
@@ -25,7 +25,7 @@ const CASES: readonly RuntimeCase[] = [
   { runtime: 'node', command: { command: process.execPath, args: ['--import', 'tsx', MAIN] }, browser: 'chrome' },
   { runtime: 'bun', command: { command: BUN_PATH, args: ['run', MAIN] }, browser: 'chrome' },
   // deno.json's task; --quiet keeps deno's "Task start ..." line off stderr.
-  { runtime: 'deno', command: { command: DENO_PATH, args: ['task', '--quiet', 'start'] }, browser: 'firefox', env: { DENO_NO_UPDATE_CHECK: '1' } },
+  { runtime: 'deno', command: { command: DENO_PATH, args: ['task', '--quiet', 'start'] }, browser: 'firefox', env: { DENO_NO_UPDATE_CHECK: '1', PATH: `${dirname(DENO_PATH)}${delimiter}${process.env.PATH ?? ''}` } },
 ];
 
 let site: TestSite;

@@ -6,7 +6,8 @@ import { REPO_ROOT } from './mcp-server.js';
 export { BINARY_PATH, BUN_PATH, ensureBinary } from '../../scripts/binary-freshness.js';
 
 /** The pinned Deno from node_modules. */
-export const DENO_PATH = join(REPO_ROOT, 'node_modules', '.bin', 'deno');
+/** The pinned Deno that scripts/setup.sh installs outside package.json (see there why). */
+export const DENO_PATH = join(REPO_ROOT, '.tools', 'deno', 'node_modules', '@deno', 'linux-x64-glibc', 'deno');
 
 /** `--import` value that loads tsx from the repository whatever the working directory. */
 export const TSX_IMPORT = pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
