@@ -1,4 +1,5 @@
 import { BidiHandler } from 'webdriver';
+import { routeMessages } from './message-routing.js';
 
 /** A BiDi event listener: receives the event's params. */
 export type BidiEventListener = (params: unknown) => void;
@@ -45,10 +46,29 @@ function toCommandError(method: string, error: unknown): BidiCommandError {
   return new BidiCommandError(`${method}: ${text}`, method);
 }
 
+/**
+ * WebSocket options for BiDi connections: no permessage-deflate. The BiDi socket runs over loopback (nothing to
+ * save), and inflating every message was the largest CPU cost of a capture on chromedriver (which negotiates it):
+ * more than parsing and normalizing the events together.
+ */
+export const BIDI_SOCKET_OPTIONS = { perMessageDeflate: false } as const;
+
+/**
+ * Reconnects a handler whose socket negotiated permessage-deflate (chromedriver does, with the socket WebdriverIO
+ * opens for a classic session) without it; a no-op otherwise. Throws when the endpoint refuses the new connection.
+ */
+export async function withoutCompression(handler: BidiHandler, webSocketUrl: string): Promise<void> {
+  const extensions = handler.socket?.extensions;
+  if (typeof extensions !== 'string' || !extensions.includes('permessage-deflate')) return;
+  if (!(await handler.reconnect(webSocketUrl, { ...BIDI_SOCKET_OPTIONS }))) {
+    throw new Error(`Could not reconnect to the browser's BiDi endpoint at ${webSocketUrl} without compression`);
+  }
+}
+
 /** Connects to a BiDi WebSocket URL and returns the session interface. */
 export async function connectBidi(webSocketUrl: string, connectTimeoutMs = 10_000): Promise<BidiConnection> {
   // The handler's own response timeout is a backstop; every call races its own, shorter bound below.
-  const handler = new BidiHandler(webSocketUrl, {}, 10 * 60_000, connectTimeoutMs);
+  const handler = new BidiHandler(webSocketUrl, { ...BIDI_SOCKET_OPTIONS }, 10 * 60_000, connectTimeoutMs);
   const connected = await handler.connect();
   const socket = handler.socket;
   if (!connected || !socket) throw new Error(`Could not connect to the browser's BiDi endpoint at ${webSocketUrl}`);
@@ -65,11 +85,11 @@ export function wrapHandler(handler: BidiHandler): BidiConnection {
   let closeReason = '';
   const closeWaiters = new Set<(reason: string) => void>();
 
-  socket.on('message', (data: Buffer | string) => {
+  const dispatch = (text: string): void => {
     if (listeners.size === 0) return;
     let payload: { type?: unknown; method?: unknown; params?: unknown };
     try {
-      payload = JSON.parse(data.toString()) as typeof payload;
+      payload = JSON.parse(text) as typeof payload;
     } catch {
       return;
     }
@@ -83,7 +103,9 @@ export function wrapHandler(handler: BidiHandler): BidiConnection {
         process.stderr.write(`bidiscope: listener for ${payload.method} failed: ${String(error)}\n`);
       }
     }
-  });
+  };
+  // One JSON.parse per message where WebdriverIO's listeners are recognised; otherwise an extra listener, as before.
+  if (!routeMessages(socket, dispatch)) socket.on('message', (data: Buffer | string) => dispatch(data.toString()));
   const markClosed = (reason: string): void => {
     if (closed) return;
     closed = true;

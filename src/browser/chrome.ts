@@ -1,5 +1,5 @@
 import WebDriver, { type BidiHandler } from 'webdriver';
-import { connectBidi, wrapHandler, type BidiConnection } from './bidi-connection.js';
+import { connectBidi, withoutCompression, wrapHandler, type BidiConnection } from './bidi-connection.js';
 import { findExecutable } from './find-executable.js';
 import { findFreePort } from './free-port.js';
 import type { BrowserIdentity, LaunchOptions } from './launch-options.js';
@@ -82,7 +82,10 @@ export async function launchChrome(options: LaunchOptions): Promise<LaunchedBrow
     });
     const handler = (client as unknown as { _bidiHandler?: BidiHandler })._bidiHandler;
     const webSocketUrl = (client.capabilities as { webSocketUrl?: unknown }).webSocketUrl;
-    if (handler?.isConnected) {
+    if (handler?.isConnected && typeof webSocketUrl === 'string') {
+      await withoutCompression(handler, webSocketUrl);
+      bidi = wrapHandler(handler);
+    } else if (handler?.isConnected) {
       bidi = wrapHandler(handler);
     } else if (typeof webSocketUrl === 'string') {
       bidi = await connectBidi(webSocketUrl);

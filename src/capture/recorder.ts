@@ -151,6 +151,9 @@ export class CaptureRecorder {
     } else if (method === 'network.responseCompleted') {
       this.#bodies.enqueueRequest(entry);
       this.#bodies.enqueueResponse(entry);
+    } else if (method === 'network.fetchError' && result.change === 'completed') {
+      // An event stream the page closed: Chromium may end it with net::ERR_ABORTED and no responseCompleted.
+      this.#bodies.enqueueResponse(entry);
     }
   }
 

@@ -157,8 +157,25 @@ export function readBytesValue(value: unknown): BidiBytesValue | undefined {
   return { type, value: text };
 }
 
+/** True for a well-formed `network.BytesValue` (checked without copying it; an array has no string `value`). */
+function isBytesValue(value: unknown): value is BidiBytesValue {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  const type = record['type'];
+  return (type === 'string' || type === 'base64') && typeof record['value'] === 'string';
+}
+
+/** True for a well-formed `network.Header` (checked without copying it; an array has no string `name`). */
+function isBidiHeader(value: unknown): value is BidiHeader {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return typeof record['name'] === 'string' && isBytesValue(record['value']);
+}
+
 function readHeaders(value: unknown): BidiHeader[] {
   if (!Array.isArray(value)) return [];
+  // The usual case: every header is well-formed; the parsed objects are used as they are (no copies per event).
+  if (value.every(isBidiHeader)) return value;
   const headers: BidiHeader[] = [];
   for (const item of value) {
     const record = asRecord(item);
@@ -234,6 +251,8 @@ function readStackFrames(value: unknown): BidiStackFrame[] {
       lineNumber: asNumber(record['lineNumber']),
       columnNumber: asNumber(record['columnNumber']),
     });
+    // Only the top frame is used (the initiator's location); deep stacks arrive with every event of a hop.
+    break;
   }
   return frames;
 }

@@ -5,13 +5,14 @@
 import type { BidiCookie } from './bidi-types.js';
 import type { Cookie, Header } from './types.js';
 import { bytesValueToText, findHeaders } from './headers.js';
+import { intern } from './intern.js';
 
 /** Converts the cookies BiDi attached to a request (values decoded to text; vendor fields dropped). */
 export function cookiesFromBidi(cookies: readonly BidiCookie[]): Cookie[] {
   return cookies.map((cookie) => {
-    const converted: Cookie = { name: cookie.name, value: bytesValueToText(cookie.value) };
-    if (cookie.domain !== undefined) converted.domain = cookie.domain;
-    if (cookie.path !== undefined) converted.path = cookie.path;
+    const converted: Cookie = { name: intern(cookie.name), value: intern(bytesValueToText(cookie.value)) };
+    if (cookie.domain !== undefined) converted.domain = intern(cookie.domain);
+    if (cookie.path !== undefined) converted.path = intern(cookie.path);
     if (cookie.expiry !== undefined) converted.expires = cookie.expiry;
     if (cookie.httpOnly !== undefined) converted.httpOnly = cookie.httpOnly;
     if (cookie.secure !== undefined) converted.secure = cookie.secure;

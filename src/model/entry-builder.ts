@@ -3,11 +3,13 @@
  * decides which entry an event belongs to; these functions only copy facts across and write `source` notes.
  * https://w3c.github.io/webdriver-bidi/#module-network
  */
-import type { BidiDialect, BidiNetworkEventParams } from './bidi-types.js';
-import type { NetworkEntry, ResourceType, Timings } from './types.js';
+import type { BidiDialect, BidiHeader, BidiNetworkEventParams } from './bidi-types.js';
+import type { Header, NetworkEntry, ResourceType, Timings } from './types.js';
 import { bodyFromText } from './bodies.js';
 import { cookiesFromBidi } from './cookies.js';
-import { findHeader, headersFromBidi } from './headers.js';
+import { bytesValueToText, findHeader, headersFromBidiReusing, sameHeaderName } from './headers.js';
+import { intern } from './intern.js';
+import { cachedNote } from './note-cache.js';
 import { initiatorFromBidi } from './initiator.js';
 import { refineResourceTypeFromResponse, resourceTypeFromRequest } from './resource-type.js';
 import { responseBodySizes } from './sizes.js';
@@ -58,6 +60,20 @@ export function newSyntheticWebSocketEntry(
 /** Firefox 153 labels a redirect's MIME type like this at responseStarted; it is not a real type. */
 const PLACEHOLDER_MIME_TYPE = 'application/x-unknown-content-type';
 
+/** The only request headers {@link resourceTypeFromRequest} reads. */
+const TYPE_HINT_HEADERS = ['sec-fetch-mode', 'sec-websocket-key', 'upgrade', 'accept'];
+
+/** Those of the request headers that hint at the resource type, in order, as text. */
+function typeHintHeaders(headers: readonly BidiHeader[]): Header[] {
+  const hints: Header[] = [];
+  for (const header of headers) {
+    if (TYPE_HINT_HEADERS.some((name) => sameHeaderName(header.name, name))) {
+      hints.push({ name: header.name, value: bytesValueToText(header.value) });
+    }
+  }
+  return hints;
+}
+
 /** The resource type the request side of the event implies. */
 export function resourceTypeOfEvent(params: BidiNetworkEventParams): ResourceType {
   const request = params.request;
@@ -65,7 +81,7 @@ export function resourceTypeOfEvent(params: BidiNetworkEventParams): ResourceTyp
     googResourceType: request['goog:resourceType'],
     destination: request.destination,
     initiatorType: request.initiatorType,
-    headers: headersFromBidi(request.headers).headers,
+    headers: typeHintHeaders(request.headers),
   });
 }
 
@@ -96,8 +112,8 @@ export function newEntry(
     timings: {},
     source: {},
   };
-  if (params.context !== undefined) entry.context = params.context;
-  if (params.navigation !== undefined) entry.navigation = params.navigation;
+  if (params.context !== undefined) entry.context = intern(params.context);
+  if (params.navigation !== undefined) entry.navigation = intern(params.navigation);
   return entry;
 }
 
@@ -115,15 +131,15 @@ export function applyRequestData(
   bodies: EventBodyOptions,
 ): void {
   const request = params.request;
-  const converted = headersFromBidi(request.headers);
-  const event = shortEventName(method);
+  const converted = headersFromBidiReusing(request.headers, entry.request.headers);
   if (converted.headers.length > 0) {
     entry.request.headers = converted.headers;
-    let note = `${origin}; headers as of network.${event}`;
-    if (converted.duplicatesRemoved > 0) {
-      note += `; ${converted.duplicatesRemoved} exact duplicate headers removed (Chromium repeats some)`;
-    }
-    entry.source.request = note;
+    const duplicates = converted.duplicatesRemoved;
+    entry.source.request = cachedNote(['request', origin, method, duplicates], () => {
+      let note = `${origin}; headers as of network.${shortEventName(method)}`;
+      if (duplicates > 0) note += `; ${duplicates} exact duplicate headers removed (Chromium repeats some)`;
+      return note;
+    });
   } else if (entry.source.request === undefined) {
     entry.source.request = origin;
   }
@@ -133,13 +149,14 @@ export function applyRequestData(
   // Firefox sends headersSize 0 until the request is on the wire; 0 is "not known yet", not a size.
   if (request.headersSize !== undefined && request.headersSize > 0) entry.request.headersSize = request.headersSize;
   if (request.bodySize !== undefined) entry.request.bodySize = request.bodySize;
-  if (params.context !== undefined && entry.context === undefined) entry.context = params.context;
-  if (params.navigation !== undefined && entry.navigation === undefined) entry.navigation = params.navigation;
+  if (params.context !== undefined && entry.context === undefined) entry.context = intern(params.context);
+  if (params.navigation !== undefined && entry.navigation === undefined) entry.navigation = intern(params.navigation);
 
   if (entry.initiator === undefined) {
     const initiator = initiatorFromBidi(params.initiator, request['goog:resourceInitiator'], dialect);
     if (initiator !== undefined) {
       entry.initiator = initiator.initiator;
+      if (entry.initiator.url !== undefined) entry.initiator.url = intern(entry.initiator.url);
       entry.source.initiator = initiator.note;
     }
   }
@@ -192,25 +209,25 @@ export function applyResponseData(
   const reported = params.response;
   if (reported === undefined) return;
   const completed = method === 'network.responseCompleted';
-  const converted = headersFromBidi(reported.headers);
   const response = entry.response ?? (entry.response = { status: 0, statusText: '', headers: [] });
+  const converted = headersFromBidiReusing(reported.headers, response.headers);
   if (reported.status !== undefined) response.status = reported.status;
-  if (reported.statusText !== undefined) response.statusText = reported.statusText;
-  if (reported.protocol) response.protocol = reported.protocol;
+  if (reported.statusText !== undefined) response.statusText = intern(reported.statusText);
+  if (reported.protocol) response.protocol = intern(reported.protocol);
   if (converted.headers.length > 0) response.headers = converted.headers;
   const mimeType = chooseMimeType(findHeader(response.headers, 'content-type'), reported.mimeType);
-  if (mimeType !== undefined) response.mimeType = mimeType;
+  if (mimeType !== undefined) response.mimeType = intern(mimeType);
   if (reported.fromCache !== undefined) response.fromCache = reported.fromCache;
   if (reported.headersSize !== undefined && reported.headersSize > 0) response.headersSize = reported.headersSize;
   if (completed) {
     const sizes = responseBodySizes(reported, response.headers, dialect);
     if (sizes.encodedBodySize !== undefined) response.encodedBodySize = sizes.encodedBodySize;
     if (sizes.decodedBodySize !== undefined) response.decodedBodySize = sizes.decodedBodySize;
-    entry.source.sizes = sizes.note;
+    entry.source.sizes = intern(sizes.note);
   } else if (entry.source.sizes === undefined) {
     entry.source.sizes = 'body sizes are known once network.responseCompleted arrives';
   }
-  entry.source.response = `BiDi network.${shortEventName(method)}`;
+  entry.source.response = cachedNote(['response', method], () => `BiDi network.${shortEventName(method)}`);
   entry.resourceType = refineResourceTypeFromResponse(entry.resourceType, {
     status: response.status,
     mimeType: response.mimeType,
@@ -219,7 +236,9 @@ export function applyResponseData(
 }
 
 function definedPhases(timings: Timings): number {
-  return Object.values(timings).filter((value) => value !== undefined).length;
+  let count = 0;
+  for (const key in timings) if (timings[key as keyof Timings] !== undefined) count++;
+  return count;
 }
 
 /**
@@ -235,5 +254,7 @@ export function applyTimings(
   const converted = timingsFromBidi(params.request.timings, dialect);
   if (entry.source.timings !== undefined && definedPhases(converted.timings) < definedPhases(entry.timings)) return;
   entry.timings = converted.timings;
-  entry.source.timings = [`BiDi network.${shortEventName(method)} timings`, ...converted.notes].join('; ');
+  entry.source.timings = cachedNote(['timings', method, ...converted.notes], () =>
+    [`BiDi network.${shortEventName(method)} timings`, ...converted.notes].join('; '),
+  );
 }

@@ -168,7 +168,7 @@ export class NetworkLog {
 
   /** Retained entries in index order (live objects; the array is a copy). */
   entries(): readonly NetworkEntry[] {
-    return this.retained.toArray().map((state) => state.entry);
+    return this.retained.map((state) => state.entry);
   }
 
   /** The retained entry with this index, or undefined (never created, or evicted). */
@@ -205,8 +205,9 @@ export class NetworkLog {
     const isResponse = method === 'network.responseStarted' || method === 'network.responseCompleted';
     const isError = method === 'network.fetchError';
     if (!isResponse && !isError && method !== 'network.beforeRequestSent') return { change: 'ignored' };
-    const params = readNetworkEventParams(raw);
-    if (params === undefined) return { change: 'ignored' };
+    const read = readNetworkEventParams(raw);
+    if (read === undefined) return { change: 'ignored' };
+    const params = isResponse ? this.attributeRedirectResponse(read) : read;
     const hopKey = `${params.request.request}:${params.redirectCount}`;
     if (this.filteredHops.has(hopKey)) return { change: 'filtered' };
     if (this.forgottenHops.has(hopKey)) return { change: 'ignored' };
@@ -253,6 +254,18 @@ export class NetworkLog {
     }
     this.linkWaitingSocket(state);
     return { change, entry };
+  }
+
+  /**
+   * Under load Chromium can send a redirect hop's response events with the next hop's redirectCount (and that hop's
+   * request URL). A response whose URL is the previous hop's URL, not this hop's, belongs to the previous hop.
+   */
+  private attributeRedirectResponse(params: BidiNetworkEventParams): BidiNetworkEventParams {
+    const responseUrl = params.response?.url;
+    if (params.redirectCount === 0 || responseUrl === undefined || responseUrl === urlOfEvent(params)) return params;
+    const previous = this.byHopKey.get(`${params.request.request}:${params.redirectCount - 1}`);
+    if (previous === undefined || previous.entry.url !== responseUrl) return params;
+    return { ...params, redirectCount: params.redirectCount - 1, request: { ...params.request, url: responseUrl } };
   }
 
   /**
@@ -360,18 +373,17 @@ export class NetworkLog {
    */
   private findEntryForNewSocket(socket: ShimSocket): HopState | undefined {
     const url = expectedEntryUrl(socket);
-    const stop = Math.max(0, this.retained.size - LINK_SEARCH_DEPTH);
-    for (let position = this.retained.size - 1; position >= stop; position--) {
-      const state = this.retained.at(position);
-      if (state === undefined || state.socket !== undefined || state.builtFromShim) continue;
+    const oldest = socket.createdAt - LINK_WINDOW_MS;
+    const ws = socket.kind === 'ws';
+    return this.retained.findNewest(LINK_SEARCH_DEPTH, (state) => {
+      if (state.socket !== undefined || state.builtFromShim) return false;
       const entry = state.entry;
-      if (entry.url !== url || !sameContext(entry.context, socket.context)) continue;
-      if (entry.startedAt < socket.createdAt - LINK_WINDOW_MS) continue;
-      if (socket.kind === 'ws' && entry.resourceType === 'websocket') return state;
-      const streamLike = entry.resourceType === 'eventsource' || entry.resourceType === 'other';
-      if (socket.kind === 'sse' && entry.state === 'pending' && streamLike) return state;
-    }
-    return undefined;
+      // The cheap tests first: most entries are neither WebSockets nor pending streams.
+      if (ws ? entry.resourceType !== 'websocket' : entry.state !== 'pending' || (entry.resourceType !== 'eventsource' && entry.resourceType !== 'other')) {
+        return false;
+      }
+      return entry.url === url && sameContext(entry.context, socket.context) && entry.startedAt >= oldest;
+    });
   }
 
   private link(socket: ShimSocket, state: HopState): void {

@@ -35,6 +35,23 @@ export class RetainedQueue<T> {
     return item;
   }
 
+  /** The first of the newest `limit` items, newest first, for which `test` is true; undefined when none is. */
+  findNewest(limit: number, test: (item: T) => boolean): T | undefined {
+    const stop = Math.max(this.head, this.items.length - limit);
+    for (let i = this.items.length - 1; i >= stop; i--) {
+      const item = this.items[i];
+      if (item !== undefined && test(item)) return item;
+    }
+    return undefined;
+  }
+
+  /** The retained items mapped by `fn`, oldest first (a new array). */
+  map<U>(fn: (item: T) => U): U[] {
+    const list = new Array<U>(this.size);
+    for (let i = this.head, j = 0; i < this.items.length; i++, j++) list[j] = fn(this.items[i] as T);
+    return list;
+  }
+
   /** The retained items, oldest first (a copy). */
   toArray(): T[] {
     const list: T[] = [];

@@ -77,21 +77,20 @@ export function timingsFromBidi(
   dialect: BidiDialect = 'unknown',
 ): ConvertedTimings {
   if (raw === undefined) return { timings: {}, notes: ['no timing info in the event'] };
-  const at = (field: TimingField): number | undefined => absoluteTiming(raw, field);
   const start = requestStartTime(raw);
-  const dnsStart = at('dnsStart');
-  const connectStart = at('connectStart');
-  const connectEnd = at('connectEnd');
-  const tlsStart = at('tlsStart');
-  const requestStart = at('requestStart');
-  const responseStart = at('responseStart');
-  const responseEnd = at('responseEnd');
+  const dnsStart = absoluteTiming(raw, 'dnsStart');
+  const connectStart = absoluteTiming(raw, 'connectStart');
+  const connectEnd = absoluteTiming(raw, 'connectEnd');
+  const tlsStart = absoluteTiming(raw, 'tlsStart');
+  const requestStart = absoluteTiming(raw, 'requestStart');
+  const responseStart = absoluteTiming(raw, 'responseStart');
+  const responseEnd = absoluteTiming(raw, 'responseEnd');
 
   const timings: Timings = {};
   const blocked = span(start, dnsStart ?? connectStart ?? requestStart);
-  const dns = span(dnsStart, at('dnsEnd'));
+  const dns = span(dnsStart, absoluteTiming(raw, 'dnsEnd'));
   const connect = span(connectStart, connectEnd);
-  const ssl = span(tlsStart, at('tlsEnd') ?? connectEnd);
+  const ssl = span(tlsStart, absoluteTiming(raw, 'tlsEnd') ?? connectEnd);
   const wait = span(requestStart, responseStart);
   const receive = span(responseStart, responseEnd);
   const total = span(start, responseEnd);

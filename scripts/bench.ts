@@ -1,0 +1,132 @@
+/**
+ * `npm run bench`: capture overhead, normalization throughput, server memory, query latency and token cost, measured
+ * side by side on Chromium and Firefox in one run. Prints Markdown tables and writes JSON to bench/results/.
+ * Figures are measurements, not tests: nothing here fails on a missed target.
+ *
+ * Options: --browsers chrome,firefox  --reps 5  --requests 1000  --memory-steps 1000,10000  --quick
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../test/helpers/mcp-server.js';
+import { startTestSite } from '../test/site/server.js';
+import { measureQueryLatency, measureThroughput } from './bench/in-process.js';
+import { measureMemory } from './bench/memory.js';
+import { measureOverhead } from './bench/overhead.js';
+import { openSession } from './bench/page-run.js';
+import { markdownTables, TARGETS, type BenchResult, type BrowserResult } from './bench/report.js';
+import { startBenchServer, type BenchServer } from './bench/server.js';
+import { measureTokens } from './bench/tokens.js';
+
+type Browser = 'chrome' | 'firefox';
+
+interface Options {
+  browsers: Browser[];
+  repetitions: number;
+  requests: number;
+  memorySteps: number[];
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const value = (flag: string): string | undefined => {
+    const at = argv.indexOf(flag);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const quick = argv.includes('--quick');
+  const browsers = (value('--browsers') ?? 'chrome,firefox').split(',').map((name) => name.trim());
+  for (const name of browsers) if (name !== 'chrome' && name !== 'firefox') throw new Error(`unknown browser ${name}`);
+  return {
+    browsers: browsers as Browser[],
+    repetitions: Number(value('--reps') ?? (quick ? 2 : 5)),
+    requests: Number(value('--requests') ?? 1000),
+    memorySteps: (value('--memory-steps') ?? (quick ? '1000,2000' : '1000,10000')).split(',').map(Number),
+  };
+}
+
+const benchStart = Date.now();
+const log = (line: string): void => {
+  process.stderr.write(`[${((Date.now() - benchStart) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+};
+
+const servers = new Set<BenchServer>();
+const leftovers: string[] = [];
+
+async function withServer<T>(inspect: boolean, run: (server: BenchServer) => Promise<T>): Promise<T> {
+  const server = await startBenchServer({ inspect });
+  servers.add(server);
+  try {
+    return await run(server);
+  } finally {
+    servers.delete(server);
+    leftovers.push(...(await server.close()));
+  }
+}
+
+/**
+ * One server per browser (with the inspector, for forced GCs): memory first, while the server is fresh, then query
+ * round trips at 10k entries; then a new session for capture overhead and token cost.
+ */
+async function benchBrowser(browser: Browser, origin: string, options: Options): Promise<BrowserResult> {
+  return withServer(true, async (server) => {
+    log(`${browser}: server memory at ${options.memorySteps.join(', ')} entries, then query round trips`);
+    const first = await openSession(server, browser);
+    const memory = await measureMemory(server, first.sessionId, origin, options.memorySteps, log);
+    await server.must('close_session', { sessionId: first.sessionId }, 60_000);
+    log(`${browser}: capture overhead (${options.repetitions} rounds of ${options.requests} fetches × 3 modes) and token cost`);
+    const { sessionId, version } = await openSession(server, browser);
+    const overhead = await measureOverhead(server, sessionId, origin, { requests: options.requests, concurrency: 16, repetitions: options.repetitions }, log);
+    const tokens = await measureTokens(server, sessionId, origin);
+    await server.must('close_session', { sessionId }, 60_000);
+    return { browser, version, overhead, tokens, memory };
+  });
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = new Date();
+  const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node, platform: `${process.platform}-${process.arch}` };
+  log('in process: normalization throughput and query latency over fixture-built entries');
+  const throughput = measureThroughput();
+  const queryLatency = measureQueryLatency();
+  const site = await startTestSite();
+  const browsers: BrowserResult[] = [];
+  try {
+    for (const browser of options.browsers) browsers.push(await benchBrowser(browser, site.origin, options));
+  } finally {
+    await site.close();
+  }
+  const result: BenchResult = {
+    startedAt: startedAt.toISOString(),
+    durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    machine,
+    targets: TARGETS,
+    inProcess: { throughput, queryLatency },
+    browsers,
+    leftovers,
+  };
+  const directory = join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(directory, { recursive: true });
+  const file = join(directory, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${markdownTables(result)}\n\nJSON: ${file}\n`);
+  if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
+}
+
+async function closeAll(): Promise<void> {
+  await Promise.allSettled([...servers].map(async (server) => leftovers.push(...(await server.close()))));
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: closing servers and browsers`);
+    void closeAll().finally(() => process.exit(130));
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  await closeAll();
+  process.exitCode = 1;
+}
