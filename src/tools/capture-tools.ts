@@ -27,6 +27,10 @@ const startInput = v.strictObject({
     v.pipe(v.number('a number of bytes'), v.integer('a whole number'), v.minValue(1, 'at least 1'), v.maxValue(100 * 1024 * 1024, 'at most 104857600 (100 MiB)')),
     CAPTURE_DEFAULTS.maxBodyBytes,
   ),
+  maxTotalBodyBytes: v.optional(
+    v.pipe(v.number('a number of bytes'), v.integer('a whole number'), v.minValue(1, 'at least 1'), v.maxValue(2 * 1024 * 1024 * 1024, 'at most 2147483648 (2 GiB)')),
+    CAPTURE_DEFAULTS.maxTotalBodyBytes,
+  ),
   captureWebSockets: v.optional(v.boolean('true or false'), CAPTURE_DEFAULTS.captureWebSockets),
   captureStreaming: v.optional(v.boolean('true or false'), CAPTURE_DEFAULTS.captureStreaming),
   maxEntries: v.optional(
@@ -121,7 +125,7 @@ const startNetworkCapture = defineTool({
         methods: input.methods?.map((method) => method.toUpperCase()),
         captureBodies: input.captureBodies,
         maxBodyBytes: input.maxBodyBytes,
-        maxTotalBodyBytes: CAPTURE_DEFAULTS.maxTotalBodyBytes,
+        maxTotalBodyBytes: input.maxTotalBodyBytes,
         captureWebSockets: input.captureWebSockets,
         captureStreaming: input.captureStreaming,
         maxEntries: input.maxEntries,

@@ -189,3 +189,19 @@ test('two sessions capture independently', async () => {
     await server.call('close_session', { sessionId: firefoxId });
   }
 });
+
+test('maxTotalBodyBytes stops keeping bodies once the budget is used and says how many', async () => {
+  const sessionId = await openSession('chrome');
+  try {
+    await server.call('start_network_capture', { sessionId, captureBodies: 'all', maxTotalBodyBytes: 4096 });
+    await loadSitePage(server, sessionId, site.origin);
+    const status = await server.call('get_network_capture_status', { sessionId });
+    const extra = status.structured?.extraStats as Record<string, number>;
+    assert.ok((extra.bodiesSkippedForBudget ?? 0) >= 1, status.text);
+    assert.match(status.text, /\d+ bodies over budget/);
+    const details = await detailsOf(sessionId, '/large');
+    assert.match(details, /total body budget is used up|binary application\/octet-stream/);
+  } finally {
+    await server.call('close_session', { sessionId });
+  }
+});

@@ -13,15 +13,14 @@ import { after, before, describe, test } from 'node:test';
 import { startTestSite, type TestSite } from '../site/server.js';
 import {
   BROWSERS,
-  leftoverTempDirs,
   processesMentioning,
   removeTestDirs,
   startServer,
   waitForExit,
-  waitForNoProcessesMentioning,
   type CallOutcome,
   type ServerUnderTest,
 } from '../helpers/mcp-server.js';
+import { assertNothingLeft } from '../helpers/scenario.js';
 import { captureCounts, waitFor } from '../helpers/site-scenario.js';
 
 let site: TestSite;
@@ -32,12 +31,6 @@ after(async () => {
   await site.close();
 });
 
-/** Asserts that nothing the server started is left: no process mentions its TMPDIR, no profile dir remains. */
-async function assertNothingLeft(server: ServerUnderTest): Promise<void> {
-  const left = await waitForNoProcessesMentioning(`${server.tempRoot}/bidiscope-`);
-  assert.deepEqual(left, [], `processes left behind: ${JSON.stringify(left)}`);
-  assert.deepEqual(leftoverTempDirs(server.tempRoot), [], 'temp profile dirs left behind');
-}
 
 /** Asserts the server still answers. */
 async function assertServing(server: ServerUnderTest): Promise<CallOutcome> {

@@ -4,13 +4,12 @@ import { startTestSite, type TestSite } from '../site/server.js';
 import {
   BROWSERS,
   isAlive,
-  leftoverTempDirs,
   removeTestDirs,
   startServer,
   waitForExit,
-  waitForNoProcessesMentioning,
   type ServerUnderTest,
 } from '../helpers/mcp-server.js';
+import { assertNothingLeft } from '../helpers/scenario.js';
 
 let site: TestSite;
 before(async () => {
@@ -20,13 +19,6 @@ after(async () => {
   await site.close();
 });
 
-/** Asserts that nothing the server started is left: no process mentions its TMPDIR, no profile dir remains. */
-async function assertNothingLeft(server: ServerUnderTest): Promise<void> {
-  // Browsers and drivers carry their private temp dir (below the server's TMPDIR) in argv or environment.
-  const left = await waitForNoProcessesMentioning(`${server.tempRoot}/bidiscope-`);
-  assert.deepEqual(left, [], `processes left behind: ${JSON.stringify(left)}`);
-  assert.deepEqual(leftoverTempDirs(server.tempRoot), [], 'temp profile dirs left behind');
-}
 
 for (const browser of BROWSERS) {
   describe(`sessions on ${browser}`, () => {
