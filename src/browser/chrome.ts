@@ -3,7 +3,7 @@ import { connectBidi, withoutCompression, wrapHandler, type BidiConnection } fro
 import { findExecutable } from './find-executable.js';
 import { findFreePort } from './free-port.js';
 import type { BrowserIdentity, LaunchOptions } from './launch-options.js';
-import { createTempDir, delay, OwnedProcess, removeTempDir } from './owned-process.js';
+import { createTempDir, delay, isolatedEnvironment, OwnedProcess, removeTempDir } from './owned-process.js';
 import type { LaunchedBrowser } from './launched-browser.js';
 
 /** Chromium flags for a quiet, offline-friendly, isolated instance. */
@@ -60,10 +60,7 @@ export async function launchChrome(options: LaunchOptions): Promise<LaunchedBrow
   let bidi: BidiConnection | undefined;
   try {
     const port = await findFreePort();
-    driver = new OwnedProcess('chromedriver', driverPath, [`--port=${port}`, '--allowed-ips=127.0.0.1', '--log-level=SEVERE'], {
-      ...process.env,
-      TMPDIR: tempDir,
-    });
+    driver = new OwnedProcess('chromedriver', driverPath, [`--port=${port}`, '--allowed-ips=127.0.0.1', '--log-level=SEVERE'], isolatedEnvironment(tempDir));
     await waitForDriverReady(driver, port, deadline);
     const client = await WebDriver.newSession({
       hostname: '127.0.0.1',

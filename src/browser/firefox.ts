@@ -4,7 +4,7 @@ import { connectBidi, type BidiConnection } from './bidi-connection.js';
 import { findExecutable } from './find-executable.js';
 import type { LaunchOptions } from './launch-options.js';
 import type { LaunchedBrowser } from './launched-browser.js';
-import { createTempDir, delay, OwnedProcess, removeTempDir } from './owned-process.js';
+import { createTempDir, delay, isolatedEnvironment, OwnedProcess, removeTempDir } from './owned-process.js';
 
 /** Preferences that keep a fresh Firefox profile quiet and offline. */
 function firefoxPrefs(options: LaunchOptions): string {
@@ -65,7 +65,7 @@ export async function launchFirefox(options: LaunchOptions): Promise<LaunchedBro
   if (options.headless) args.push('--headless');
   if (options.viewport) args.push('--width', String(options.viewport.width), '--height', String(options.viewport.height));
   args.push('about:blank');
-  const firefox = new OwnedProcess('firefox', firefoxPath, args, { ...process.env, TMPDIR: tempDir, MOZ_CRASHREPORTER_DISABLE: '1' });
+  const firefox = new OwnedProcess('firefox', firefoxPath, args, isolatedEnvironment(tempDir, { MOZ_CRASHREPORTER_DISABLE: '1' }));
   let bidi: BidiConnection | undefined;
   try {
     const endpoint = await waitForBidiEndpoint(firefox, deadline);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -121,6 +121,24 @@ export function removeTempDir(dir: string): void {
     return;
   }
   liveTempDirs.delete(dir);
+}
+
+/**
+ * The environment for a browser or driver bidiscope starts: everything it writes (temp files, crash reports, caches,
+ * config) goes below its private temp dir, never into the user's home.
+ */
+export function isolatedEnvironment(tempDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const home = join(tempDir, 'home');
+  mkdirSync(home, { recursive: true });
+  return {
+    ...process.env,
+    TMPDIR: tempDir,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    ...extra,
+  };
 }
 
 /** Last-resort cleanup, synchronous: kills every owned process group and removes temp dirs. */
