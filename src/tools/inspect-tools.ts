@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { formatDetails, formatListPage, originOf } from '../format/index.js';
 import { buildHar } from '../har/index.js';
+import { base64ToBytes, utf8ByteLength } from '../model/bytes.js';
 import { compileEntryFilter, describeEntryFilter, StatusFilterError, type EntryFilterSpec } from '../model/entry-filter.js';
 import { RESOURCE_TYPES, type BodyRecord, type NetworkEntry } from '../model/types.js';
 import { UrlFilterError } from '../model/url-filter.js';
@@ -153,7 +154,7 @@ function extensionFor(mimeType: string | undefined, body: BodyRecord): string {
 }
 
 function bodyBytes(body: BodyRecord): string | Uint8Array {
-  if (body.encoding === 'base64') return Uint8Array.from(Buffer.from(body.data ?? '', 'base64'));
+  if (body.encoding === 'base64') return base64ToBytes(body.data ?? '') ?? new Uint8Array();
   return body.data ?? '';
 }
 
@@ -186,7 +187,7 @@ const confirmOutput = defineTool({
       const name = `network-bodies/${entry.index}-${kind}-${safeFileName(new URL(entry.url).pathname, 60)}.${extensionFor(mime, body)}`;
       const content = bodyBytes(body);
       const path = await writeOutputFile(context.config.outputDir, name, content);
-      saved.push({ body: kind, path, bytes: typeof content === 'string' ? Buffer.byteLength(content) : content.length, truncated: body.truncated === true });
+      saved.push({ body: kind, path, bytes: typeof content === 'string' ? utf8ByteLength(content) : content.length, truncated: body.truncated === true });
     }
     if (saved.length === 0) throw new ToolError(`Entry [${output.index}] has no body left to save.`);
     const lines = saved.map((file) => `${file.body} body → ${file.path} (${file.bytes} bytes${file.truncated ? ', cut at maxBodyBytes during capture' : ''})`);

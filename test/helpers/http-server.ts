@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { REPO_ROOT, serverCommand, waitForExit, type CallOutcome } from './mcp-server.js';
+import { callTool, REPO_ROOT, serverCommand, waitForExit, type CallOutcome } from './mcp-server.js';
 
 /** A bidiscope process serving `--http`, with its private TMPDIR and captured output. */
 export interface HttpServerUnderTest {
@@ -113,15 +113,7 @@ export async function connectHttpClient(url: string, headers: Record<string, str
   return {
     client,
     transport,
-    async call(name, args = {}, timeoutMs = 90_000) {
-      const result = await client.callTool({ name, arguments: args }, undefined, { timeout: timeoutMs });
-      const content = (result.content ?? []) as Array<{ type: string; text?: string }>;
-      return {
-        text: content.map((item) => item.text ?? '').join('\n'),
-        isError: result.isError === true,
-        structured: result.structuredContent as Record<string, unknown> | undefined,
-      };
-    },
+    call: (name, args = {}, timeoutMs = 90_000) => callTool(client, name, args, timeoutMs),
     async close() {
       await transport.terminateSession().catch(() => undefined);
       await client.close().catch(() => undefined);

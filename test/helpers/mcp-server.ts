@@ -50,6 +50,17 @@ export interface StartServerOptions {
   baseEnv?: Record<string, string>;
 }
 
+/** Calls a tool through an MCP client and flattens the result for assertions. */
+export async function callTool(client: Client, name: string, args: Record<string, unknown>, timeoutMs: number): Promise<CallOutcome> {
+  const result = await client.callTool({ name, arguments: args }, undefined, { timeout: timeoutMs });
+  const content = (result.content ?? []) as Array<{ type: string; text?: string }>;
+  return {
+    text: content.map((item) => item.text ?? '').join('\n'),
+    isError: result.isError === true,
+    structured: result.structuredContent as Record<string, unknown> | undefined,
+  };
+}
+
 /** Starts the server with a private TMPDIR and cwd, connects the MCP client. */
 export async function startServer(options: StartServerOptions = {}): Promise<ServerUnderTest> {
   const tempRoot = mkdtempSync(join(tmpdir(), 'bidiscope-test-tmp-'));
@@ -78,15 +89,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     tempRoot,
     workDir,
     stderr: () => stderrText,
-    async call(name, callArgs = {}, timeoutMs = 90_000) {
-      const result = await client.callTool({ name, arguments: callArgs }, undefined, { timeout: timeoutMs });
-      const content = (result.content ?? []) as Array<{ type: string; text?: string }>;
-      return {
-        text: content.map((item) => item.text ?? '').join('\n'),
-        isError: result.isError === true,
-        structured: result.structuredContent as Record<string, unknown> | undefined,
-      };
-    },
+    call: (name, callArgs = {}, timeoutMs = 90_000) => callTool(client, name, callArgs, timeoutMs),
     async close() {
       await client.close().catch(() => undefined);
       await waitForExit(pid, 20_000);
