@@ -30,6 +30,9 @@ function firefoxPrefs(options: LaunchOptions): string {
     'network.dns.disablePrefetch': true,
     'network.prefetch-next': false,
     'remote.prefs.recommended': true,
+    // A JSON URL loads as a plain document (as in Chromium): with the JSON viewer on, page scripts would run in the
+    // viewer, where fetch fails and the body text is the viewer's UI.
+    'devtools.jsonview.enabled': false,
   };
   if (options.userAgent !== undefined) prefs['general.useragent.override'] = options.userAgent;
   return Object.entries(prefs)

@@ -1,6 +1,7 @@
 import type { BidiConnection } from '../browser/bidi-connection.js';
 import { BidiCommandError } from '../browser/bidi-connection.js';
-import { bodyFromBidiBytes, isTextualMimeType } from '../model/bodies.js';
+import { bodyFromBidiBytes } from '../model/bodies.js';
+import { mayBeTextual } from '../model/body-kind.js';
 import type { BodyRecord, NetworkEntry } from '../model/types.js';
 
 /** Bound on one `network.getData` call: a body that does not come in time is reported unavailable, never awaited. */
@@ -44,6 +45,7 @@ export class BodyFetcher {
     private readonly mode: 'text' | 'all',
     private readonly maxBodyBytes: number,
     private readonly maxTotalBodyBytes: number,
+    private readonly streamsRecorded = true,
   ) {}
 
   /** Bytes of bodies held, and bodies not kept because the capture's body budget was used up. */
@@ -56,7 +58,12 @@ export class BodyFetcher {
     const response = entry.response;
     if (!response || response.body) return;
     if (entry.resourceType === 'eventsource' || entry.stream) {
-      response.body = { state: 'not-captured', reason: 'streamed response: see the recorded stream events' };
+      response.body = {
+        state: 'not-captured',
+        reason: this.streamsRecorded
+          ? 'streamed response: see the recorded stream events'
+          : 'streamed response, and captureStreaming is false: its events were not recorded',
+      };
       return;
     }
     if (entry.resourceType === 'websocket' || response.status === 101) return;
@@ -64,7 +71,7 @@ export class BodyFetcher {
       response.body = { state: 'not-captured', reason: 'redirect response: the body is on the final hop' };
       return;
     }
-    if (this.mode === 'text' && response.mimeType && !isTextualMimeType(response.mimeType)) {
+    if (this.mode === 'text' && !mayBeTextual(response.mimeType)) {
       response.body = { state: 'not-captured', reason: `binary body (${response.mimeType}) not captured with captureBodies "text"` };
       return;
     }

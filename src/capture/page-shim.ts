@@ -285,22 +285,35 @@ export const pageShimFunction = String.raw`(channel) => {
     installGlobal('EventSource', Shim);
   }
 
+  var parts = /*PARTS*/ { webSockets: true, eventSources: true };
   try {
-    wrapWebSocket();
+    if (parts.webSockets) wrapWebSocket();
   } catch (e) {
     // leave WebSocket alone
   }
   try {
-    wrapEventSource();
+    if (parts.eventSources) wrapEventSource();
   } catch (e) {
     // leave EventSource alone
   }
 }`;
 
+/** Which page APIs the shim wraps (captureWebSockets / captureStreaming). */
+export interface PageShimParts {
+  webSockets: boolean;
+  eventSources: boolean;
+}
+
 /** The `script.addPreloadScript` parameters that install the shim on {@link SHIM_CHANNEL}. */
-export function pageShimPreloadParams(channel: string = SHIM_CHANNEL): {
+export function pageShimPreloadParams(
+  channel: string = SHIM_CHANNEL,
+  parts: PageShimParts = { webSockets: true, eventSources: true },
+): {
   functionDeclaration: string;
   arguments: Array<{ type: 'channel'; value: { channel: string } }>;
 } {
-  return { functionDeclaration: pageShimFunction, arguments: [{ type: 'channel', value: { channel } }] };
+  // Preload scripts take only channel arguments, so the choice of parts is written into the source.
+  const chosen = `{ webSockets: ${parts.webSockets === true}, eventSources: ${parts.eventSources === true} }`;
+  const functionDeclaration = pageShimFunction.replace('/*PARTS*/ { webSockets: true, eventSources: true }', chosen);
+  return { functionDeclaration, arguments: [{ type: 'channel', value: { channel } }] };
 }

@@ -50,6 +50,7 @@ export class CaptureRecorder {
     readonly sessionId: string,
     readonly options: CaptureOptions,
     private readonly currentContext: () => string | undefined,
+    firstIndex = 0,
   ) {
     captureCounter += 1;
     this.id = `capture-${captureCounter}`;
@@ -58,6 +59,7 @@ export class CaptureRecorder {
       maxEntries: options.maxEntries,
       captureBodies: options.captureBodies,
       maxBodyBytes: options.maxBodyBytes,
+      firstIndex,
     });
   }
 
@@ -119,11 +121,15 @@ export class CaptureRecorder {
       this.options.captureBodies === 'all' ? 'all' : 'text',
       this.options.maxBodyBytes,
       this.options.maxTotalBodyBytes,
+      this.options.captureStreaming,
     );
   }
 
   async #installShim(): Promise<void> {
-    const params = pageShimPreloadParams(SHIM_CHANNEL);
+    const params = pageShimPreloadParams(SHIM_CHANNEL, {
+      webSockets: this.options.captureWebSockets,
+      eventSources: this.options.captureStreaming,
+    });
     const added = await this.bidi.send<{ script: string }>('script.addPreloadScript', params);
     this.#preloadScript = added.script;
     // The preload script covers documents loaded from now on; install into the current document too (best effort).

@@ -1,5 +1,6 @@
 /** Body previews for the details view: small JSON pretty-printed, long text cut with a coverage note, binary described. */
 import type { BodyRecord } from '../model/types.js';
+import { bodyText, classifyText } from '../model/body-kind.js';
 import { base64DecodedLength } from './units.js';
 
 /** Index just past the JSON string literal starting at `start` (which holds `"`). */
@@ -63,23 +64,8 @@ export function prettyPrintJson(text: string): string | undefined {
   return output;
 }
 
-const TEXTUAL_MIME = /^text\/|json|xml|javascript|ecmascript|x-www-form-urlencoded|graphql/i;
-
 function looksLikeJson(text: string, mimeType: string | undefined): boolean {
-  const start = text.trimStart();
-  return (mimeType ?? '').toLowerCase().includes('json') || start.startsWith('{') || start.startsWith('[');
-}
-
-/** Decodes base64 to UTF-8 text, or `undefined` when it is not valid UTF-8. */
-function decodeBase64Text(base64: string): string | undefined {
-  try {
-    const binary = atob(base64);
-    const bytes = new Uint8Array(binary.length);
-    for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
+  return classifyText(text, mimeType) === 'json';
 }
 
 /** Percent of the body a preview shows: whole numbers from 1 %, one significant digit below. */
@@ -119,14 +105,10 @@ export function previewBody(body: BodyRecord | undefined, mimeType: string | und
   if (body.state === 'pending') return { text: `(pending: not fetched from the browser yet${reason})`, partial: false };
   if (body.state === 'unavailable') return { text: `(unavailable${reason || ': the browser did not provide it'})`, partial: false };
   const data = body.data ?? '';
-  let text = data;
-  if (body.encoding === 'base64') {
-    const decoded = TEXTUAL_MIME.test(mimeType ?? '') ? decodeBase64Text(data) : undefined;
-    if (decoded === undefined) {
-      const size = body.size ?? base64DecodedLength(data);
-      return { text: `<binary ${mimeType ?? 'data'}, ${size} bytes>`, partial: data.length > 0 };
-    }
-    text = decoded;
+  const text = bodyText(body, mimeType);
+  if (text === undefined) {
+    const size = body.size ?? base64DecodedLength(data);
+    return { text: `<binary ${mimeType ?? 'data'}, ${size} bytes>`, partial: data.length > 0 };
   }
   if (text.length === 0 && !body.truncated) return { text: '(empty)', partial: false };
 

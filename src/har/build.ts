@@ -1,5 +1,7 @@
 /** Capture model → HAR 1.2. Pure: returns an object; the caller serializes and writes it. */
 import type { BodyRecord, Header, NetworkEntry, Timings } from '../model/types.js';
+import { bodyText } from '../model/body-kind.js';
+import { base64DecodedLength, utf8ByteLength } from '../model/bytes.js';
 import { harCookieFromCookie, harCookiesFromCookieHeader, harCookiesFromSetCookieHeaders } from './cookies.js';
 import { assignPages } from './pages.js';
 import type { PageInput } from './pages.js';
@@ -65,25 +67,10 @@ export function harQueryString(url: string): HarQueryParam[] {
     });
 }
 
-function base64ByteLength(base64: string): number {
-  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
-  return Math.max(0, Math.floor((base64.length * 3) / 4) - padding);
-}
-
-function decodeBase64Utf8(base64: string): string | undefined {
-  try {
-    const binary = atob(base64);
-    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Size of the data a body record holds, when it holds the whole body. */
 function bodyDataSize(body: BodyRecord | undefined): number | undefined {
   if (!body || body.state !== 'available' || body.data === undefined || body.truncated) return undefined;
-  return body.encoding === 'base64' ? base64ByteLength(body.data) : new TextEncoder().encode(body.data).length;
+  return body.encoding === 'base64' ? base64DecodedLength(body.data) : utf8ByteLength(body.data);
 }
 
 function bodyComment(body: BodyRecord | undefined): string | undefined {
@@ -156,7 +143,7 @@ function harPostData(entry: NetworkEntry, includeBodies: boolean): HarPostData {
   const postData: HarPostData = { mimeType: findHeader(entry.request.headers, 'content-type') ?? '' };
   const comment = bodyComment(body);
   if (includeBodies && body?.state === 'available' && body.data !== undefined) {
-    const text = body.encoding === 'base64' ? decodeBase64Utf8(body.data) : body.data;
+    const text = bodyText(body, postData.mimeType);
     if (text !== undefined) postData.text = text;
     else postData.comment = 'binary request body is not representable in HAR postData.text';
   }

@@ -6,6 +6,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { toJsonSchema } from '@valibot/to-json-schema';
+import type * as v from 'valibot';
 import { ToolError, type AnyTool, type CallExtras } from './tool.js';
 import { validateInput } from './validate.js';
 
@@ -16,15 +17,21 @@ export interface ServerIdentity {
   instructions?: string;
 }
 
-function toolListing<Context>(tool: AnyTool<Context>): Tool {
-  const inputSchema = toJsonSchema(tool.input, { errorMode: 'ignore' }) as Record<string, unknown>;
-  delete inputSchema.$schema;
+/** A valibot schema as JSON Schema for `tools/list`, without the `$schema` line every schema would repeat. */
+function jsonSchemaOf(schema: v.GenericSchema): Record<string, unknown> {
+  const json = toJsonSchema(schema, { errorMode: 'ignore' }) as Record<string, unknown>;
+  delete json.$schema;
+  return { type: 'object', ...json };
+}
+
+/** How a tool appears in `tools/list`. */
+export function toolListing<Context>(tool: AnyTool<Context>): Tool {
   return {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: { type: 'object', ...inputSchema } as Tool['inputSchema'],
-    ...(tool.outputSchema ? { outputSchema: { type: 'object', ...tool.outputSchema } as Tool['outputSchema'] } : {}),
+    inputSchema: jsonSchemaOf(tool.input) as Tool['inputSchema'],
+    ...(tool.output ? { outputSchema: jsonSchemaOf(tool.output) as Tool['outputSchema'] } : {}),
     ...(tool.annotations ? { annotations: tool.annotations } : {}),
   };
 }

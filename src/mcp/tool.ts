@@ -29,8 +29,11 @@ export interface ToolDefinition<Schema extends v.GenericSchema, Context> {
   title: string;
   description: string;
   input: Schema;
-  /** JSON Schema of `structuredContent`, where the shape is stable. */
-  outputSchema?: Record<string, unknown>;
+  /**
+   * Shape of `structuredContent` (valibot; published as the tool's JSON `outputSchema`). Declare the fields a
+   * client may rely on; extra fields are allowed.
+   */
+  output?: v.GenericSchema;
   annotations?: ToolAnnotations;
   handler(input: v.InferOutput<Schema>, context: Context, extras: CallExtras): Promise<ToolReply>;
 }
@@ -41,7 +44,7 @@ export interface AnyTool<Context> {
   title: string;
   description: string;
   input: v.GenericSchema;
-  outputSchema?: Record<string, unknown>;
+  output?: v.GenericSchema;
   annotations?: ToolAnnotations;
   handler(input: unknown, context: Context, extras: CallExtras): Promise<ToolReply>;
 }

@@ -3,57 +3,16 @@
  * https://w3c.github.io/webdriver-bidi/#command-network-getData
  *
  * Browsers disagree on the wire form: Chromium returns a 3 MB `application/octet-stream` body as a string,
- * Firefox as base64. The record depends on the MIME type and the bytes, not on that choice: textual types that are
- * valid UTF-8 become text; everything else is binary (base64).
+ * Firefox as base64. The record depends on the MIME type and the bytes, not on that choice: what
+ * {@link isTextBody} calls text becomes text; everything else is binary (base64).
  */
 import type { BodyRecord } from './types.js';
 import type { BidiBytesValue } from './bidi-types.js';
-import {
-  base64ToBytes,
-  bytesToBase64,
-  decodeUtf8Strict,
-  encodeUtf8,
-  truncateUtf8Bytes,
-  utf8ByteLength,
-} from './bytes.js';
+import { isTextBody, mimeEssence } from './body-kind.js';
+import { base64ToBytes, bytesToBase64, decodeUtf8Strict, encodeUtf8, truncateUtf8Bytes, utf8ByteLength } from './bytes.js';
 
 /** Which bodies to keep: `text` keeps only textual bodies, `all` keeps binary ones too (as base64). */
 export type BodyCaptureMode = 'text' | 'all';
-
-const TEXTUAL_APPLICATION_TYPES = new Set([
-  'application/json',
-  'application/javascript',
-  'application/x-javascript',
-  'application/ecmascript',
-  'application/xml',
-  'application/xhtml+xml',
-  'application/x-www-form-urlencoded',
-  'application/graphql',
-  'application/x-ndjson',
-  'application/yaml',
-  'application/x-yaml',
-  'application/toml',
-  'application/sql',
-  'application/csp-report',
-  'multipart/form-data',
-]);
-
-/** The MIME essence (`type/subtype`, lowercased, parameters dropped), or '' when there is none. */
-export function mimeEssence(mimeType: string | undefined): string {
-  return (mimeType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
-/**
- * True for MIME types whose bodies are text: `text/*`, JSON (`+json`), JavaScript, XML (`+xml`, incl. SVG),
- * form-urlencoded and a few other text formats.
- */
-export function isTextualMimeType(mimeType: string | undefined): boolean {
-  const essence = mimeEssence(mimeType);
-  if (essence === '') return false;
-  if (essence.startsWith('text/')) return true;
-  if (essence.endsWith('+json') || essence.endsWith('+xml')) return true;
-  return TEXTUAL_APPLICATION_TYPES.has(essence);
-}
 
 function notCapturedBinary(mimeType: string | undefined, size: number | undefined): BodyRecord {
   const record: BodyRecord = {
@@ -94,28 +53,21 @@ export function bodyFromBidiBytes(
   mode: BodyCaptureMode,
 ): BodyRecord {
   const limit = Number.isFinite(maxBodyBytes) ? Math.max(0, maxBodyBytes) : Number.POSITIVE_INFINITY;
-  const textual = isTextualMimeType(mimeType);
-  const mimeKnown = mimeEssence(mimeType) !== '';
+  // BiDi sends `string` only for valid UTF-8; base64 may hold UTF-8 too. Either way the bytes and the MIME type
+  // decide (see body-kind.ts), never the wire form, so Chromium and Firefox agree.
+  let decoded: Uint8Array | undefined;
+  let text: string | undefined;
   if (bytes.type === 'string') {
-    // BiDi only sends `string` for valid UTF-8; it is text unless the MIME type says the body is binary.
-    if (textual || !mimeKnown) return textRecord(bytes.value, limit);
-    if (mode === 'text') return notCapturedBinary(mimeType, utf8ByteLength(bytes.value));
-    const size = utf8ByteLength(bytes.value);
-    const cut = size > limit ? truncateUtf8Bytes(encodeUtf8(bytes.value), limit) : encodeUtf8(bytes.value);
-    const record: BodyRecord = { state: 'available', encoding: 'base64', data: bytesToBase64(cut), size };
-    if (size > limit) record.truncated = true;
-    return record;
+    text = bytes.value;
+  } else {
+    decoded = base64ToBytes(bytes.value);
+    if (decoded === undefined) return { state: 'unavailable', reason: 'the browser returned a body that is not valid base64' };
+    text = decodeUtf8Strict(decoded);
   }
-  const decoded = base64ToBytes(bytes.value);
-  if (decoded === undefined) {
-    return { state: 'unavailable', reason: 'the browser returned a body that is not valid base64' };
-  }
-  if (textual) {
-    const text = decodeUtf8Strict(decoded);
-    if (text !== undefined) return textRecord(text, limit);
-  }
-  if (mode === 'text') return notCapturedBinary(mimeType, decoded.length);
-  return binaryRecord(decoded, limit);
+  if (text !== undefined && isTextBody(text, mimeType)) return textRecord(text, limit);
+  const binary = decoded ?? encodeUtf8(bytes.value);
+  if (mode === 'text') return notCapturedBinary(mimeType, binary.length);
+  return binaryRecord(binary, limit);
 }
 
 /**

@@ -53,6 +53,8 @@ export interface NetworkLogOptions {
   captureBodies?: 'none' | 'text' | 'all';
   /** Truncate such bodies to this many bytes. Default: no limit. */
   maxBodyBytes?: number;
+  /** The index of the first entry (a session's later capture continues where the previous one ended). Default 0. */
+  firstIndex?: number;
 }
 
 /** What one event did. An entry created and finished by the same event reports `completed` / `failed`. */
@@ -145,6 +147,12 @@ export class NetworkLog {
     const unlimited = Number.POSITIVE_INFINITY;
     this.maxEntries = max !== undefined && Number.isFinite(max) ? Math.max(1, Math.floor(max)) : unlimited;
     this.bodyOptions = { mode: options.captureBodies ?? 'all', maxBodyBytes: options.maxBodyBytes ?? unlimited };
+    this.nextIndex = Math.max(0, Math.floor(options.firstIndex ?? 0));
+  }
+
+  /** The index the next entry will get; indexes below it were used (by this log or an earlier one) and never return. */
+  get nextEntryIndex(): number {
+    return this.nextIndex;
   }
 
   /**
@@ -186,16 +194,17 @@ export class NetworkLog {
     return { ...this.counters, retained: this.retained.size };
   }
 
-  /** Forgets everything: entries, counters, filters' memory, shim sockets. Indexes restart at 0. */
+  /**
+   * Forgets everything: entries, counters, filters' memory, shim sockets. Indexes do not restart: an index names one
+   * request for the life of the session, so a token or a note about `[10]` can never point at another request.
+   */
   clear(): void {
     this.retained.clear();
-    this.nextIndex = 0;
     this.byHopKey = new Map();
     this.byEntryId = new Map();
     this.filteredHops.clear();
     this.forgottenHops.clear();
     this.shimSockets.clear();
-    this.syntheticCount = 0;
     this.counters = zeroCounters();
   }
 

@@ -5,18 +5,6 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 /** A write that could not be done; the message says where and why, and what to do. */
 export class OutputWriteError extends Error {}
 
-/** Makes a file-name-safe slug from arbitrary text (URLs included): no separators, no dot-dot, bounded length. */
-export function safeFileName(text: string, maxLength = 80): string {
-  const slug = text
-    .replace(/^[a-z]+:\/\//i, '')
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/\.{2,}/g, '_')
-    .replace(/^[._-]+/, '')
-    .slice(0, maxLength)
-    .replace(/[._-]+$/, '');
-  return slug === '' ? 'body' : slug;
-}
-
 /** Resolves `path` against `outputDir` and refuses anything that would land outside it. */
 export function resolveInside(outputDir: string, path: string, allowAbsolute = false): string {
   if (allowAbsolute && isAbsolute(path)) return resolve(path);

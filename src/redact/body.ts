@@ -6,8 +6,9 @@
 import { redactJsonText } from './json-text.js';
 import { REDACTED, isSensitiveFieldName, isSensitiveKey } from './sensitive-keys.js';
 import { redactParamString } from './url.js';
-import { isTextualMimeType } from '../model/bodies.js';
-import { base64ToBytes, bytesToBase64, decodeUtf8Strict, encodeUtf8 } from '../model/bytes.js';
+import { bodyText, classifyText } from '../model/body-kind.js';
+import { bytesToBase64, encodeUtf8 } from '../model/bytes.js';
+import type { BodyRecord } from '../model/types.js';
 
 /** `"key": value` with a double-quoted key; value a string, number or boolean literal. */
 const DOUBLE_QUOTED_KEY_VALUE =
@@ -97,32 +98,41 @@ function redactJsonStringValue(decoded: string): string {
   return /[=:<]|bearer/i.test(decoded) ? redactLooseText(decoded) : decoded;
 }
 
-type BodyKind = 'json' | 'form' | 'other';
-
-/** `a=1&b=2` on one line; linear (no nested ambiguous quantifiers), safe on multi-megabyte text. */
-const FORM_LIKE = /^[^\s=&]+=[^\s&]*(?:&[^\s&]*)*$/;
-
-function detectBodyKind(text: string, mimeType: string | undefined): BodyKind {
-  const mime = (mimeType ?? '').toLowerCase();
-  const start = text.replace(/^\uFEFF/, '').trimStart();
-  if (mime.includes('json') || start.startsWith('{') || start.startsWith('[')) return 'json';
-  if (mime.includes('x-www-form-urlencoded')) return 'form';
-  if ((mime === '' || mime.startsWith('text/plain')) && FORM_LIKE.test(text)) return 'form';
-  return 'other';
+/**
+ * JSON text sequences (`x-ndjson`, `json-seq`, JSON Lines): each line (a leading RS of `json-seq` kept) redacted as
+ * its own JSON value. Undefined when a non-empty line is not JSON.
+ */
+function redactJsonLines(text: string): string | undefined {
+  if (!text.includes('\n')) return undefined;
+  let changed = false;
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index] ?? '';
+    const lead = line.startsWith('\u001e') ? '\u001e' : '';
+    const value = line.slice(lead.length);
+    if (value.trim() === '') continue;
+    const redacted = redactJsonText(value, redactJsonStringValue);
+    if (redacted === undefined) return undefined;
+    if (redacted !== value) {
+      lines[index] = lead + redacted;
+      changed = true;
+    }
+  }
+  return changed ? lines.join('\n') : text;
 }
 
 /**
- * Hides secrets in a body given as text.
- * - JSON (by MIME type or by a leading `{`/`[`): values of sensitive keys at any depth become `"<redacted>"`; only
- *   those value spans are rewritten, so compact stays compact and pretty stays pretty, byte for byte.
- * - `application/x-www-form-urlencoded` (or a bare `a=1&b=2` body): `a=1&password=<redacted>`.
+ * Hides secrets in a body given as text; its kind comes from the one classifier ({@link classifyText}).
+ * - JSON: values of sensitive keys at any depth become `"<redacted>"`; only those value spans are rewritten, so
+ *   compact stays compact and pretty stays pretty, byte for byte. JSON Lines / `json-seq` line by line.
+ * - Forms (`application/x-www-form-urlencoded`, or a bare `a=1&b=2` body): `a=1&password=<redacted>`.
  * - Anything else, and JSON that does not parse (e.g. truncated at capture): {@link redactLooseText}.
  * Returns the input string itself when nothing was hidden.
  */
 export function redactBodyText(text: string, mimeType?: string): string {
-  const kind = detectBodyKind(text, mimeType);
-  if (kind === 'json') {
-    const redacted = redactJsonText(text, redactJsonStringValue);
+  const kind = classifyText(text, mimeType);
+  if (kind === 'json' || /^\s*[[{\u001e]/.test(text)) {
+    const redacted = redactJsonText(text, redactJsonStringValue) ?? redactJsonLines(text);
     if (redacted !== undefined) return redacted;
   } else if (kind === 'form') {
     return redactParamString(text, isSensitiveFieldName);
@@ -131,15 +141,17 @@ export function redactBodyText(text: string, mimeType?: string): string {
 }
 
 /**
- * Redacts a base64 body whose MIME type is textual (browsers sometimes hand text over as base64): decodes UTF-8,
- * applies {@link redactBodyText}, and re-encodes only when something was hidden. Binary types and undecodable
- * data come back unchanged.
+ * Redacts a body record's data (on a record the caller owns): text bodies always; base64 bodies whenever the one
+ * classifier reads them as text ({@link bodyText}), re-encoded only when something was hidden. Binary data stays.
  */
-export function redactBase64Body(base64: string, mimeType: string | undefined): string {
-  if (!isTextualMimeType(mimeType)) return base64;
-  const bytes = base64ToBytes(base64);
-  const text = bytes === undefined ? undefined : decodeUtf8Strict(bytes);
-  if (text === undefined) return base64;
+export function redactBodyRecord(body: BodyRecord, mimeType: string | undefined): void {
+  if (body.state !== 'available' || body.data === undefined) return;
+  if (body.encoding !== 'base64') {
+    body.data = redactBodyText(body.data, mimeType);
+    return;
+  }
+  const text = bodyText(body, mimeType);
+  if (text === undefined) return;
   const redacted = redactBodyText(text, mimeType);
-  return redacted === text ? base64 : bytesToBase64(encodeUtf8(redacted));
+  if (redacted !== text) body.data = bytesToBase64(encodeUtf8(redacted));
 }

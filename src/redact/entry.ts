@@ -1,6 +1,6 @@
 /** Whole-entry redaction: the one function every output path calls before showing or writing an entry. */
 import type { BodyRecord, Header, NetworkEntry } from '../model/types.js';
-import { redactBase64Body, redactBodyText } from './body.js';
+import { redactBodyRecord, redactBodyText } from './body.js';
 import { redactCookies, redactHeaders } from './headers.js';
 import { redactUrl } from './url.js';
 
@@ -8,17 +8,9 @@ function headerValue(headers: readonly Header[], name: string): string | undefin
   return headers.find((header) => header.name.toLowerCase() === name)?.value;
 }
 
-/** Redacts a body's data in place (on a copy): text bodies always, base64 bodies only when their type is textual. */
-function redactBodyRecord(body: BodyRecord, mimeType: string | undefined): void {
-  if (body.state !== 'available' || body.data === undefined) return;
-  if (body.encoding === 'base64') body.data = redactBase64Body(body.data, mimeType);
-  else body.data = redactBodyText(body.data, mimeType);
-}
-
 /**
  * Returns a deep copy of `entry` with secrets hidden: URLs (entry, initiator, redirect, WebSocket, stream),
- * request/response headers, request cookies, request and response bodies (text; base64 too when the MIME type is
- * textual), WebSocket text frames and stream event data. The input entry is never modified, so a session that
+ * request/response headers, request cookies, request and response bodies (text; base64 too when it reads as text), WebSocket text frames and stream event data. The input entry is never modified, so a session that
  * exposes sensitive data simply skips this call and serves the original bytes.
  */
 export function redactEntry(entry: NetworkEntry): NetworkEntry {

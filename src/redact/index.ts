@@ -16,6 +16,6 @@ export {
   redactCookieHeaderValue,
   redactSetCookieValue,
 } from './headers.js';
-export { redactBodyText, redactLooseText, redactBase64Body } from './body.js';
+export { redactBodyText, redactLooseText, redactBodyRecord } from './body.js';
 export { redactJsonText } from './json-text.js';
 export { redactEntry } from './entry.js';

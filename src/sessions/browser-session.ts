@@ -1,4 +1,5 @@
-import type { CaptureRecorder } from '../capture/recorder.js';
+import { CaptureRecorder } from '../capture/recorder.js';
+import type { CaptureOptions } from '../capture/capture-options.js';
 import type { BidiConnection } from '../browser/bidi-connection.js';
 import { BidiCommandError } from '../browser/bidi-connection.js';
 import type { LaunchedBrowser } from '../browser/launched-browser.js';
@@ -88,6 +89,18 @@ export class BrowserSession {
     this.#deadReason = reason;
     this.capture?.markBrowserGone(reason);
     for (const listener of this.#deathListeners) listener(reason);
+  }
+
+  /**
+   * Starts a new capture in place of the current (stopped) one. Its indexes continue past every index the session
+   * used before, so an index names one request for the whole life of the session. Callers serialize.
+   */
+  async startCapture(options: CaptureOptions): Promise<CaptureRecorder> {
+    const firstIndex = this.capture?.log.nextEntryIndex ?? 0;
+    const recorder = new CaptureRecorder(this.bidi, this.id, options, () => this.context, firstIndex);
+    await recorder.start();
+    this.capture = recorder;
+    return recorder;
   }
 
   /** Throws a clear error unless the browser is usable. */

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { CaptureRecorder } from '../capture/recorder.js';
 import { CAPTURE_DEFAULTS, type CaptureOptions } from '../capture/capture-options.js';
 import { formatListLine } from '../format/index.js';
 import { RESOURCE_TYPES } from '../model/types.js';
@@ -10,6 +9,7 @@ import type { BrowserSession } from '../sessions/browser-session.js';
 import { captureData } from './capture-data.js';
 import type { AppContext } from './context.js';
 import { presentable, requireCapture } from './present.js';
+import { captureStatusOutput, clearCaptureOutput, startCaptureOutput, stopCaptureOutput } from './output-schemas.js';
 import { sessionIdField } from './schemas.js';
 
 /** Above this many characters of JSON, stop_network_capture writes its data to a file. */
@@ -17,24 +17,67 @@ const INLINE_DATA_LIMIT = 40_000;
 
 const startInput = v.strictObject({
   sessionId: sessionIdField,
-  urlFilter: v.optional(v.pipe(v.string('a substring, glob or /regex/'), v.minLength(1, 'a non-empty filter'), v.maxLength(500, 'at most 500 characters'))),
-  resourceTypes: v.optional(v.pipe(v.array(v.picklist(RESOURCE_TYPES, `one of ${RESOURCE_TYPES.join(', ')}`)), v.minLength(1, 'at least one type'))),
-  methods: v.optional(
-    v.pipe(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z]{1,20}$/, 'an HTTP method like GET or POST'))), v.minLength(1, 'at least one method')),
+  urlFilter: v.optional(
+    v.pipe(
+      v.string('a substring, glob or /regex/'),
+      v.minLength(1, 'a non-empty filter'),
+      v.maxLength(500, 'at most 500 characters'),
+      v.description('Record only URLs matching a substring ("/api/"), a glob with * ("*/api/*") or a /regex/ ("/\\.json$/").'),
+    ),
   ),
-  captureBodies: v.optional(v.picklist(['none', 'text', 'all'], '"none", "text" or "all"'), CAPTURE_DEFAULTS.captureBodies),
+  resourceTypes: v.optional(
+    v.pipe(v.array(v.picklist(RESOURCE_TYPES, `one of ${RESOURCE_TYPES.join(', ')}`)), v.minLength(1, 'at least one type'), v.description('Record only these types, e.g. ["fetch","xhr"].')),
+  ),
+  methods: v.optional(
+    v.pipe(
+      v.array(v.pipe(v.string(), v.regex(/^[A-Za-z]{1,20}$/, 'an HTTP method like GET or POST'))),
+      v.minLength(1, 'at least one method'),
+      v.description('Record only these HTTP methods, e.g. ["POST"].'),
+    ),
+  ),
+  captureBodies: v.optional(
+    v.pipe(
+      v.picklist(['none', 'text', 'all'], '"none", "text" or "all"'),
+      v.description('"text" (default): textual bodies (JSON of any kind, HTML, forms, XML, JS); "all": binary too (base64); "none": no bodies.'),
+    ),
+    CAPTURE_DEFAULTS.captureBodies,
+  ),
   maxBodyBytes: v.optional(
-    v.pipe(v.number('a number of bytes'), v.integer('a whole number'), v.minValue(1, 'at least 1'), v.maxValue(100 * 1024 * 1024, 'at most 104857600 (100 MiB)')),
+    v.pipe(
+      v.number('a number of bytes'),
+      v.integer('a whole number'),
+      v.minValue(1, 'at least 1'),
+      v.maxValue(100 * 1024 * 1024, 'at most 104857600 (100 MiB)'),
+      v.description('Bytes kept per body; longer bodies are kept cut. Default 10485760 (10 MiB).'),
+    ),
     CAPTURE_DEFAULTS.maxBodyBytes,
   ),
   maxTotalBodyBytes: v.optional(
-    v.pipe(v.number('a number of bytes'), v.integer('a whole number'), v.minValue(1, 'at least 1'), v.maxValue(2 * 1024 * 1024 * 1024, 'at most 2147483648 (2 GiB)')),
+    v.pipe(
+      v.number('a number of bytes'),
+      v.integer('a whole number'),
+      v.minValue(1, 'at least 1'),
+      v.maxValue(2 * 1024 * 1024 * 1024, 'at most 2147483648 (2 GiB)'),
+      v.description('Bytes of bodies kept by the whole capture; later bodies are not kept (counted in status). Default 268435456 (256 MiB).'),
+    ),
     CAPTURE_DEFAULTS.maxTotalBodyBytes,
   ),
-  captureWebSockets: v.optional(v.boolean('true or false'), CAPTURE_DEFAULTS.captureWebSockets),
-  captureStreaming: v.optional(v.boolean('true or false'), CAPTURE_DEFAULTS.captureStreaming),
+  captureWebSockets: v.optional(
+    v.pipe(v.boolean('true or false'), v.description('Record WebSocket frames (page script). Default true.')),
+    CAPTURE_DEFAULTS.captureWebSockets,
+  ),
+  captureStreaming: v.optional(
+    v.pipe(v.boolean('true or false'), v.description('Record Server-Sent Events messages (page script). Default true.')),
+    CAPTURE_DEFAULTS.captureStreaming,
+  ),
   maxEntries: v.optional(
-    v.pipe(v.number('a number of entries'), v.integer('a whole number'), v.minValue(1, 'at least 1'), v.maxValue(1_000_000, 'at most 1000000')),
+    v.pipe(
+      v.number('a number of entries'),
+      v.integer('a whole number'),
+      v.minValue(1, 'at least 1'),
+      v.maxValue(1_000_000, 'at most 1000000'),
+      v.description('Requests kept; past it the oldest are dropped (counted). Default 50000.'),
+    ),
     CAPTURE_DEFAULTS.maxEntries,
   ),
 });
@@ -109,6 +152,7 @@ const startNetworkCapture = defineTool({
     'while recording: urlFilter (substring, glob with *, or /regex/), resourceTypes, methods. maxEntries bounds memory ' +
     '(oldest entries are dropped and counted). Only traffic after this call is recorded. Error if a capture is already active.',
   input: startInput,
+  output: startCaptureOutput,
   annotations: { readOnlyHint: false, idempotentHint: false },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
@@ -131,9 +175,7 @@ const startNetworkCapture = defineTool({
         maxEntries: input.maxEntries,
       };
       const previous = session.capture;
-      const recorder = new CaptureRecorder(session.bidi, session.id, options, () => session.context);
-      await recorder.start();
-      session.capture = recorder;
+      const recorder = await session.startCapture(options);
       const replaced = previous ? ` The previous capture ${previous.id} (${previous.stats().retained} entries) was discarded.` : '';
       return {
         text: `Capture ${recorder.id} started on ${session.id}.${replaced} Load or use the page, then list_network_requests.`,
@@ -148,6 +190,7 @@ const getNetworkCaptureStatus = defineTool({
   title: 'Capture status',
   description: 'Whether the session is recording, since when, and how many requests, responses, WebSocket frames and streams it has.',
   input: v.strictObject({ sessionId: sessionIdField }),
+  output: captureStatusOutput,
   annotations: { readOnlyHint: true },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
@@ -164,6 +207,7 @@ const stopNetworkCapture = defineTool({
     'responses; secrets redacted). Large data is written as JSON to the output directory and the result gives the path ' +
     'and a preview. The capture stays queryable (list_network_requests, get_request_details, export_har) until cleared.',
   input: v.strictObject({ sessionId: sessionIdField }),
+  output: stopCaptureOutput,
   annotations: { readOnlyHint: false },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
@@ -205,8 +249,9 @@ const stopNetworkCapture = defineTool({
 const clearNetworkCapture = defineTool({
   name: 'clear_network_capture',
   title: 'Clear captured entries',
-  description: 'Drops every recorded entry and frees the bodies the browser holds for them. An active capture keeps recording; indexes restart at 0.',
+  description: 'Drops every recorded entry and frees the bodies the browser holds for them. An active capture keeps recording; new entries get new indexes (an index is never reused).',
   input: v.strictObject({ sessionId: sessionIdField }),
+  output: clearCaptureOutput,
   annotations: { readOnlyHint: false, destructiveHint: true },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 
-/** What a confirm_output token stands for. */
+/** What a confirm_output token stands for: bodies of the one entry it was issued for. */
 export interface PendingOutput {
   sessionId: string;
   captureId: string;
   index: number;
+  /** The entry's `id` when the token was issued; redeeming checks the entry at `index` is still that one. */
+  entryId: string;
   bodies: Array<'request' | 'response'>;
 }
 

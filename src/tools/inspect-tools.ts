@@ -1,18 +1,24 @@
 import * as v from 'valibot';
 import { formatDetails, formatListPage, originOf } from '../format/index.js';
 import { buildHar } from '../har/index.js';
-import { base64ToBytes, utf8ByteLength } from '../model/bytes.js';
 import { compileEntryFilter, describeEntryFilter, StatusFilterError, type EntryFilterSpec } from '../model/entry-filter.js';
-import { RESOURCE_TYPES, type BodyRecord, type NetworkEntry } from '../model/types.js';
+import { RESOURCE_TYPES, type NetworkEntry } from '../model/types.js';
 import { UrlFilterError } from '../model/url-filter.js';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
-import { safeFileName, writeOutputFile } from '../output/files.js';
+import { writeOutputFile } from '../output/files.js';
+import { savedBodyFile } from '../format/saved-body.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
 import type { AppContext } from './context.js';
 import { listable, presentable, requireCapture } from './present.js';
+import { confirmOutputOutput, exportHarOutput, listRequestsOutput, requestDetailsOutput } from './output-schemas.js';
 import { sessionIdField } from './schemas.js';
 
-const indexField = v.pipe(v.number('an entry index from list_network_requests'), v.integer('a whole number'), v.minValue(0, '0 or more'));
+const indexField = v.pipe(
+  v.number('an entry index from list_network_requests'),
+  v.integer('a whole number'),
+  v.minValue(0, '0 or more'),
+  v.description('The request\'s [index] from list_network_requests.'),
+);
 
 function entryFilter(spec: EntryFilterSpec): (entry: NetworkEntry) => boolean {
   try {
@@ -39,14 +45,22 @@ const listNetworkRequests = defineTool({
     'resourceType, failedOnly (network errors and HTTP ≥ 400). Paged with offset/limit; the footer gives the next offset.',
   input: v.strictObject({
     sessionId: sessionIdField,
-    urlFilter: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(500, 'at most 500 characters'))),
-    method: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z]{1,20}$/, 'an HTTP method like GET'))),
-    status: v.optional(v.union([v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(999)), v.pipe(v.string(), v.maxLength(20))], 'a status like 404, "4xx" or "400-499"')),
-    resourceType: v.optional(v.picklist(RESOURCE_TYPES, `one of ${RESOURCE_TYPES.join(', ')}`)),
-    failedOnly: v.optional(v.boolean('true or false'), false),
-    offset: v.optional(v.pipe(v.number(), v.integer('a whole number'), v.minValue(0, '0 or more')), 0),
-    limit: v.optional(v.pipe(v.number(), v.integer('a whole number'), v.minValue(1, 'at least 1'), v.maxValue(500, 'at most 500')), 50),
+    urlFilter: v.optional(
+      v.pipe(v.string(), v.minLength(1), v.maxLength(500, 'at most 500 characters'), v.description('Only URLs matching a substring, a glob ("/api/*") or a /regex/.')),
+    ),
+    method: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z]{1,20}$/, 'an HTTP method like GET'), v.description('Only this HTTP method, e.g. "POST".'))),
+    status: v.optional(
+      v.pipe(
+        v.union([v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(999)), v.pipe(v.string(), v.maxLength(20))], 'a status like 404, "4xx" or "400-499"'),
+        v.description('Only this status: 404, a class "4xx" or a range "400-499".'),
+      ),
+    ),
+    resourceType: v.optional(v.pipe(v.picklist(RESOURCE_TYPES, `one of ${RESOURCE_TYPES.join(', ')}`), v.description('Only this kind, e.g. "fetch".'))),
+    failedOnly: v.optional(v.pipe(v.boolean('true or false'), v.description('Only network errors and HTTP status ≥ 400. Default false.')), false),
+    offset: v.optional(v.pipe(v.number(), v.integer('a whole number'), v.minValue(0, '0 or more'), v.description('Matching lines to skip (paging). Default 0.')), 0),
+    limit: v.optional(v.pipe(v.number(), v.integer('a whole number'), v.minValue(1, 'at least 1'), v.maxValue(500, 'at most 500'), v.description('Lines per page, 1–500. Default 50.')), 50),
   }),
+  output: listRequestsOutput,
   annotations: { readOnlyHint: true },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
@@ -106,6 +120,7 @@ const getRequestDetails = defineTool({
     'redacted), request body, response body preview (500 chars), timing phases, redirect chain, WebSocket frames or SSE ' +
     'events. When a body is cut, the result offers a one-time confirm_output token to save the full body to a file.',
   input: v.strictObject({ sessionId: sessionIdField, index: indexField }),
+  output: requestDetailsOutput,
   annotations: { readOnlyHint: true },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
@@ -121,7 +136,7 @@ const getRequestDetails = defineTool({
     let text = details.text;
     let token: string | undefined;
     if (details.truncatedBodies.length > 0) {
-      token = context.tokens.issue({ sessionId: session.id, captureId: capture.id, index: entry.index, bodies: details.truncatedBodies });
+      token = context.tokens.issue({ sessionId: session.id, captureId: capture.id, index: entry.index, entryId: entry.id, bodies: details.truncatedBodies });
       text += `\n\nFull ${details.truncatedBodies.join(' and ')} body not shown. To save it to a file: confirm_output {"token":"${token}"} (one use, expires in 10 min).`;
     }
     return {
@@ -142,22 +157,6 @@ const getRequestDetails = defineTool({
   },
 });
 
-const EXTENSIONS: Array<[RegExp, string]> = [
-  [/json/, 'json'], [/html/, 'html'], [/javascript|ecmascript/, 'js'], [/css/, 'css'], [/xml/, 'xml'], [/png/, 'png'],
-  [/jpe?g/, 'jpg'], [/gif/, 'gif'], [/webp/, 'webp'], [/svg/, 'svg'], [/text\//, 'txt'], [/octet-stream/, 'bin'],
-];
-
-function extensionFor(mimeType: string | undefined, body: BodyRecord): string {
-  const mime = (mimeType ?? '').toLowerCase();
-  for (const [pattern, extension] of EXTENSIONS) if (pattern.test(mime)) return extension;
-  return body.encoding === 'base64' ? 'bin' : 'txt';
-}
-
-function bodyBytes(body: BodyRecord): string | Uint8Array {
-  if (body.encoding === 'base64') return base64ToBytes(body.data ?? '') ?? new Uint8Array();
-  return body.data ?? '';
-}
-
 const confirmOutput = defineTool({
   name: 'confirm_output',
   title: 'Save full bodies',
@@ -165,7 +164,14 @@ const confirmOutput = defineTool({
     'Redeems a token from get_request_details: writes the full request/response body to <output dir>/network-bodies/ ' +
     '(redacted unless the session exposes sensitive data; binary bodies byte for byte) and returns the file paths. ' +
     'Tokens work once and expire after 10 minutes.',
-  input: v.strictObject({ token: v.pipe(v.string('the token from get_request_details'), v.regex(/^cfm_[0-9a-f]{16}$/, 'a token like cfm_0123456789abcdef')) }),
+  input: v.strictObject({
+    token: v.pipe(
+      v.string('the token from get_request_details'),
+      v.regex(/^cfm_[0-9a-f]{16}$/, 'a token like cfm_0123456789abcdef'),
+      v.description('The one-time token a result offered, e.g. "cfm_0123456789abcdef".'),
+    ),
+  }),
+  output: confirmOutputOutput,
   annotations: { readOnlyHint: false },
   async handler(input, context: AppContext) {
     const redeemed = context.tokens.redeem(input.token);
@@ -177,17 +183,20 @@ const confirmOutput = defineTool({
     } catch {
       throw new ToolError(`Session ${output.sessionId} is closed; its bodies are gone.`);
     }
-    if (session.capture?.id !== output.captureId) throw new ToolError(`Capture ${output.captureId} was replaced or cleared; its bodies are gone.`);
-    const entry = presentable(session, findEntry(session, output.index));
+    if (session.capture?.id !== output.captureId) throw new ToolError(`Capture ${output.captureId} was replaced; its bodies are gone.`);
+    const live = session.capture.entry(output.index);
+    if (!live || live.id !== output.entryId) {
+      throw new ToolError(
+        `Entry [${output.index}] is no longer in ${output.captureId} (the capture was cleared or maxEntries dropped it); its bodies are gone.`,
+      );
+    }
+    const entry = presentable(session, live);
     const saved: Array<{ body: string; path: string; bytes: number; truncated: boolean }> = [];
-    for (const kind of output.bodies) {
-      const body = kind === 'request' ? entry.request.body : entry.response?.body;
-      if (!body || body.state !== 'available' || body.data === undefined) continue;
-      const mime = kind === 'request' ? entry.request.headers.find((h) => h.name.toLowerCase() === 'content-type')?.value : entry.response?.mimeType;
-      const name = `network-bodies/${entry.index}-${kind}-${safeFileName(new URL(entry.url).pathname, 60)}.${extensionFor(mime, body)}`;
-      const content = bodyBytes(body);
-      const path = await writeOutputFile(context.config.outputDir, name, content);
-      saved.push({ body: kind, path, bytes: typeof content === 'string' ? utf8ByteLength(content) : content.length, truncated: body.truncated === true });
+    for (const which of output.bodies) {
+      const file = savedBodyFile(entry, which);
+      if (!file) continue;
+      const path = await writeOutputFile(context.config.outputDir, `network-bodies/${file.fileName}`, file.content);
+      saved.push({ body: which, path, bytes: file.bytes, truncated: file.truncated });
     }
     if (saved.length === 0) throw new ToolError(`Entry [${output.index}] has no body left to save.`);
     const lines = saved.map((file) => `${file.body} body → ${file.path} (${file.bytes} bytes${file.truncated ? ', cut at maxBodyBytes during capture' : ''})`);
@@ -204,9 +213,18 @@ const exportHar = defineTool({
     'har/<session>-<capture>.har). Returns the path and counts.',
   input: v.strictObject({
     sessionId: sessionIdField,
-    path: v.optional(v.pipe(v.string('a file path'), v.minLength(1), v.maxLength(1000, 'at most 1000 characters'), v.check((p) => !p.includes('\0'), 'a path without NUL characters'))),
-    includeBodies: v.optional(v.boolean('true or false'), true),
+    path: v.optional(
+      v.pipe(
+        v.string('a file path'),
+        v.minLength(1),
+        v.maxLength(1000, 'at most 1000 characters'),
+        v.check((p) => !p.includes('\0'), 'a path without NUL characters'),
+        v.description('File path relative to the output directory, e.g. "har/login.har". Default har/<session>-<capture>.har.'),
+      ),
+    ),
+    includeBodies: v.optional(v.pipe(v.boolean('true or false'), v.description('Include captured bodies (redacted). Default true.')), true),
   }),
+  output: exportHarOutput,
   annotations: { readOnlyHint: false },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import type { AppContext } from './context.js';
+import { navigateOutput } from './output-schemas.js';
 import { navigableUrl, sessionIdField, timeoutField, wellFormedText } from './schemas.js';
 
 const navigate = defineTool({
@@ -11,10 +12,17 @@ const navigate = defineTool({
     '(DOMContentLoaded) or "complete" (load, the default). Opens a new tab if the previous one was closed.',
   input: v.strictObject({
     sessionId: sessionIdField,
-    url: navigableUrl,
-    wait: v.optional(v.picklist(['none', 'interactive', 'complete'], '"none", "interactive" or "complete"'), 'complete'),
+    url: v.pipe(navigableUrl, v.description('Absolute http(s) URL (or about:blank, data:), e.g. "http://127.0.0.1:3000/login".')),
+    wait: v.optional(
+      v.pipe(
+        v.picklist(['none', 'interactive', 'complete'], '"none", "interactive" or "complete"'),
+        v.description('Return at once ("none"), at DOMContentLoaded ("interactive") or at load ("complete", default).'),
+      ),
+      'complete',
+    ),
     timeoutMs: timeoutField(30_000, 300_000),
   }),
+  output: navigateOutput,
   annotations: { readOnlyHint: false, openWorldHint: true },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
@@ -42,10 +50,14 @@ const evaluateScript = defineTool({
   input: v.pipe(
     v.strictObject({
       sessionId: sessionIdField,
-      expression: v.optional(v.pipe(v.string('JavaScript source text'), v.maxLength(1_000_000, 'at most 1,000,000 characters'), wellFormedText)),
-      function: v.optional(v.pipe(v.string('a function declaration'), v.maxLength(1_000_000, 'at most 1,000,000 characters'), wellFormedText)),
-      args: v.optional(v.pipe(v.array(v.unknown(), 'a JSON array'), v.maxLength(100, 'at most 100 arguments'))),
-      awaitPromise: v.optional(v.boolean('true or false'), true),
+      expression: v.optional(
+        v.pipe(v.string('JavaScript source text'), v.maxLength(1_000_000, 'at most 1,000,000 characters'), wellFormedText, v.description('A JavaScript expression, e.g. "document.title". Give this or function.')),
+      ),
+      function: v.optional(
+        v.pipe(v.string('a function declaration'), v.maxLength(1_000_000, 'at most 1,000,000 characters'), wellFormedText, v.description('A function called with args, e.g. "(a, b) => a + b". Give this or expression.')),
+      ),
+      args: v.optional(v.pipe(v.array(v.unknown(), 'a JSON array'), v.maxLength(100, 'at most 100 arguments'), v.description('JSON arguments for function, e.g. [1, "x"].'))),
+      awaitPromise: v.optional(v.pipe(v.boolean('true or false'), v.description('Wait for a returned promise to settle. Default true.')), true),
       timeoutMs: timeoutField(30_000, 300_000),
     }),
     v.check(

@@ -2,7 +2,12 @@ import * as v from 'valibot';
 
 /** `sessionId`, optional when exactly one session is open. */
 export const sessionIdField = v.optional(
-  v.pipe(v.string('a session id string from initialize_session'), v.minLength(1, 'a non-empty session id'), v.maxLength(100, 'a session id of at most 100 characters')),
+  v.pipe(
+    v.string('a session id string from initialize_session'),
+    v.minLength(1, 'a non-empty session id'),
+    v.maxLength(100, 'a session id of at most 100 characters'),
+    v.description('Session id; omit while only one is open.'),
+  ),
 );
 
 /** An unpaired UTF-16 surrogate. */
@@ -45,6 +50,7 @@ export function timeoutField(defaultMs: number, maxMs: number) {
       v.integer('a whole number of milliseconds'),
       v.minValue(1, 'at least 1 ms'),
       v.maxValue(maxMs, `at most ${maxMs} ms`),
+      v.description(`Longest wait in ms before the call fails (default ${defaultMs}, max ${maxMs}).`),
     ),
     defaultMs,
   );

@@ -3,35 +3,50 @@ import { captureSupportFor } from '../capture/support.js';
 import { defineTool, type AnyTool } from '../mcp/tool.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
 import type { AppContext } from './context.js';
+import { closeSessionOutput, initializeSessionOutput, listSessionsOutput } from './output-schemas.js';
 import { navigableUrl, sessionIdField, timeoutField, wellFormedText } from './schemas.js';
 
 const headerName = v.pipe(v.string(), v.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a valid HTTP header name'));
 
 const initializeInput = v.strictObject({
-  browser: v.optional(v.picklist(['chrome', 'firefox'], '"chrome" or "firefox"')),
-  headless: v.optional(v.boolean('true or false')),
-  url: v.optional(navigableUrl),
-  viewport: v.optional(
-    v.strictObject({
-      width: v.pipe(v.number(), v.integer(), v.minValue(100, 'at least 100 px'), v.maxValue(7680, 'at most 7680 px')),
-      height: v.pipe(v.number(), v.integer(), v.minValue(100, 'at least 100 px'), v.maxValue(4320, 'at most 4320 px')),
-    }),
-  ),
-  userAgent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1000, 'at most 1000 characters'), wellFormedText)),
-  acceptInsecureCerts: v.optional(v.boolean('true or false')),
-  bypassCache: v.optional(v.boolean('true or false')),
-  extraHeaders: v.optional(
-    v.record(
-      headerName,
-      v.pipe(
-        v.string(),
-        v.maxLength(8192, 'a header value of at most 8192 characters'),
-        v.regex(/^[^\r\n\0]*$/, 'a header value without CR, LF or NUL'),
-        wellFormedText,
-      ),
+  browser: v.optional(
+    v.pipe(
+      v.picklist(['chrome', 'firefox'], '"chrome" or "firefox"'),
+      v.description('"chrome" (Chrome/Chromium via chromedriver) or "firefox". Default: the server\'s --browser.'),
     ),
   ),
-  exposeSensitiveNetworkData: v.optional(v.boolean('true or false'), false),
+  headless: v.optional(v.pipe(v.boolean('true or false'), v.description('Run without a window. Default: the server\'s setting (headless).'))),
+  url: v.optional(v.pipe(navigableUrl, v.description('Page to open once ready, e.g. "http://127.0.0.1:3000/".'))),
+  viewport: v.optional(
+    v.pipe(
+      v.strictObject({
+        width: v.pipe(v.number(), v.integer(), v.minValue(100, 'at least 100 px'), v.maxValue(7680, 'at most 7680 px'), v.description('CSS px, 100–7680.')),
+        height: v.pipe(v.number(), v.integer(), v.minValue(100, 'at least 100 px'), v.maxValue(4320, 'at most 4320 px'), v.description('CSS px, 100–4320.')),
+      }),
+      v.description('Page viewport size, e.g. {"width":1280,"height":800}.'),
+    ),
+  ),
+  userAgent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1000, 'at most 1000 characters'), wellFormedText, v.description('Replaces the User-Agent string.'))),
+  acceptInsecureCerts: v.optional(v.pipe(v.boolean('true or false'), v.description('Accept self-signed or invalid TLS certificates (local HTTPS). Default false.'))),
+  bypassCache: v.optional(v.pipe(v.boolean('true or false'), v.description('Disable the HTTP cache for the session. Default false.'))),
+  extraHeaders: v.optional(
+    v.pipe(
+      v.record(
+        headerName,
+        v.pipe(
+          v.string(),
+          v.maxLength(8192, 'a header value of at most 8192 characters'),
+          v.regex(/^[^\r\n\0]*$/, 'a header value without CR, LF or NUL'),
+          wellFormedText,
+        ),
+      ),
+      v.description('Headers added to every request, e.g. {"x-debug":"1"}.'),
+    ),
+  ),
+  exposeSensitiveNetworkData: v.optional(
+    v.pipe(v.boolean('true or false'), v.description('Show secrets (auth headers, cookies, passwords, tokens) in every output instead of <redacted>. Default false.')),
+    false,
+  ),
   timeoutMs: timeoutField(60_000, 300_000),
 });
 
@@ -58,6 +73,7 @@ const initializeSession = defineTool({
     '(optional in other tools while only one session is open), the browser version and what network capture can record ' +
     'there. Secrets in captured traffic stay redacted unless exposeSensitiveNetworkData is true.',
   input: initializeInput,
+  output: initializeSessionOutput,
   annotations: { readOnlyHint: false, openWorldHint: true },
   async handler(input, context: AppContext, extras) {
     const browser = input.browser ?? context.config.defaultBrowser;
@@ -108,6 +124,7 @@ const closeSession = defineTool({
   title: 'Close a browser session',
   description: 'Stops the session\'s browser and driver and removes its temporary profile. Its capture is discarded.',
   input: v.strictObject({ sessionId: sessionIdField }),
+  output: closeSessionOutput,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
   async handler(input, context: AppContext) {
     const session = await context.sessions.close(input.sessionId);
@@ -120,6 +137,7 @@ const listSessions = defineTool({
   title: 'List open sessions',
   description: 'Lists open browser sessions with browser, version and state (open, or dead when the browser went away).',
   input: v.strictObject({}),
+  output: listSessionsOutput,
   annotations: { readOnlyHint: true },
   async handler(_input, context: AppContext) {
     const sessions = context.sessions.list().map(describeSession);

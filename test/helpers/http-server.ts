@@ -110,6 +110,9 @@ export async function connectHttpClient(url: string, headers: Record<string, str
   const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
   const client = new Client({ name: 'bidiscope-http-tests', version: '1.0.0' });
   await client.connect(transport);
+  // Listing the tools makes the SDK client validate every later result's structuredContent against the tool's
+  // outputSchema (a mismatch fails the call), so each e2e test also checks the published output schemas.
+  await client.listTools();
   return {
     client,
     transport,

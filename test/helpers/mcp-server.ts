@@ -82,6 +82,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   });
   const client = new Client({ name: 'bidiscope-tests', version: '1.0.0' });
   await client.connect(transport);
+  // Listing the tools makes the SDK client validate every later result's structuredContent against the tool's
+  // outputSchema (a mismatch fails the call), so each e2e test also checks the published output schemas.
+  await client.listTools();
   const pid = transport.pid ?? -1;
   return {
     client,

@@ -1,7 +1,7 @@
 /** bodyFromBidiBytes: text vs base64, truncation, capture modes. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bodyFromBidiBytes, bodyFromText, isTextualMimeType } from '../../../src/model/bodies.js';
+import { bodyFromBidiBytes, bodyFromText } from '../../../src/model/bodies.js';
 import { base64ToBytes, bytesToBase64, decodeUtf8Strict, utf8ByteLength } from '../../../src/model/bytes.js';
 
 const PNG_1X1 =
@@ -81,11 +81,30 @@ test('binary truncation keeps the first maxBodyBytes bytes', () => {
   assert.deepEqual([...(base64ToBytes(record.data ?? '') ?? [])], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 });
 
-test('unknown MIME type: strings are text, base64 stays binary; no limit when maxBodyBytes is not finite', () => {
+test('no MIME type: valid UTF-8 is text in either wire form; no limit when maxBodyBytes is not finite', () => {
   const text = bodyFromBidiBytes({ type: 'string', value: 'hi' }, undefined, Number.POSITIVE_INFINITY, 'text');
   assert.equal(text.encoding, 'text');
-  const binary = bodyFromBidiBytes({ type: 'base64', value: base64OfText('hi') }, '', Number.NaN, 'all');
+  const fromBase64 = bodyFromBidiBytes({ type: 'base64', value: base64OfText('hi') }, '', Number.NaN, 'text');
+  assert.deepEqual(fromBase64, text);
+  const binary = bodyFromBidiBytes({ type: 'base64', value: PNG_1X1 }, '', Number.NaN, 'all');
   assert.equal(binary.encoding, 'base64');
+});
+
+test('JSON under a generic type is text in both wire forms and in mode text', () => {
+  const json = '{"AccessToken":"x"}';
+  for (const mime of ['application/octet-stream', 'application/x-unknown-content-type']) {
+    const chromium = bodyFromBidiBytes({ type: 'string', value: json }, mime, 1000, 'text');
+    const firefox = bodyFromBidiBytes({ type: 'base64', value: base64OfText(json) }, mime, 1000, 'text');
+    assert.deepEqual(chromium, { state: 'available', encoding: 'text', data: json, size: json.length });
+    assert.deepEqual(firefox, chromium);
+  }
+});
+
+test('an AWS JSON body (application/x-amz-json-1.1) is text in mode text, from either wire form', () => {
+  const json = '{"AuthenticationResult":{"AccessToken":"eyJ"}}';
+  const mime = 'application/x-amz-json-1.1';
+  assert.equal(bodyFromBidiBytes({ type: 'string', value: json }, mime, 1000, 'text').encoding, 'text');
+  assert.equal(bodyFromBidiBytes({ type: 'base64', value: base64OfText(json) }, mime, 1000, 'text').encoding, 'text');
 });
 
 test('invalid base64 is reported as unavailable, not thrown', () => {
@@ -102,25 +121,6 @@ test('bodyFromText truncates like the collector path', () => {
     size: 5,
     truncated: true,
   });
-});
-
-test('isTextualMimeType', () => {
-  for (const mime of [
-    'text/html',
-    'text/plain; charset=utf-8',
-    'application/json',
-    'application/problem+json',
-    'application/javascript',
-    'application/xml',
-    'image/svg+xml',
-    'application/x-www-form-urlencoded',
-    'TEXT/EVENT-STREAM',
-  ]) {
-    assert.equal(isTextualMimeType(mime), true, mime);
-  }
-  for (const mime of ['image/png', 'application/octet-stream', 'application/pdf', 'font/woff2', '', undefined]) {
-    assert.equal(isTextualMimeType(mime), false, String(mime));
-  }
 });
 
 test('byte helpers round-trip without Buffer', () => {

@@ -106,7 +106,7 @@ test('a rejected EventSource or WebSocket filters its shim messages too', () => 
   assert.ok(log.entries().every((entry) => entry.resourceType !== 'eventsource' && entry.resourceType !== 'websocket'));
 });
 
-test('clear() forgets everything and indexes restart at 0', () => {
+test('clear() forgets everything but never reuses an index', () => {
   const log = new NetworkLog();
   for (const event of loadFixtureEvents('firefox-153-index-page')) log.ingest(event.name, event.p, event.t);
   assert.equal(log.entries().length, 15);
@@ -125,8 +125,20 @@ test('clear() forgets everything and indexes restart at 0', () => {
     retained: 0,
   });
   const result = log.ingest('network.beforeRequestSent', hopParams({ id: 'n', url: 'http://h/new' }));
-  assert.equal(result.entry?.index, 0);
+  assert.equal(result.entry?.index, 15, 'the first entry after a clear continues past the old ones');
+  assert.equal(log.get(15)?.url, 'http://h/new');
+  assert.equal(log.get(0), undefined);
   assert.equal(log.findById('n:0')?.url, 'http://h/new');
+});
+
+test('a later log continues where an earlier one ended (firstIndex)', () => {
+  const first = new NetworkLog();
+  for (const event of loadFixtureEvents('chromium-156-index-page')) first.ingest(event.name, event.p, event.t);
+  const second = new NetworkLog({ firstIndex: first.nextEntryIndex });
+  const result = second.ingest('network.beforeRequestSent', hopParams({ id: 'n', url: 'http://h/next' }));
+  assert.equal(result.entry?.index, first.nextEntryIndex);
+  assert.equal(second.get(first.nextEntryIndex)?.url, 'http://h/next');
+  assert.equal(second.get(0), undefined);
 });
 
 test('capture started mid-request: the entry is built from whatever event comes first', () => {

@@ -91,7 +91,7 @@ interface FakeWindow {
 
 const TIME_ORIGIN = 1_800_000_000_000;
 
-function installShim(channel: (message: string) => void, window?: FakeWindow): FakeWindow {
+function installShim(channel: (message: string) => void, window?: FakeWindow, source = pageShimFunction): FakeWindow {
   const target: FakeWindow = window ?? {
     WebSocket: FakeWebSocket,
     EventSource: FakeEventSource,
@@ -100,7 +100,7 @@ function installShim(channel: (message: string) => void, window?: FakeWindow): F
     btoa,
     performance: { timeOrigin: TIME_ORIGIN, now: () => 12.5 },
   };
-  const shim = new Function('window', `return (${pageShimFunction});`)(target) as (channel: unknown) => void;
+  const shim = new Function('window', `return (${source});`)(target) as (channel: unknown) => void;
   shim(channel);
   return target;
 }
@@ -270,9 +270,33 @@ test('what the shim posts builds the same entries as the recorded fixtures do', 
   assert.deepEqual(sse?.stream?.events, [{ time: TIME_ORIGIN + 12.5, event: 'message', id: '1', data: 'data-1' }]);
 });
 
+test('captureWebSockets / captureStreaming: each part of the shim is installed only when asked for', () => {
+  const freshWindow = (): FakeWindow => ({
+    WebSocket: FakeWebSocket,
+    EventSource: FakeEventSource,
+    EventTarget,
+    Blob,
+    btoa,
+    performance: { timeOrigin: TIME_ORIGIN, now: () => 1 },
+  });
+  const cases = [
+    { webSockets: true, eventSources: true },
+    { webSockets: true, eventSources: false },
+    { webSockets: false, eventSources: true },
+    { webSockets: false, eventSources: false },
+  ];
+  for (const parts of cases) {
+    const source = pageShimPreloadParams('bidiscope', parts).functionDeclaration;
+    const window = installShim(() => undefined, freshWindow(), source);
+    assert.equal(window.WebSocket !== FakeWebSocket, parts.webSockets, `WebSocket wrapped: ${JSON.stringify(parts)}`);
+    assert.equal(window.EventSource !== FakeEventSource, parts.eventSources, `EventSource wrapped: ${JSON.stringify(parts)}`);
+  }
+});
+
 test('preload params and documented limitations', () => {
   const params = pageShimPreloadParams();
-  assert.equal(params.functionDeclaration, pageShimFunction);
+  assert.match(params.functionDeclaration, /var parts = \{ webSockets: true, eventSources: true \};/);
+  assert.equal(params.functionDeclaration.length, pageShimFunction.length - '/*PARTS*/ '.length);
   assert.deepEqual(params.arguments, [{ type: 'channel', value: { channel: 'bidiscope' } }]);
   assert.match(pageShimFunction, /^\(channel\) => \{/);
   assert.ok(PAGE_SHIM_LIMITATIONS.some((line) => line.includes('workers')));

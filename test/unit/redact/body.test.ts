@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redactBase64Body, redactBodyText, redactLooseText } from '../../../src/redact/index.js';
+import { redactBodyRecord, redactBodyText, redactLooseText } from '../../../src/redact/index.js';
+import type { BodyRecord } from '../../../src/model/types.js';
 
 test('compact JSON: sensitive values at any depth, layout byte-identical', () => {
   const input = '{"user":"ada","password":"hunter2","nested":{"token":"abc","list":[{"pin":1234},{"otp":true}]},"n":1.0}';
@@ -104,15 +105,30 @@ test('large and pathological bodies finish quickly', () => {
   assert.ok(performance.now() - started < 5_000);
 });
 
-test('base64 bodies: textual types are decoded, redacted and re-encoded; binary untouched', () => {
+test('base64 bodies: text (by the one classifier) is decoded, redacted and re-encoded; binary untouched', () => {
   const encode = (text: string): string => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+  const redactData = (data: string, mime: string): string => {
+    const body: BodyRecord = { state: 'available', encoding: 'base64', data };
+    redactBodyRecord(body, mime);
+    return body.data ?? '';
+  };
   const json = encode('{"token":"abc","name":"é"}');
-  const redacted = redactBase64Body(json, 'application/json');
+  const redacted = redactData(json, 'application/json');
   assert.equal(new TextDecoder().decode(Uint8Array.from(atob(redacted), (c) => c.charCodeAt(0))), '{"token":"<redacted>","name":"é"}');
+  assert.equal(atob(redactData(encode('{"AccessToken":"abc"}'), 'application/x-amz-json-1.1')), '{"AccessToken":"<redacted>"}');
+  assert.equal(atob(redactData(encode('{"token":"abc"}'), 'application/octet-stream')), '{"token":"<redacted>"}');
   const clean = encode('{"a":1}');
-  assert.equal(redactBase64Body(clean, 'application/json'), clean);
-  assert.equal(redactBase64Body(json, 'image/png'), json);
-  assert.equal(redactBase64Body('!!!not base64', 'text/plain'), '!!!not base64');
+  assert.equal(redactData(clean, 'application/json'), clean);
+  assert.equal(redactData(json, 'image/png'), json);
+  assert.equal(redactData('!!!not base64', 'text/plain'), '!!!not base64');
+});
+
+test('JSON Lines and json-seq bodies are redacted line by line', () => {
+  assert.equal(
+    redactBodyText('{"token":"a"}\n{"ok":1,"password":"b"}\n', 'application/x-ndjson'),
+    '{"token":"<redacted>"}\n{"ok":1,"password":"<redacted>"}\n',
+  );
+  assert.equal(redactBodyText('\u001e{"secret":"a"}\n\u001e[1]\n', 'application/json-seq'), '\u001e{"secret":"<redacted>"}\n\u001e[1]\n');
 });
 
 test('fallback: raw Authorization lines keep the scheme', () => {

@@ -1,0 +1,61 @@
+/** What confirm_output writes for one body of an entry that already went through the redaction gate. Pure. */
+import { bodyText } from '../model/body-kind.js';
+import { base64ToBytes, utf8ByteLength } from '../model/bytes.js';
+import { findHeader } from '../model/headers.js';
+import type { BodyRecord, NetworkEntry } from '../model/types.js';
+
+/** One file to write. */
+export interface SavedBody {
+  /** File name (no directory), e.g. `10-response-api_login.json`. */
+  fileName: string;
+  /** Text (written as UTF-8) or the body's bytes. */
+  content: string | Uint8Array;
+  bytes: number;
+  /** The capture kept only the start of the body (maxBodyBytes). */
+  truncated: boolean;
+}
+
+const EXTENSIONS: Array<[RegExp, string]> = [
+  [/json/, 'json'], [/html/, 'html'], [/javascript|ecmascript/, 'js'], [/css/, 'css'], [/xml/, 'xml'], [/png/, 'png'],
+  [/jpe?g/, 'jpg'], [/gif/, 'gif'], [/webp/, 'webp'], [/svg/, 'svg'], [/text\//, 'txt'], [/octet-stream/, 'bin'],
+];
+
+function extensionFor(mimeType: string | undefined, body: BodyRecord, isText: boolean): string {
+  const mime = (mimeType ?? '').toLowerCase();
+  for (const [pattern, extension] of EXTENSIONS) if (pattern.test(mime)) return extension;
+  return isText ? 'txt' : 'bin';
+}
+
+function slugOfPath(url: string): string {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    path = url;
+  }
+  const slug = path.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/\.{2,}/g, '_').replace(/^[._-]+/, '').slice(0, 60).replace(/[._-]+$/, '');
+  return slug === '' ? 'body' : slug;
+}
+
+/** The MIME type of the request or response body of `entry`. */
+export function bodyMimeType(entry: NetworkEntry, which: 'request' | 'response'): string | undefined {
+  return which === 'request' ? findHeader(entry.request.headers, 'content-type') : entry.response?.mimeType;
+}
+
+/**
+ * The file for one body of a redacted entry, or undefined when the body holds no data. A body the one classifier
+ * reads as text is written as that (redacted) text; anything else as its bytes, byte for byte.
+ */
+export function savedBodyFile(entry: NetworkEntry, which: 'request' | 'response'): SavedBody | undefined {
+  const body = which === 'request' ? entry.request.body : entry.response?.body;
+  if (!body || body.state !== 'available' || body.data === undefined) return undefined;
+  const mimeType = bodyMimeType(entry, which);
+  const text = bodyText(body, mimeType);
+  const content = text ?? base64ToBytes(body.data) ?? new Uint8Array();
+  return {
+    fileName: `${entry.index}-${which}-${slugOfPath(entry.url)}.${extensionFor(mimeType, body, text !== undefined)}`,
+    content,
+    bytes: typeof content === 'string' ? utf8ByteLength(content) : content.length,
+    truncated: body.truncated === true,
+  };
+}

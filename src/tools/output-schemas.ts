@@ -1,0 +1,50 @@
+/**
+ * Shapes of the tools' `structuredContent`, published as each tool's `outputSchema`. They name the top-level fields a
+ * client may rely on, with their types (loose objects: more fields appear). Kept terse on purpose: every client reads
+ * tools/list on connect. The e2e client validates every real result against them.
+ */
+import * as v from 'valibot';
+
+const count = v.number();
+const sessionId = v.string();
+const captureId = v.string();
+const counters = v.record(v.string(), v.number());
+
+export const initializeSessionOutput = v.looseObject({
+  sessionId,
+  browserName: v.string(),
+  browserVersion: v.string(),
+  captureSupport: v.record(v.string(), v.unknown()),
+});
+export const closeSessionOutput = v.looseObject({ sessionId, closed: v.boolean() });
+export const listSessionsOutput = v.looseObject({
+  sessions: v.array(v.looseObject({ sessionId, browser: v.string(), state: v.picklist(['open', 'dead', 'closed']) })),
+});
+export const navigateOutput = v.looseObject({ sessionId, url: v.string(), reopenedTab: v.boolean() });
+export const startCaptureOutput = v.looseObject({ sessionId, captureId, status: v.literal('active') });
+export const captureStatusOutput = v.looseObject({
+  sessionId,
+  captureId: v.optional(captureId),
+  status: v.picklist(['active', 'inactive']),
+  currentStats: counters,
+});
+export const stopCaptureOutput = v.looseObject({ sessionId, captureId, summary: counters, data: v.looseObject({}) });
+export const clearCaptureOutput = v.looseObject({ sessionId, captureId, cleared: count });
+export const listRequestsOutput = v.looseObject({
+  captureId,
+  total: count,
+  returned: count,
+  nextOffset: v.optional(count),
+  indexes: v.array(count),
+});
+export const requestDetailsOutput = v.looseObject({
+  captureId,
+  index: count,
+  method: v.string(),
+  url: v.string(),
+  state: v.picklist(['pending', 'complete', 'failed']),
+  status: v.optional(count),
+  confirmToken: v.optional(v.string()),
+});
+export const confirmOutputOutput = v.looseObject({ files: v.array(v.looseObject({ path: v.string(), bytes: count })) });
+export const exportHarOutput = v.looseObject({ path: v.string(), entries: count, redacted: v.boolean() });
