@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { NEVER_READ_SENT, gzipBodyText, jsonBodyText, largeBody, patternBytes, pngBytes } from './bodies.js';
 import { blankPage, indexPage, manyPage } from './pages.js';
-import { SITE_SECRETS } from './secrets.js';
+import { SITE_SECRETS, TYPED_API_SECRETS, TYPED_API_TYPES } from './secrets.js';
 
 /** What a route needs to know about the running site. */
 export interface RouteContext {
@@ -89,6 +89,31 @@ function neverRead(res: ServerResponse): void {
   res.write(NEVER_READ_CHUNK);
 }
 
+/**
+ * An AWS-style JSON API: answers any method with a Cognito-like token document (over 500 characters, so details cut
+ * it and offer confirm_output) under the content type asked for in `?type=` (one of {@link TYPED_API_TYPES});
+ * `application/x-ndjson` gets two lines.
+ */
+function typedApi(req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const asked = url.searchParams.get('type') ?? '';
+  const type = (TYPED_API_TYPES as readonly string[]).includes(asked) ? asked : 'application/json';
+  req.resume();
+  req.on('end', () => {
+    const document = JSON.stringify({
+      AuthenticationResult: {
+        AccessToken: TYPED_API_SECRETS.accessToken,
+        RefreshToken: TYPED_API_SECRETS.refreshToken,
+        IdToken: TYPED_API_SECRETS.idToken,
+        ExpiresIn: 3600,
+        TokenType: 'Bearer',
+      },
+      ChallengeParameters: {},
+      Padding: 'p'.repeat(600),
+    });
+    send(res, 200, type, type === 'application/x-ndjson' ? `${document}\n{"done":true}\n` : document);
+  });
+}
+
 function tiny(res: ServerResponse, url: URL): void {
   const i = Number.parseInt(url.searchParams.get('i') ?? '', 10);
   sendJson(res, 200, { i: Number.isFinite(i) ? i : null });
@@ -108,6 +133,7 @@ const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['/sse', (req, res) => sse(req, res)],
   ['/many', (_req, res) => send(res, 200, 'text/html; charset=utf-8', manyPage())],
   ['/tiny', (_req, res, url) => tiny(res, url)],
+  ['/api/typed', (req, res, url) => typedApi(req, res, url)],
   ['/blank', (_req, res) => send(res, 200, 'text/html; charset=utf-8', blankPage())],
   ['/slow', (_req, res, url) => slow(res, url)],
   ['/never-read', (_req, res) => neverRead(res)],

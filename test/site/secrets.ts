@@ -20,3 +20,21 @@ export const SITE_SECRETS: Readonly<SiteSecrets> = Object.freeze({
   apiKey: 'apikey-Vb6Hs0Ew5Gu',
   refreshToken: 'refresh-Mz4Lk7Rt2Xo',
 });
+
+/** Secrets an AWS-style JSON API sends and receives (`/api/typed`): tokens in the response, a password in the request. */
+export const TYPED_API_SECRETS = Object.freeze({
+  accessToken: 'aws-access-Qx7Nd2Rk9Lp',
+  refreshToken: 'aws-refresh-Wm3Tc8Yh1Fs',
+  idToken: 'aws-id-Zb5Gv0Ue6Jn',
+  password: 'aws-pass-Hk4Ps9Oa2Ic',
+});
+
+/** Content types `/api/typed?type=` answers with (a JSON document under each). */
+export const TYPED_API_TYPES = [
+  'application/json',
+  'application/x-amz-json-1.1',
+  'application/vnd.api+json',
+  'application/graphql-response+json',
+  'application/x-ndjson',
+  'application/octet-stream',
+] as const;

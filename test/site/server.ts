@@ -8,7 +8,7 @@ import { handleRequest } from './routes.js';
 export { LARGE_SIZE, NEVER_READ_SENT, PNG_SIZE, gzipBodyText, jsonBodyText, largeBody, pngBytes } from './bodies.js';
 export { SITE_DONE_TITLE, SITE_STEPS, SITE_TITLE } from './pages.js';
 export type { SiteStepResult } from './pages.js';
-export { SITE_SECRETS } from './secrets.js';
+export { SITE_SECRETS, TYPED_API_SECRETS, TYPED_API_TYPES } from './secrets.js';
 export type { SiteSecrets } from './secrets.js';
 export { SLOW_MAX_MS } from './routes.js';
 
