@@ -31,6 +31,7 @@ export const TARGETS = {
   bytesPerEntry: 2048,
   queryMedianMs: 10,
   listBytesPerRequest: 45,
+  toolsListBytes: 16 * 1024,
 } as const;
 
 const mark = (ok: boolean): string => (ok ? '✓' : '✗');
@@ -87,6 +88,7 @@ export function markdownTables(result: BenchResult): string {
     ['get_network_capture_status, round trip (MCP floor)', (r) => ({ text: ms(r.memory.roundTrip.statusCall.medianMs) }), '—'],
     ['list bytes per request, page of 100 fetches', (r) => ({ text: `${r.tokens.listOf100.textBytesPerRequest} B (whole result ${r.tokens.listOf100.resultBytesPerRequest} B)`, ok: r.tokens.listOf100.textBytesPerRequest <= t.listBytesPerRequest }), `≤ ${t.listBytesPerRequest} B`],
     ['list bytes per request, test-site main page', (r) => ({ text: `${r.tokens.listSitePage.textBytesPerRequest} B over ${r.tokens.listSitePage.lines} (whole ${r.tokens.listSitePage.resultBytesPerRequest} B)`, ok: r.tokens.listSitePage.textBytesPerRequest <= t.listBytesPerRequest }), `≤ ${t.listBytesPerRequest} B`],
+    ['tools/list bytes (compact JSON)', (r) => ({ text: `${count(r.tokens.toolsListBytes)} B`, ok: r.tokens.toolsListBytes <= t.toolsListBytes }), `≤ ${count(t.toolsListBytes)} B`],
     ['get_request_details bytes, login POST', (r) => ({ text: `${count(r.tokens.loginDetails.textBytes)} B (whole ${count(r.tokens.loginDetails.resultBytes)} B)` }), '—'],
   ]);
   const ip = result.inProcess;

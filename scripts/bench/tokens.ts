@@ -22,6 +22,8 @@ export interface TokenResult {
   loginDetails: ResultSize;
   /** The list page of 100, as text, for the record. */
   sampleLines: string[];
+  /** `tools/list` as compact JSON, as every client reads it on connect. */
+  toolsListBytes: number;
 }
 
 function perLine(size: ResultSize, lines: number): { textBytesPerRequest: number; resultBytesPerRequest: number } {
@@ -52,5 +54,6 @@ export async function measureTokens(server: BenchServer, sessionId: string, orig
     listSitePage: { textBytes: site.textBytes, resultBytes: site.resultBytes, lines: siteLines, ...perLine(site, siteLines) },
     loginDetails: { textBytes: details.textBytes, resultBytes: details.resultBytes },
     sampleLines: list.text.split('\n').slice(0, 4),
+    toolsListBytes: Buffer.byteLength(JSON.stringify(await server.inner.client.listTools())),
   };
 }
