@@ -3,6 +3,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createApp } from './app.js';
 import { HELP_TEXT, parseCli, UsageError } from './cli/args.js';
+import { runReportCommand } from './cli/report-command.js';
 import { killEverythingNow } from './browser/owned-process.js';
 import { httpBanner } from './mcp/http-banner.js';
 import { generateToken } from './mcp/http-guards.js';
@@ -13,6 +14,11 @@ import { runtimeDescription, VERSION } from './version.js';
 const SHUTDOWN_BOUND_MS = 15_000;
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'report') {
+    const result = await runReportCommand(process.argv.slice(3), process.cwd());
+    (result.exitCode === 0 ? process.stdout : process.stderr).write(`${result.message}\n`);
+    process.exit(result.exitCode);
+  }
   let options;
   try {
     options = parseCli(process.argv.slice(2), process.env, process.cwd());

@@ -29,6 +29,7 @@ export const HELP_TEXT = `bidiscope — MCP server that records browser network 
 
 Usage: bidiscope [options]                 (serves MCP over stdio)
        bidiscope --http PORT [options]     (serves MCP Streamable HTTP on http://127.0.0.1:PORT/mcp)
+       bidiscope report FILE.har [-o OUT]  (writes a self-contained HTML waterfall of any HAR; see report --help)
 
 Options (environment variable in brackets):
   --browser chrome|firefox   default browser for initialize_session [BIDISCOPE_BROWSER] (default chrome)

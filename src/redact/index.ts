@@ -19,3 +19,4 @@ export {
 export { redactBodyText, redactLooseText, redactBodyRecord } from './body.js';
 export { redactJsonText } from './json-text.js';
 export { redactEntry } from './entry.js';
+export { redactHar } from './har.js';

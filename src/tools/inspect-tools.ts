@@ -1,6 +1,5 @@
 import * as v from 'valibot';
 import { formatDetails, formatListPage, originOf } from '../format/index.js';
-import { buildHar } from '../har/index.js';
 import { compileEntryFilter, describeEntryFilter, StatusFilterError, type EntryFilterSpec } from '../model/entry-filter.js';
 import { RESOURCE_TYPES, type NetworkEntry } from '../model/types.js';
 import { UrlFilterError } from '../model/url-filter.js';
@@ -9,9 +8,9 @@ import { writeOutputFile } from '../output/files.js';
 import { savedBodyFile } from '../format/saved-body.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
 import type { AppContext } from './context.js';
-import { listable, presentable, requireCapture } from './present.js';
+import { listable, presentable, presentableHar, requireCapture } from './present.js';
 import { confirmOutputOutput, exportHarOutput, listRequestsOutput, requestDetailsOutput } from './output-schemas.js';
-import { sessionIdField } from './schemas.js';
+import { outputPathField, sessionIdField } from './schemas.js';
 
 const indexField = v.pipe(
   v.number('an entry index from list_network_requests'),
@@ -213,15 +212,7 @@ const exportHar = defineTool({
     'har/<session>-<capture>.har). Returns the path and counts.',
   input: v.strictObject({
     sessionId: sessionIdField,
-    path: v.optional(
-      v.pipe(
-        v.string('a file path'),
-        v.minLength(1),
-        v.maxLength(1000, 'at most 1000 characters'),
-        v.check((p) => !p.includes('\0'), 'a path without NUL characters'),
-        v.description('File path relative to the output directory, e.g. "har/login.har". Default har/<session>-<capture>.har.'),
-      ),
-    ),
+    path: outputPathField('File path relative to the output directory, e.g. "har/login.har". Default har/<session>-<capture>.har.'),
     includeBodies: v.optional(v.pipe(v.boolean('true or false'), v.description('Include captured bodies (redacted). Default true.')), true),
   }),
   output: exportHarOutput,
@@ -230,11 +221,7 @@ const exportHar = defineTool({
     const session = context.sessions.get(input.sessionId);
     const capture = requireCapture(session);
     const entries = capture.log.entries().map((entry) => presentable(session, entry));
-    const har = buildHar(entries, {
-      creatorVersion: context.version,
-      browser: { name: session.launched.identity.name, version: session.launched.identity.version },
-      includeBodies: input.includeBodies,
-    });
+    const har = presentableHar(session, entries, context.version, input.includeBodies);
     const relative = input.path ?? `har/${session.id}-${capture.id}.har`;
     const path = await writeOutputFile(context.config.outputDir, relative, JSON.stringify(har, null, 1), context.config.allowAbsolutePaths);
     const wsMessages = entries.reduce((sum, entry) => sum + (entry.webSocket?.frames.length ?? 0), 0);

@@ -48,3 +48,4 @@ export const requestDetailsOutput = v.looseObject({
 });
 export const confirmOutputOutput = v.looseObject({ files: v.array(v.looseObject({ path: v.string(), bytes: count })) });
 export const exportHarOutput = v.looseObject({ path: v.string(), entries: count, redacted: v.boolean() });
+export const exportReportOutput = v.looseObject({ path: v.string(), requests: count, redacted: v.boolean() });

@@ -1,3 +1,4 @@
+import { buildHar, type Har } from '../har/index.js';
 import type { NetworkEntry } from '../model/types.js';
 import { redactEntry, redactUrl } from '../redact/index.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
@@ -25,4 +26,13 @@ export function requireCapture(session: BrowserSession): CaptureRecorder {
     throw new ToolError(`Session ${session.id} has no network capture. Call start_network_capture first, then load the page.`);
   }
   return capture;
+}
+
+/** HAR 1.2 of entries already made {@link presentable}, with the session's browser as the HAR's browser. */
+export function presentableHar(session: BrowserSession, shownEntries: readonly NetworkEntry[], version: string, includeBodies: boolean): Har {
+  return buildHar(shownEntries, {
+    creatorVersion: version,
+    browser: { name: session.launched.identity.name, version: session.launched.identity.version },
+    includeBodies,
+  });
 }

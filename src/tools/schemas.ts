@@ -55,3 +55,16 @@ export function timeoutField(defaultMs: number, maxMs: number) {
     defaultMs,
   );
 }
+
+/** A file path inside the output directory (absolute ones only with --allow-absolute-paths). */
+export function outputPathField(description: string) {
+  return v.optional(
+    v.pipe(
+      v.string('a file path'),
+      v.minLength(1),
+      v.maxLength(1000, 'at most 1000 characters'),
+      v.check((path) => !path.includes('\0'), 'a path without NUL characters'),
+      v.description(description),
+    ),
+  );
+}

@@ -1,0 +1,43 @@
+import * as v from 'valibot';
+import { defineTool, type AnyTool } from '../mcp/tool.js';
+import { utf8ByteLength } from '../model/bytes.js';
+import { writeOutputFile } from '../output/files.js';
+import { renderReport } from '../report/index.js';
+import type { AppContext } from './context.js';
+import { exportReportOutput } from './output-schemas.js';
+import { presentable, presentableHar, requireCapture } from './present.js';
+import { outputPathField, sessionIdField } from './schemas.js';
+
+const exportReport = defineTool({
+  name: 'export_report',
+  title: 'Export a waterfall report',
+  description:
+    'Writes the capture as one self-contained HTML page (opens offline from file://): a waterfall of every request with ' +
+    'its timing phases, WebSocket/SSE ticks and navigations, a summary, a filter box and a details panel; redacted like ' +
+    'every other output. Returns the path.',
+  input: v.strictObject({
+    sessionId: sessionIdField,
+    path: outputPathField('File path relative to the output directory. Default reports/<session>-<capture>.html.'),
+  }),
+  output: exportReportOutput,
+  annotations: { readOnlyHint: false },
+  async handler(input, context: AppContext) {
+    const session = context.sessions.get(input.sessionId);
+    const capture = requireCapture(session);
+    const entries = capture.log.entries().map((entry) => presentable(session, entry));
+    const har = presentableHar(session, entries, context.version, true);
+    const identity = session.launched.identity;
+    const html = renderReport(har, `bidiscope ${capture.id} — ${identity.name} ${identity.version}`);
+    const relative = input.path ?? `reports/${session.id}-${capture.id}.html`;
+    const path = await writeOutputFile(context.config.outputDir, relative, html, context.config.allowAbsolutePaths);
+    const redacted = !session.exposeSensitiveNetworkData;
+    const bytes = utf8ByteLength(html);
+    return {
+      text: `Wrote a waterfall report of ${entries.length} requests (${Math.round(bytes / 1024)} KB, ${redacted ? 'redacted' : 'NOT redacted'}) to ${path}. Open it in a browser.`,
+      structured: { sessionId: session.id, captureId: capture.id, path, requests: entries.length, bytes, redacted },
+    };
+  },
+});
+
+/** Tools that make something for a person to look at. */
+export const reportTools: AnyTool<AppContext>[] = [exportReport];
