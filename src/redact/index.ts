@@ -19,3 +19,4 @@ export {
 export { redactBodyText, redactLooseText, redactBase64Body } from './body.js';
 export { redactJsonText } from './json-text.js';
 export { redactEntry } from './entry.js';
+export { redactKnownValues, stringLeaves } from './known-values.js';
