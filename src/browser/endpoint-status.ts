@@ -9,7 +9,28 @@ export function displayEndpoint(url: URL): string {
 }
 
 interface GridStatus {
-  value?: { ready?: unknown; message?: unknown; nodes?: Array<{ slots?: Array<{ session?: unknown }> }> };
+  value?: { ready?: unknown; message?: unknown; nodes?: Array<{ sessionTimeout?: unknown; slots?: Array<{ session?: unknown }> }> };
+}
+
+/** The shortest node `sessionTimeout` (ms) a Selenium Grid 4 `/status` answer tells; undefined when none. */
+export function gridSessionTimeoutMs(status: unknown): number | undefined {
+  const nodes = (status as GridStatus | undefined)?.value?.nodes;
+  if (!Array.isArray(nodes)) return undefined;
+  const timeouts = nodes.map((node) => node.sessionTimeout).filter((value): value is number => typeof value === 'number' && value > 0);
+  return timeouts.length > 0 ? Math.min(...timeouts) : undefined;
+}
+
+/** The endpoint's `/status` answer (JSON), bounded; undefined when there is none. */
+export async function endpointStatus(url: URL, timeoutMs = 2000): Promise<unknown> {
+  const statusUrl = new URL('status', url.href.endsWith('/') ? url.href : `${url.href}/`);
+  statusUrl.username = '';
+  statusUrl.password = '';
+  try {
+    const response = await fetch(statusUrl, { signal: AbortSignal.timeout(timeoutMs) });
+    return await response.json();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Busy and total slots from a Selenium Grid 4 `/status` answer; undefined when it is not a grid's. */
@@ -30,16 +51,7 @@ export function gridSlots(status: unknown): { busy: number; total: number } | un
 /** The text for a new-session request that ended at the start timeout; asks the endpoint's `/status` (bounded). */
 export async function newSessionTimeoutMessage(url: URL, shown: string, timeoutMs: number): Promise<string> {
   const seconds = Math.round(timeoutMs / 100) / 10;
-  const statusUrl = new URL('status', url.href.endsWith('/') ? url.href : `${url.href}/`);
-  statusUrl.username = '';
-  statusUrl.password = '';
-  let slots: { busy: number; total: number } | undefined;
-  try {
-    const response = await fetch(statusUrl, { signal: AbortSignal.timeout(2000) });
-    slots = gridSlots(await response.json());
-  } catch {
-    // no status to add; the plain message stands
-  }
+  const slots = gridSlots(await endpointStatus(url));
   const hint = 'Close a session there, add slots or nodes, or give initialize_session a longer timeoutMs.';
   if (slots === undefined) {
     return `The WebDriver endpoint ${shown} queued the new session: no free slot within ${seconds} s (no answer to the new-session request). ${hint}`;

@@ -2,7 +2,8 @@ import WebDriver, { type BidiHandler } from 'webdriver';
 import { redactKnownValues, stringLeaves } from '../redact/index.js';
 import { connectBidi, withoutCompression, wrapHandler, type BidiConnection } from './bidi-connection.js';
 import { mergeCapabilities } from './capabilities.js';
-import { displayEndpoint, newSessionTimeoutMessage } from './endpoint-status.js';
+import { displayEndpoint, endpointStatus, gridSessionTimeoutMs, newSessionTimeoutMessage } from './endpoint-status.js';
+import { keepAliveInterval, startKeepAlive } from './keep-alive.js';
 import type { BrowserIdentity, LaunchOptions } from './launch-options.js';
 import type { LaunchedBrowser } from './launched-browser.js';
 import { delay } from './owned-process.js';
@@ -25,19 +26,28 @@ function labelled(bidi: BidiConnection, label: string): BidiConnection {
  * A session bidiscope did not start: closing it ends the session but stops no process. When the endpoint goes away
  * (a grid stopped, a cloud dropped the session) the session dies as with a browser crash, with `label` in the reason.
  */
-function remoteBrowser(identity: BrowserIdentity, connection: BidiConnection, end: () => Promise<unknown>, label: string): LaunchedBrowser {
+function remoteBrowser(
+  identity: BrowserIdentity,
+  connection: BidiConnection,
+  end: () => Promise<unknown>,
+  label: string,
+  keepAliveMs?: number,
+): LaunchedBrowser {
   const bidi = labelled(connection, label);
   let resolveExited: (reason: string) => void = () => undefined;
   const exited = new Promise<string>((resolve) => {
     resolveExited = resolve;
   });
   bidi.onClose((reason) => resolveExited(reason));
+  const stopKeepAlive = keepAliveMs === undefined ? () => undefined : startKeepAlive(bidi, keepAliveMs, (reason) => resolveExited(`${label}: ${reason}`));
+  bidi.onClose(stopKeepAlive);
   return {
     identity,
     bidi,
     processes: [],
     exited,
     async close() {
+      stopKeepAlive();
       try {
         await Promise.race([end(), delay(5000)]);
       } catch {
@@ -117,7 +127,8 @@ export async function connectWebDriverEndpoint(endpoint: WebDriverEndpoint | str
     else throw new Error(`The WebDriver endpoint ${shown} created a session without BiDi (no webSocketUrl). It needs WebDriver BiDi support.`);
     const caps = client.capabilities as { browserName?: string; browserVersion?: string };
     const identity = { name: caps.browserName ?? options.browser, version: caps.browserVersion ?? 'unknown' };
-    return remoteBrowser(identity, bidi, endSession, `connection to the WebDriver endpoint ${shown} lost`);
+    const keepAliveMs = keepAliveInterval(gridSessionTimeoutMs(await endpointStatus(url)));
+    return remoteBrowser(identity, bidi, endSession, `connection to the WebDriver endpoint ${shown} lost`, keepAliveMs);
   } catch (error) {
     await Promise.race([endSession().catch(() => undefined), delay(5000)]);
     throw new Error(redactKnownValues(error instanceof Error ? error.message : String(error), secrets));

@@ -1,10 +1,11 @@
 /**
  * bidiscope on a real Selenium Grid 4 standalone (official jar from the pinned npm package, Java from the OS, the
- * local chromedriver and Chromium configured explicitly; 2 Chromium slots) started by this file on a free loopback
- * port: sessions in parallel across the slots, each capturing the whole test site; closing frees the slots; a full
- * grid answers in plain words within the start timeout; the grid's BiDi proxy and the no-compression reconnect; the
- * grid going away mid-capture; --webdriver-capabilities merged into the request and hidden in errors. The grid's Java
- * process group is killed in `after` (and by an exit hook if the run dies first).
+ * local chromedriver and Chromium configured explicitly; 2 Chromium slots; a 10 s session-timeout) started by this
+ * file on a free loopback port: sessions in parallel across the slots, each capturing the whole test site; closing
+ * frees the slots; a full grid answers in plain words within the start timeout; a session idle past the grid's
+ * session-timeout is kept alive; the grid's BiDi proxy and the no-compression reconnect; the grid going away
+ * mid-capture; --webdriver-capabilities merged into the request and hidden in errors. The grid's process group is
+ * killed in `after`, and by its leader shell if this process dies first.
  */
 import '../../src/quiet-dependencies.js';
 import assert from 'node:assert/strict';
@@ -19,13 +20,15 @@ import { assertGoneButKept, assertNothingLeft } from '../helpers/scenario.js';
 import { assertSitePageCaptured, captureCounts, capturedData, loadSitePage, waitFor } from '../helpers/site-scenario.js';
 
 const GRID_UA = 'bidiscope-grid-test-agent';
+/** The grid ends sessions idle this long (its default is 300 s); bidiscope's keep-alive must hold them. */
+const GRID_SESSION_TIMEOUT_S = 10;
 
 let site: TestSite;
 let grid: Grid;
 let server: ServerUnderTest;
 before(async () => {
   site = await startTestSite();
-  grid = await startGrid({ slots: 2 });
+  grid = await startGrid({ slots: 2, nodeToml: `session-timeout = ${GRID_SESSION_TIMEOUT_S}` });
   server = await startServer({
     args: ['--webdriver-url', grid.url, '--webdriver-capabilities', JSON.stringify({ 'se:name': 'bidiscope grid suite', 'goog:chromeOptions': { args: [`--user-agent=${GRID_UA}`] } })],
   });
@@ -90,6 +93,23 @@ describe('Selenium Grid 4 standalone, 2 Chromium slots', () => {
     const again = await openSession();
     await busySlots(1);
     await server.call('close_session', { sessionId: again });
+    await busySlots(0);
+  });
+
+  test("a session idle past the grid's session-timeout stays alive (bidiscope's keep-alive)", async () => {
+    const sessionId = await openSession();
+    await server.call('start_network_capture', { sessionId, captureBodies: 'none' });
+    // Nothing drives the browser for 1.5 × the grid's timeout: without traffic the grid would end the session.
+    const idleUntil = Date.now() + GRID_SESSION_TIMEOUT_S * 1500;
+    while (Date.now() < idleUntil) {
+      assert.equal((await grid.slots()).busy, 1, 'the grid ended the idle session');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    const nav = await server.call('navigate', { sessionId, url: `${site.origin}/blank?after-idle` });
+    assert.equal(nav.isError, false, nav.text);
+    const listed = await server.call('list_network_requests', { sessionId, urlFilter: 'after-idle' });
+    assert.equal(listed.structured?.total, 1, listed.text);
+    await server.call('close_session', { sessionId });
     await busySlots(0);
   });
 

@@ -60,7 +60,7 @@ export function findJava(): string {
 }
 
 /** The node configuration: Chromium slots only, driver and browser given explicitly. */
-export function gridToml(port: number, slots: number, chromium: string, chromedriver: string): string {
+export function gridToml(port: number, slots: number, chromium: string, chromedriver: string, nodeToml = ''): string {
   const stereotype = JSON.stringify({ browserName: 'chrome', 'goog:chromeOptions': { binary: chromium } });
   return [
     '[server]',
@@ -72,6 +72,7 @@ export function gridToml(port: number, slots: number, chromium: string, chromedr
     'detect-drivers = false',
     'selenium-manager = false',
     `max-sessions = ${slots}`,
+    ...(nodeToml ? [nodeToml] : []),
     '[[node.driver-configuration]]',
     'display-name = "Chromium"',
     `stereotype = '${stereotype}'`,
@@ -105,14 +106,14 @@ async function getJson(url: string): Promise<unknown> {
 }
 
 /** Starts a standalone grid on a free loopback port with `slots` Chromium slots; waits (bounded) until it is ready. */
-export async function startGrid(options: { slots?: number; readyTimeoutMs?: number } = {}): Promise<Grid> {
+export async function startGrid(options: { slots?: number; readyTimeoutMs?: number; nodeToml?: string } = {}): Promise<Grid> {
   const { path: jar, version } = findGridJar();
   const java = findJava();
   const port = await findFreePort();
   const dir = mkdtempSync(join(tmpdir(), 'bidiscope-test-grid-'));
   const chromium = process.env.BIDISCOPE_CHROME_PATH ?? '/usr/bin/chromium';
   const chromedriver = process.env.BIDISCOPE_CHROMEDRIVER_PATH ?? '/usr/bin/chromedriver';
-  writeFileSync(join(dir, 'grid.toml'), gridToml(port, options.slots ?? 2, chromium, chromedriver));
+  writeFileSync(join(dir, 'grid.toml'), gridToml(port, options.slots ?? 2, chromium, chromedriver, options.nodeToml));
   // A shell leads the grid's process group and kills the whole group when Java exits or when its stdin closes —
   // which happens when this process ends in any way, even by SIGKILL: no grid, driver or browser outlives the run.
   const leader = 'java="$1"; shift; ("$java" "$@"; kill -KILL 0) & read -r _; kill -KILL 0';
