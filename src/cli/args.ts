@@ -65,14 +65,16 @@ function positiveInteger(text: string, name: string, max: number): number {
   return value;
 }
 
+/** Validates an endpoint URL; messages never repeat credentials (a cloud URL may carry a user name and key). */
 function endpointUrl(text: string, flag: string, protocols: readonly string[]): string {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`${flag} must be an absolute URL (${protocols.join(' or ')}), got "${text}"`);
+    const shown = text.includes('@') ? 'a text with "@" (not shown: it may hold credentials)' : `"${text}"`;
+    throw new UsageError(`${flag} must be an absolute URL (${protocols.join(' or ')}), got ${shown}`);
   }
-  if (!protocols.includes(url.protocol)) throw new UsageError(`${flag} must use ${protocols.join(' or ')}, got "${text}"`);
+  if (!protocols.includes(url.protocol)) throw new UsageError(`${flag} must use ${protocols.join(' or ')}, got "${url.protocol}"`);
   return text;
 }
 

@@ -49,3 +49,8 @@ test('the flag and the environment variable reach CliOptions; the flag wins; bot
   assert.throws(() => parseCli([...url, '--webdriver-capabilities', '[]'], {}, '/'), (error: unknown) => error instanceof UsageError && /^--webdriver-capabilities must be a JSON object/.test(error.message));
   assert.throws(() => parseCli(url, { BIDISCOPE_WEBDRIVER_CAPABILITIES: '{"webSocketUrl":true}' }, '/'), /BIDISCOPE_WEBDRIVER_CAPABILITIES may not set "webSocketUrl"/);
 });
+
+test('a bad --webdriver-url is refused without repeating its credentials', () => {
+  assert.throws(() => parseCli(['--webdriver-url', 'ftp://user:hunter2@host/'], {}, '/'), (error: unknown) => error instanceof UsageError && /must use http: or https:, got "ftp:"/.test(error.message) && !error.message.includes('hunter2'));
+  assert.throws(() => parseCli(['--webdriver-url', 'hunter2@host'], {}, '/'), (error: unknown) => error instanceof UsageError && /must be an absolute URL/.test(error.message) && !error.message.includes('hunter2'));
+});
