@@ -73,6 +73,15 @@ function webdriverCapabilities(options: LaunchOptions): Record<string, unknown> 
   return { browserName: 'firefox', webSocketUrl: true, acceptInsecureCerts: options.acceptInsecureCerts ?? false, 'moz:firefoxOptions': { args, prefs } };
 }
 
+/** A percent-decoded URL user name or password (as given when its encoding is broken). */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 /** Where and how to create sessions on a WebDriver endpoint. */
 export interface WebDriverEndpoint {
   url: string;
@@ -89,7 +98,7 @@ export interface WebDriverEndpoint {
 export async function connectWebDriverEndpoint(endpoint: WebDriverEndpoint | string, options: LaunchOptions): Promise<LaunchedBrowser> {
   const target = typeof endpoint === 'string' ? { url: endpoint } : endpoint;
   const url = new URL(target.url);
-  const secrets = [...stringLeaves(target.capabilities ?? {}), ...stringLeaves([decodeURIComponent(url.username), decodeURIComponent(url.password)])];
+  const secrets = [...stringLeaves(target.capabilities ?? {}), ...stringLeaves([decoded(url.username), decoded(url.password), url.username, url.password])];
   const shown = displayEndpoint(url);
   const protocol = url.protocol === 'https:' ? 'https' : 'http';
   const port = url.port === '' ? (protocol === 'https' ? 443 : 80) : Number(url.port);
@@ -102,7 +111,7 @@ export async function connectWebDriverEndpoint(endpoint: WebDriverEndpoint | str
       hostname: url.hostname,
       port,
       path: url.pathname === '' ? '/' : url.pathname,
-      ...(url.username !== '' ? { user: decodeURIComponent(url.username), key: decodeURIComponent(url.password) } : {}),
+      ...(url.username !== '' ? { user: decoded(url.username), key: decoded(url.password) } : {}),
       logLevel: 'silent',
       connectionRetryCount: 0,
       connectionRetryTimeout: timeoutMs,
