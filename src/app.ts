@@ -53,7 +53,7 @@ export function createApp(options: CliOptions): App {
   const config = configFrom(options);
   const budget = new SessionBudget(options.maxSessions);
   const clients = new Set<AppClient>();
-  const launcher = chooseLauncher({ webdriverUrl: options.webdriverUrl, bidiUrl: options.bidiUrl });
+  const launcher = chooseLauncher({ webdriverUrl: options.webdriverUrl, webdriverCapabilities: options.webdriverCapabilities, bidiUrl: options.bidiUrl });
 
   const createClient = (): AppClient => {
     const context: AppContext = { version: VERSION, sessions: new SessionManager(budget, launcher), tokens: new ConfirmTokens(), config };

@@ -32,6 +32,8 @@ export interface OverheadOptions {
   requests: number;
   concurrency: number;
   repetitions: number;
+  /** Shifts the rotation of mode orders (for callers that interleave single rounds of several sessions). */
+  roundOffset?: number;
 }
 
 interface RunSample {
@@ -77,7 +79,7 @@ export async function measureOverhead(
   const lags: { none: number[]; text: number[] } = { none: [], text: [] };
   await oneRun(server, sessionId, origin, 'baseline', { ...options, requests: Math.min(200, options.requests) });
   for (let round = 0; round < options.repetitions; round++) {
-    const order = MODES.map((_, i) => MODES[(i + round) % MODES.length] ?? 'baseline');
+    const order = MODES.map((_, i) => MODES[(i + round + (options.roundOffset ?? 0)) % MODES.length] ?? 'baseline');
     const line: string[] = [];
     for (const mode of order) {
       const run = await oneRun(server, sessionId, origin, mode, options);

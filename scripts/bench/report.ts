@@ -1,4 +1,5 @@
 /** The benchmark's result document (written as JSON) and its Markdown tables (printed, pasted into BENCHMARKS.md). */
+import type { GridResult } from './grid.js';
 import type { QueryLatencyResult, ThroughputResult } from './in-process.js';
 import type { MemoryResult } from './memory.js';
 import type { OverheadResult } from './overhead.js';
@@ -21,6 +22,8 @@ export interface BenchResult {
   targets: typeof TARGETS;
   inProcess: { throughput: ThroughputResult; queryLatency: QueryLatencyResult };
   browsers: BrowserResult[];
+  /** Selenium Grid vs local chromedriver, or why that piece did not run. */
+  grid?: GridResult | string;
   leftovers: string[];
 }
 

@@ -121,11 +121,15 @@ async function inspectorUrl(server: ServerUnderTest): Promise<string> {
   throw new Error('the server printed no inspector URL');
 }
 
-/** Starts a server (Node from source); `inspect` adds `--inspect=127.0.0.1:0` for {@link BenchServer.collectGarbage}. */
-export async function startBenchServer(options: { inspect?: boolean; nodeArgs?: string[] } = {}): Promise<BenchServer> {
+/**
+ * Starts a server (Node from source); `inspect` adds `--inspect=127.0.0.1:0` for {@link BenchServer.collectGarbage};
+ * `args` are bidiscope's own (e.g. `--webdriver-url`).
+ */
+export async function startBenchServer(options: { inspect?: boolean; nodeArgs?: string[]; args?: string[] } = {}): Promise<BenchServer> {
   const nodeArgs = [...(options.inspect ? ['--inspect=127.0.0.1:0'] : []), ...(options.nodeArgs ?? [])];
   const inner = await startServer({
     command: { command: process.execPath, args: [...nodeArgs, '--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')] },
+    args: options.args ?? [],
   });
   const inspector = options.inspect ? new Inspector() : undefined;
   if (inspector) await inspector.connect(await inspectorUrl(inner));

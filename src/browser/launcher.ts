@@ -10,13 +10,18 @@ export type BrowserLauncher = (options: LaunchOptions) => Promise<LaunchedBrowse
 /** Where sessions come from: local browsers, a remote WebDriver endpoint, or a running browser's BiDi endpoint. */
 export interface LauncherSource {
   webdriverUrl?: string;
+  /** Extra capabilities for every new-session request to `webdriverUrl`. */
+  webdriverCapabilities?: Record<string, unknown>;
   bidiUrl?: string;
 }
 
 /** Picks the launcher for the configured source. */
 export function chooseLauncher(source: LauncherSource): BrowserLauncher {
-  const { webdriverUrl, bidiUrl } = source;
-  if (webdriverUrl !== undefined) return (options) => connectWebDriverEndpoint(webdriverUrl, options);
+  const { webdriverUrl, webdriverCapabilities, bidiUrl } = source;
+  if (webdriverUrl !== undefined) {
+    const endpoint = { url: webdriverUrl, ...(webdriverCapabilities ? { capabilities: webdriverCapabilities } : {}) };
+    return (options) => connectWebDriverEndpoint(endpoint, options);
+  }
   if (bidiUrl !== undefined) return (options) => attachBidiEndpoint(bidiUrl, options);
   return (options) => (options.browser === 'firefox' ? launchFirefox(options) : launchChrome(options));
 }

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tokenProblem } from '../mcp/http-guards.js';
+import { parseWebDriverCapabilities } from './capabilities.js';
 
 /** Everything the command line and `BIDISCOPE_*` environment can set. */
 export interface CliOptions {
@@ -11,6 +12,8 @@ export interface CliOptions {
   firefoxPath?: string;
   webdriverUrl?: string;
   bidiUrl?: string;
+  /** Extra W3C capabilities merged into every new-session request to --webdriver-url (may hold secrets: never log). */
+  webdriverCapabilities?: Record<string, unknown>;
   outputDir: string;
   httpPort?: number;
   /** Bearer token for --http; generated at start-up when absent. */
@@ -38,6 +41,9 @@ Options (environment variable in brackets):
   --chromedriver-path P      chromedriver executable [BIDISCOPE_CHROMEDRIVER_PATH]
   --firefox-path P           Firefox executable [BIDISCOPE_FIREFOX_PATH]
   --webdriver-url URL        create sessions on an existing WebDriver endpoint with BiDi [BIDISCOPE_WEBDRIVER_URL]
+  --webdriver-capabilities J JSON object of extra capabilities merged into every new-session request to
+                             --webdriver-url, e.g. '{"se:name":"ci"}' or a cloud vendor's options; not webSocketUrl or
+                             browserName; never logged (prefer the env var for keys) [BIDISCOPE_WEBDRIVER_CAPABILITIES]
   --bidi-url WS              attach to a running browser's BiDi endpoint [BIDISCOPE_BIDI_URL]
   --output-dir D             where bodies, capture data and HAR files are written [BIDISCOPE_OUTPUT_DIR] (default ./.bidiscope)
   --http PORT                serve Streamable HTTP on 127.0.0.1:PORT/mcp instead of stdio [BIDISCOPE_HTTP_PORT]
@@ -60,14 +66,16 @@ function positiveInteger(text: string, name: string, max: number): number {
   return value;
 }
 
+/** Validates an endpoint URL; messages never repeat credentials (a cloud URL may carry a user name and key). */
 function endpointUrl(text: string, flag: string, protocols: readonly string[]): string {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`${flag} must be an absolute URL (${protocols.join(' or ')}), got "${text}"`);
+    const shown = text.includes('@') ? 'a text with "@" (not shown: it may hold credentials)' : `"${text}"`;
+    throw new UsageError(`${flag} must be an absolute URL (${protocols.join(' or ')}), got ${shown}`);
   }
-  if (!protocols.includes(url.protocol)) throw new UsageError(`${flag} must use ${protocols.join(' or ')}, got "${text}"`);
+  if (!protocols.includes(url.protocol)) throw new UsageError(`${flag} must use ${protocols.join(' or ')}, got "${url.protocol}"`);
   return text;
 }
 
@@ -87,6 +95,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
         'chromedriver-path': { type: 'string' },
         'firefox-path': { type: 'string' },
         'webdriver-url': { type: 'string' },
+        'webdriver-capabilities': { type: 'string' },
         'bidi-url': { type: 'string' },
         'output-dir': { type: 'string' },
         http: { type: 'string' },
@@ -130,6 +139,16 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
   if (bidiUrl !== undefined) options.bidiUrl = endpointUrl(bidiUrl, '--bidi-url', ['ws:', 'wss:']);
   if (options.webdriverUrl !== undefined && options.bidiUrl !== undefined) {
     throw new UsageError('--webdriver-url and --bidi-url are alternatives; give one');
+  }
+  const capabilitiesText = flags['webdriver-capabilities'] ?? (env.BIDISCOPE_WEBDRIVER_CAPABILITIES || undefined);
+  if (flags['webdriver-capabilities'] !== undefined && options.webdriverUrl === undefined) {
+    throw new UsageError('--webdriver-capabilities needs --webdriver-url URL');
+  }
+  if (capabilitiesText !== undefined && options.webdriverUrl !== undefined) {
+    const parsed = parseWebDriverCapabilities(capabilitiesText);
+    const from = flags['webdriver-capabilities'] !== undefined ? '--webdriver-capabilities' : 'BIDISCOPE_WEBDRIVER_CAPABILITIES';
+    if ('problem' in parsed) throw new UsageError(`${from} ${parsed.problem}`);
+    options.webdriverCapabilities = parsed.capabilities;
   }
   if (httpText !== undefined) options.httpPort = positiveInteger(httpText, '--http', 65535);
   const httpToken = flags['http-token'] ?? (env.BIDISCOPE_HTTP_TOKEN || undefined);

@@ -20,3 +20,4 @@ export { redactBodyText, redactLooseText, redactBodyRecord } from './body.js';
 export { redactJsonText } from './json-text.js';
 export { redactEntry } from './entry.js';
 export { redactHar } from './har.js';
+export { redactKnownValues, stringLeaves } from './known-values.js';

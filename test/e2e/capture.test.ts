@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestSite, type TestSite } from '../site/server.js';
 import { BROWSERS, removeTestDirs, startServer, type ServerUnderTest } from '../helpers/mcp-server.js';
-import { captureCounts, capturedData, loadSitePage, pathOf, waitFor, type CapturedData } from '../helpers/site-scenario.js';
+import { assertSitePageCaptured, captureCounts, capturedData, loadSitePage, pathOf, waitFor, type CapturedData } from '../helpers/site-scenario.js';
 
 let site: TestSite;
 let server: ServerUnderTest;
@@ -65,29 +65,7 @@ for (const browser of BROWSERS) {
 
       const data = capturedData(stopped.structured);
       captured.set(browser, data);
-      const byPath = new Map(data.requests.map((request) => [pathOf(request.url), request]));
-      const statusOf = (path: string) => data.responses.find((response) => pathOf(response.url) === path)?.status;
-      for (const [path, status] of [['/', 200], ['/api/json', 200], ['/api/login', 200], ['/img.png', 200], ['/r1', 302], ['/r2', 302], ['/final', 200], ['/missing', 404], ['/gzip', 200], ['/large', 200], ['/sse', 200]] as const) {
-        assert.ok(byPath.has(path), `${path} missing from ${[...byPath.keys()].join(' ')}`);
-        assert.equal(statusOf(path), status, `status of ${path}`);
-      }
-      assert.equal(byPath.get('/api/login')?.method, 'POST');
-      assert.ok([...byPath.keys()].some((path) => path.startsWith('/api/xhr?q=1')), 'XHR captured');
-      const dead = data.requests.find((request) => request.url.includes('/dead'));
-      assert.equal(dead?.state, 'failed');
-      assert.match(String(dead?.error), /CONNECTION_REFUSED/);
-      const sse = byPath.get('/sse');
-      assert.equal(sse?.state, 'complete', 'an EventSource closed by the page is not a failure');
-      const large = data.responses.find((response) => pathOf(response.url) === '/large');
-      assert.equal(large?.bodyState, 'available', 'the 3 MB body was captured');
-
-      const sent = data.wsFrames.filter((frame) => frame.direction === 'sent').map((frame) => frame.data);
-      const received = data.wsFrames.filter((frame) => frame.direction === 'received').map((frame) => frame.data);
-      assert.deepEqual(sent, ['hello-1', 'hello-2', '{"m":3}']);
-      assert.deepEqual(received, ['echo:hello-1', 'echo:hello-2', 'echo:{"m":3}']);
-      const stream = data.streamingResponses.find((item) => pathOf(item.url) === '/sse');
-      assert.deepEqual(stream?.events.map((event) => event.data), ['sse-event-1', 'sse-event-2', 'sse-event-3']);
-      assert.deepEqual(stream?.events.map((event) => event.id), ['1', '2', '3']);
+      assertSitePageCaptured(data);
 
       await server.call('close_session', { sessionId });
     });

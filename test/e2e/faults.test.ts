@@ -20,7 +20,7 @@ import {
   type CallOutcome,
   type ServerUnderTest,
 } from '../helpers/mcp-server.js';
-import { assertNothingLeft } from '../helpers/scenario.js';
+import { assertGoneButKept, assertNothingLeft } from '../helpers/scenario.js';
 import { captureCounts, waitFor } from '../helpers/site-scenario.js';
 
 let site: TestSite;
@@ -212,7 +212,7 @@ for (const browser of BROWSERS) {
       process.kill(processOf(server, browser === 'chrome' ? 'chrome' : 'firefox'), 'SIGKILL');
       const dead = await waitForState(server, sessionId, 'dead');
       assert.ok(String(dead.deadReason ?? '').length > 0);
-      await assertGoneButKept(server, sessionId, 'before-kill');
+      await assertGoneButKept(server, sessionId, 'before-kill', site.origin);
       await assertNothingLeft(server);
     });
 
@@ -226,7 +226,7 @@ for (const browser of BROWSERS) {
 
         process.kill(processOf(server, 'chromedriver'), 'SIGKILL');
         await waitForState(server, sessionId, 'dead');
-        await assertGoneButKept(server, sessionId, 'before-driver-kill');
+        await assertGoneButKept(server, sessionId, 'before-driver-kill', site.origin);
         await assertNothingLeft(server);
       });
 
@@ -251,30 +251,6 @@ for (const browser of BROWSERS) {
       });
     }
   });
-}
-
-/** After the browser side died: calls that need it fail clearly, the capture stays readable, close cleans up. */
-async function assertGoneButKept(server: ServerUnderTest, sessionId: string, marker: string): Promise<void> {
-  const nav = await server.call('navigate', { sessionId, url: `${site.origin}/blank` });
-  assert.equal(nav.isError, true, nav.text);
-  assert.match(nav.text, /browser of session .* is gone/);
-  const evaluated = await server.call('evaluate_script', { sessionId, expression: '1' });
-  assert.equal(evaluated.isError, true);
-  assert.match(evaluated.text, /is gone/);
-
-  const listed = await server.call('list_network_requests', { sessionId, urlFilter: marker });
-  assert.equal(listed.isError, false, listed.text);
-  assert.equal(listed.structured?.total, 1, listed.text);
-  const har = await server.call('export_har', { sessionId });
-  assert.equal(har.isError, false, har.text);
-  const written = JSON.parse(readFileSync(String(har.structured?.path), 'utf8')) as { log: { entries: Array<{ request: { url: string } }> } };
-  assert.ok(written.log.entries.some((entry) => entry.request.url.includes(marker)), 'the HAR lacks the entry recorded before the fault');
-  const status = await server.call('get_network_capture_status', { sessionId });
-  assert.equal(status.structured?.status, 'inactive');
-
-  const closed = await server.call('close_session', { sessionId });
-  assert.equal(closed.isError, false, closed.text);
-  await assertServing(server);
 }
 
 describe('the server itself', () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { leftoverTempDirs, waitForNoProcessesMentioning, type ServerUnderTest } from './mcp-server.js';
 
 /** The tools the short scenario needs. */
@@ -51,4 +52,32 @@ export async function runShortScenario(server: ServerUnderTest, browser: 'chrome
   const closed = await server.call('close_session', { sessionId });
   assert.equal(closed.isError, false, why(closed.text));
   await assertNothingLeft(server);
+}
+
+/**
+ * After the browser side died (browser, driver or grid gone): calls that need it fail clearly, the capture stays
+ * readable and exportable (it must hold the entry whose URL contains `marker`), and close_session cleans up.
+ */
+export async function assertGoneButKept(server: ServerUnderTest, sessionId: string, marker: string, origin: string): Promise<void> {
+  const nav = await server.call('navigate', { sessionId, url: `${origin}/blank` });
+  assert.equal(nav.isError, true, nav.text);
+  assert.match(nav.text, /browser of session .* is gone/);
+  const evaluated = await server.call('evaluate_script', { sessionId, expression: '1' });
+  assert.equal(evaluated.isError, true);
+  assert.match(evaluated.text, /is gone/);
+
+  const listed = await server.call('list_network_requests', { sessionId, urlFilter: marker });
+  assert.equal(listed.isError, false, listed.text);
+  assert.equal(listed.structured?.total, 1, listed.text);
+  const har = await server.call('export_har', { sessionId });
+  assert.equal(har.isError, false, har.text);
+  const written = JSON.parse(readFileSync(String(har.structured?.path), 'utf8')) as { log: { entries: Array<{ request: { url: string } }> } };
+  assert.ok(written.log.entries.some((entry) => entry.request.url.includes(marker)), 'the HAR lacks the entry recorded before the fault');
+  const status = await server.call('get_network_capture_status', { sessionId });
+  assert.equal(status.structured?.status, 'inactive');
+
+  const closed = await server.call('close_session', { sessionId });
+  assert.equal(closed.isError, false, closed.text);
+  const sessions = await server.call('list_sessions', {}, 10_000);
+  assert.equal(sessions.isError, false, sessions.text);
 }
