@@ -147,10 +147,8 @@ const startNetworkCapture = defineTool({
   name: 'start_network_capture',
   title: 'Start recording network traffic',
   description:
-    'Starts recording the session\'s network traffic: every request hop, headers, timings, bodies (captureBodies: ' +
-    '"text" by default, "all" adds binary, "none" skips them), WebSocket frames and EventSource messages. Filters apply ' +
-    'while recording: urlFilter (substring, glob with *, or /regex/), resourceTypes, methods. maxEntries bounds memory ' +
-    '(oldest entries are dropped and counted). Only traffic after this call is recorded. Error if a capture is already active.',
+    'Starts recording the session\'s traffic: every request hop, headers, timings, bodies, WebSocket frames and SSE ' +
+    'messages. Filters apply while recording. Only traffic after this call is recorded; error if a capture is active.',
   input: startInput,
   output: startCaptureOutput,
   annotations: { readOnlyHint: false, idempotentHint: false },
@@ -203,9 +201,8 @@ const stopNetworkCapture = defineTool({
   name: 'stop_network_capture',
   title: 'Stop recording',
   description:
-    'Stops recording and returns a summary plus the captured data (requests, responses, WebSocket frames, streaming ' +
-    'responses; secrets redacted). Large data is written as JSON to the output directory and the result gives the path ' +
-    'and a preview. The capture stays queryable (list_network_requests, get_request_details, export_har) until cleared.',
+    'Stops recording; returns a summary and the data (requests, responses, frames, streams; redacted), written to a ' +
+    'JSON file when large. The capture stays queryable until cleared.',
   input: v.strictObject({ sessionId: sessionIdField }),
   output: stopCaptureOutput,
   annotations: { readOnlyHint: false },
@@ -249,7 +246,7 @@ const stopNetworkCapture = defineTool({
 const clearNetworkCapture = defineTool({
   name: 'clear_network_capture',
   title: 'Clear captured entries',
-  description: 'Drops every recorded entry and frees the bodies the browser holds for them. An active capture keeps recording; new entries get new indexes (an index is never reused).',
+  description: 'Drops the recorded entries and frees their browser-side bodies. An active capture keeps recording; indexes are never reused.',
   input: v.strictObject({ sessionId: sessionIdField }),
   output: clearCaptureOutput,
   annotations: { readOnlyHint: false, destructiveHint: true },

@@ -39,9 +39,8 @@ const listNetworkRequests = defineTool({
   name: 'list_network_requests',
   title: 'List captured requests',
   description:
-    'One compact line per captured request: `[index] METHOD url status kind size duration`, with stable indexes for ' +
-    'get_request_details. Filters: urlFilter (substring, glob or /regex/), method, status (404, "4xx", "400-499"), ' +
-    'resourceType, failedOnly (network errors and HTTP ≥ 400). Paged with offset/limit; the footer gives the next offset.',
+    'One line per captured request: `[index] METHOD url status kind size duration`; indexes are stable for ' +
+    'get_request_details. Filtered, paged with offset/limit (the footer gives the next offset).',
   input: v.strictObject({
     sessionId: sessionIdField,
     urlFilter: v.optional(
@@ -115,9 +114,8 @@ const getRequestDetails = defineTool({
   name: 'get_request_details',
   title: 'Show one request',
   description:
-    'Everything about one captured request by its [index]: status and duration, sizes, important headers (secrets ' +
-    'redacted), request body, response body preview (500 chars), timing phases, redirect chain, WebSocket frames or SSE ' +
-    'events. When a body is cut, the result offers a one-time confirm_output token to save the full body to a file.',
+    'One request by [index]: status, duration, sizes, headers, bodies (500-char preview), timing phases, redirects, ' +
+    'WebSocket frames or SSE events; secrets redacted. A cut body comes with a confirm_output token to save it.',
   input: v.strictObject({ sessionId: sessionIdField, index: indexField }),
   output: requestDetailsOutput,
   annotations: { readOnlyHint: true },
@@ -160,9 +158,8 @@ const confirmOutput = defineTool({
   name: 'confirm_output',
   title: 'Save full bodies',
   description:
-    'Redeems a token from get_request_details: writes the full request/response body to <output dir>/network-bodies/ ' +
-    '(redacted unless the session exposes sensitive data; binary bodies byte for byte) and returns the file paths. ' +
-    'Tokens work once and expire after 10 minutes.',
+    'Redeems a one-time token (valid 10 min): saves the full body(ies) it names under <output dir>/network-bodies/ ' +
+    '(redacted; binary byte for byte) and returns the paths.',
   input: v.strictObject({
     token: v.pipe(
       v.string('the token from get_request_details'),
@@ -207,9 +204,8 @@ const exportHar = defineTool({
   name: 'export_har',
   title: 'Export the capture as HAR',
   description:
-    'Writes the capture as a HAR 1.2 file (WebSocket frames as _webSocketMessages, SSE as _eventSourceMessages), ' +
-    'redacted unless the session exposes sensitive data. `path` is relative to the output directory (default ' +
-    'har/<session>-<capture>.har). Returns the path and counts.',
+    'Writes the capture as HAR 1.2 (WebSocket frames as _webSocketMessages, SSE as _eventSourceMessages), redacted ' +
+    'unless the session exposes sensitive data. Returns the path and counts.',
   input: v.strictObject({
     sessionId: sessionIdField,
     path: outputPathField('File path relative to the output directory, e.g. "har/login.har". Default har/<session>-<capture>.har.'),

@@ -8,8 +8,7 @@ const navigate = defineTool({
   name: 'navigate',
   title: 'Navigate the tab',
   description:
-    'Loads a URL in the session\'s tab (BiDi browsingContext.navigate) and waits until "none", "interactive" ' +
-    '(DOMContentLoaded) or "complete" (load, the default). Opens a new tab if the previous one was closed.',
+    'Loads a URL in the session\'s tab and waits as `wait` says. Opens a new tab if the previous one was closed.',
   input: v.strictObject({
     sessionId: sessionIdField,
     url: v.pipe(navigableUrl, v.description('Absolute http(s) URL (or about:blank, data:), e.g. "http://127.0.0.1:3000/login".')),

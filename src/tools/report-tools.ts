@@ -12,9 +12,8 @@ const exportReport = defineTool({
   name: 'export_report',
   title: 'Export a waterfall report',
   description:
-    'Writes the capture as one self-contained HTML page (opens offline from file://): a waterfall of every request with ' +
-    'its timing phases, WebSocket/SSE ticks and navigations, a summary, a filter box and a details panel; redacted like ' +
-    'every other output. Returns the path.',
+    'Writes the capture as one self-contained HTML page (opens offline): a waterfall with timing phases, WebSocket/SSE ' +
+    'ticks and navigations, a summary, a filter and redacted details. Returns the path.',
   input: v.strictObject({
     sessionId: sessionIdField,
     path: outputPathField('File path relative to the output directory. Default reports/<session>-<capture>.html.'),

@@ -4,8 +4,8 @@ import * as v from 'valibot';
 export const sessionIdField = v.optional(
   v.pipe(
     v.string('a session id string from initialize_session'),
-    v.minLength(1, 'a non-empty session id'),
-    v.maxLength(100, 'a session id of at most 100 characters'),
+    // A check rather than minLength/maxLength keeps the constraint out of the published schema, which every tool repeats.
+    v.check((id) => id.length >= 1 && id.length <= 100, 'a session id of 1 to 100 characters'),
     v.description('Session id; omit while only one is open.'),
   ),
 );

@@ -69,9 +69,8 @@ const initializeSession = defineTool({
   name: 'initialize_session',
   title: 'Open a browser session',
   description:
-    'Starts Chrome/Chromium or Firefox with a fresh profile and a WebDriver BiDi session. Returns the sessionId ' +
-    '(optional in other tools while only one session is open), the browser version and what network capture can record ' +
-    'there. Secrets in captured traffic stay redacted unless exposeSensitiveNetworkData is true.',
+    'Starts Chrome/Chromium or Firefox (fresh profile) with a WebDriver BiDi session. Returns the sessionId, the ' +
+    'browser version and what capture can record there.',
   input: initializeInput,
   output: initializeSessionOutput,
   annotations: { readOnlyHint: false, openWorldHint: true },
