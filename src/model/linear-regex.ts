@@ -313,9 +313,11 @@ class Compiler {
   }
 }
 
-/** A compiled pattern: `test` runs in O(subject length × states). */
+/** A compiled pattern: `test` and `matchEnd` run in O(subject length × states). */
 export interface LinearRegex {
   test(subject: string): boolean;
+  /** Where the earliest-ending match ends (an index into `subject` in its own units), or -1 when none. */
+  matchEnd(subject: string): number;
 }
 
 /**
@@ -335,7 +337,16 @@ export function compileLinearRegex(source: string, flags: string): LinearRegex {
   const states = compiler.states;
   return {
     test(text: string): boolean {
-      return simulate(states, start, toCodes(text, parsedFlags.unicode));
+      return simulate(states, start, toCodes(text, parsedFlags.unicode)) >= 0;
+    },
+    matchEnd(text: string): number {
+      const codes = toCodes(text, parsedFlags.unicode);
+      const end = simulate(states, start, codes);
+      if (end < 0 || !parsedFlags.unicode) return end;
+      // Code points → UTF-16 index.
+      let units = 0;
+      for (let i = 0; i < end; i++) units += (codes[i] ?? 0) > 0xffff ? 2 : 1;
+      return units;
     },
   };
 }
@@ -348,7 +359,8 @@ function toCodes(text: string, unicode: boolean): number[] {
   return codes;
 }
 
-function simulate(states: readonly State[], start: number, subject: readonly number[]): boolean {
+/** Runs the NFA over `subject`; returns the end of the earliest-ending match, or -1. */
+function simulate(states: readonly State[], start: number, subject: readonly number[]): number {
   const marks = new Int32Array(states.length).fill(-1);
   let current: number[] = [];
   let next: number[] = [];
@@ -373,14 +385,14 @@ function simulate(states: readonly State[], start: number, subject: readonly num
     return false;
   };
   for (let at = 0; at <= subject.length; at++) {
-    if (addClosure(current, start, at)) return true; // unanchored: a match may start at every position
+    if (addClosure(current, start, at)) return at; // unanchored: a match may start at every position
     if (at === subject.length) break;
     const code = subject[at] ?? 0;
     for (const index of current) {
       const item = states[index];
-      if (item?.test?.(code) && addClosure(next, item.out, at + 1)) return true;
+      if (item?.test?.(code) && addClosure(next, item.out, at + 1)) return at + 1;
     }
     [current, next] = [next, []];
   }
-  return false;
+  return -1;
 }

@@ -15,6 +15,14 @@ export interface UrlFilter {
   matches(url: string): boolean;
 }
 
+/** A compiled text pattern (the same syntax as URL filters), for searching any text. */
+export interface TextPattern {
+  kind: 'substring' | 'glob' | 'regex';
+  source: string;
+  /** Where the first match ends in `text` (UTF-16 index), or -1. Linear in the text's length. */
+  matchEnd(text: string): number;
+}
+
 /** Thrown for a filter that cannot be used; the message says why and what to write instead. */
 export class UrlFilterError extends Error {}
 
@@ -33,8 +41,17 @@ function globToRegExp(glob: string): LinearRegex {
 
 /** Compiles a filter; throws {@link UrlFilterError} for an invalid or dangerous regex. */
 export function compileUrlFilter(text: string): UrlFilter {
+  const pattern = compileTextPattern(text);
+  return { kind: pattern.kind, source: pattern.source, matches: (url) => pattern.matchEnd(url) >= 0 };
+}
+
+/**
+ * Compiles a substring (case-insensitive), glob or `/regex/flags` into a linear-time matcher; throws
+ * {@link UrlFilterError} for an invalid or dangerous regex.
+ */
+export function compileTextPattern(text: string): TextPattern {
   if (text.length > MAX_PATTERN_LENGTH) {
-    throw new UrlFilterError(`URL filter is ${text.length} characters; at most ${MAX_PATTERN_LENGTH} are allowed.`);
+    throw new UrlFilterError(`The pattern is ${text.length} characters; at most ${MAX_PATTERN_LENGTH} are allowed.`);
   }
   // `/…/flags` is a regex only when the flags are regex flags, so paths such as `/api/login` stay substrings.
   const regexForm = /^\/(.+)\/([imsu]*)$/s.exec(text);
@@ -50,14 +67,21 @@ export function compileUrlFilter(text: string): UrlFilter {
       regex = compileLinearRegex(body, flags);
     } catch (error) {
       if (!(error instanceof LinearRegexError)) throw error;
-      throw new UrlFilterError(`Regex /${body}/${flags} cannot be used as a URL filter: ${error.message}. Simplify it, or use a substring or glob filter.`);
+      throw new UrlFilterError(`Regex /${body}/${flags} cannot be used: ${error.message}. Simplify it, or use a substring or glob.`);
     }
-    return { kind: 'regex', source: text, matches: (url) => regex.test(url) };
+    return { kind: 'regex', source: text, matchEnd: (subject) => regex.matchEnd(subject) };
   }
   if (text.includes('*') || text.includes('?')) {
     const regex = globToRegExp(text);
-    return { kind: 'glob', source: text, matches: (url) => regex.test(url) };
+    return { kind: 'glob', source: text, matchEnd: (subject) => regex.matchEnd(subject) };
   }
   const needle = text.toLowerCase();
-  return { kind: 'substring', source: text, matches: (url) => url.toLowerCase().includes(needle) };
+  return {
+    kind: 'substring',
+    source: text,
+    matchEnd: (subject) => {
+      const at = subject.toLowerCase().indexOf(needle);
+      return at === -1 ? -1 : at + needle.length;
+    },
+  };
 }

@@ -6,6 +6,9 @@ import type { LaunchedBrowser } from '../browser/launched-browser.js';
 import type { LaunchOptions } from '../browser/launch-options.js';
 import { jsonToLocalValue, remoteValueToJson, type JsonValue } from '../browser/remote-value.js';
 
+/** How many captures a session keeps, and how much they may hold together; the oldest go first. */
+export const CAPTURE_RETENTION = { maxCaptures: 10, maxEntries: 200_000, maxBodyBytes: 512 * 1024 * 1024 } as const;
+
 /** How far a navigation waits. */
 export type NavigationWait = 'none' | 'interactive' | 'complete';
 
@@ -31,8 +34,9 @@ export class BrowserSession {
   readonly createdAt = Date.now();
   /** When true, outputs show secrets (auth headers, cookies, passwords) instead of redacting them. */
   exposeSensitiveNetworkData = false;
-  /** The session's network capture: active, or stopped and still queryable until cleared or replaced. */
-  capture: CaptureRecorder | undefined;
+  readonly #captures: CaptureRecorder[] = [];
+  /** Ids of captures dropped by the retention bound, with why, so tools can say so. */
+  readonly #dropped = new Map<string, string>();
   #state: 'open' | 'dead' | 'closed' = 'open';
   #deadReason: string | undefined;
   #context: string | undefined;
@@ -91,16 +95,54 @@ export class BrowserSession {
     for (const listener of this.#deathListeners) listener(reason);
   }
 
+  /** The latest capture (active, or stopped and still queryable), if any. */
+  get capture(): CaptureRecorder | undefined {
+    return this.#captures.at(-1);
+  }
+
+  /** Every retained capture, oldest first. */
+  get captures(): readonly CaptureRecorder[] {
+    return this.#captures;
+  }
+
+  /** Why a capture id is no longer retained, when it was dropped by the retention bound. */
+  droppedCapture(id: string): string | undefined {
+    return this.#dropped.get(id);
+  }
+
   /**
-   * Starts a new capture in place of the current (stopped) one. Its indexes continue past every index the session
-   * used before, so an index names one request for the whole life of the session. Callers serialize.
+   * Starts a new capture beside the earlier (stopped) ones. Its indexes continue past every index the session used
+   * before, so an index names one request for the whole life of the session. Older captures past the retention bound
+   * are dropped, oldest first. Callers serialize. Returns the new capture and the ids dropped to make room.
    */
-  async startCapture(options: CaptureOptions): Promise<CaptureRecorder> {
+  async startCapture(options: CaptureOptions): Promise<{ capture: CaptureRecorder; dropped: string[] }> {
     const firstIndex = this.capture?.log.nextEntryIndex ?? 0;
     const recorder = new CaptureRecorder(this.bidi, this.id, options, () => this.context, firstIndex);
     await recorder.start();
-    this.capture = recorder;
-    return recorder;
+    this.#captures.push(recorder);
+    return { capture: recorder, dropped: this.#enforceRetention() };
+  }
+
+  #enforceRetention(): string[] {
+    const dropped: string[] = [];
+    const retainedEntries = (): number => this.#captures.reduce((sum, capture) => sum + capture.stats().retained, 0);
+    const retainedBodyBytes = (): number => this.#captures.reduce((sum, capture) => sum + capture.stats().bodiesStoredBytes, 0);
+    while (this.#captures.length > 1) {
+      const why =
+        this.#captures.length > CAPTURE_RETENTION.maxCaptures
+          ? `a session keeps at most ${CAPTURE_RETENTION.maxCaptures} captures`
+          : retainedEntries() > CAPTURE_RETENTION.maxEntries
+            ? `a session keeps at most ${CAPTURE_RETENTION.maxEntries} entries across its captures`
+            : retainedBodyBytes() > CAPTURE_RETENTION.maxBodyBytes
+              ? `a session keeps at most ${CAPTURE_RETENTION.maxBodyBytes} bytes of bodies across its captures`
+              : undefined;
+      if (why === undefined) break;
+      const oldest = this.#captures.shift();
+      if (!oldest) break;
+      this.#dropped.set(oldest.id, why);
+      dropped.push(oldest.id);
+    }
+    return dropped;
   }
 
   /** Throws a clear error unless the browser is usable. */

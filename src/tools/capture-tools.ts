@@ -9,8 +9,9 @@ import type { BrowserSession } from '../sessions/browser-session.js';
 import { captureData } from './capture-data.js';
 import type { AppContext } from './context.js';
 import { presentable, requireCapture } from './present.js';
-import { captureStatusOutput, clearCaptureOutput, startCaptureOutput, stopCaptureOutput } from './output-schemas.js';
-import { sessionIdField } from './schemas.js';
+import { captureStatusOutput, clearCaptureOutput, listCapturesOutput, startCaptureOutput, stopCaptureOutput } from './output-schemas.js';
+import { captureIdField, sessionIdField } from './schemas.js';
+import { CAPTURE_RETENTION } from '../sessions/browser-session.js';
 
 /** Above this many characters of JSON, stop_network_capture writes its data to a file. */
 const INLINE_DATA_LIMIT = 40_000;
@@ -173,11 +174,12 @@ const startNetworkCapture = defineTool({
         maxEntries: input.maxEntries,
       };
       const previous = session.capture;
-      const recorder = await session.startCapture(options);
-      const replaced = previous ? ` The previous capture ${previous.id} (${previous.stats().retained} entries) was discarded.` : '';
+      const { capture: recorder, dropped } = await session.startCapture(options);
+      const kept = previous ? ` ${previous.id} stays queryable (captureId; list_captures).` : '';
+      const droppedText = dropped.length > 0 ? ` Dropped by the retention bound: ${dropped.join(', ')}.` : '';
       return {
-        text: `Capture ${recorder.id} started on ${session.id}.${replaced} Load or use the page, then list_network_requests.`,
-        structured: { sessionId: session.id, captureId: recorder.id, status: 'active', startTime: new Date(recorder.startedAt).toISOString(), options: recorder.describeOptions(), notes: recorder.notes },
+        text: `Capture ${recorder.id} started on ${session.id}.${kept}${droppedText} Load or use the page, then list_network_requests.`,
+        structured: { sessionId: session.id, captureId: recorder.id, status: 'active', startTime: new Date(recorder.startedAt).toISOString(), options: recorder.describeOptions(), notes: recorder.notes, droppedCaptures: dropped },
       };
     });
   },
@@ -247,18 +249,51 @@ const clearNetworkCapture = defineTool({
   name: 'clear_network_capture',
   title: 'Clear captured entries',
   description: 'Drops the recorded entries and frees their browser-side bodies. An active capture keeps recording; indexes are never reused.',
-  input: v.strictObject({ sessionId: sessionIdField }),
+  input: v.strictObject({ sessionId: sessionIdField, captureId: captureIdField }),
   output: clearCaptureOutput,
   annotations: { readOnlyHint: false, destructiveHint: true },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
     return session.serialize(async () => {
-      const capture = requireCapture(session);
+      const capture = requireCapture(session, input.captureId);
       const cleared = await capture.clear();
       return { text: `Cleared ${cleared} entries from ${capture.id} on ${session.id}.`, structured: { sessionId: session.id, captureId: capture.id, cleared, status: capture.active ? 'active' : 'inactive' } };
     });
   },
 });
 
+const listCaptures = defineTool({
+  name: 'list_captures',
+  title: 'List kept captures',
+  description: `The session's captures, oldest first: id, status, counts, start and end. A session keeps ${CAPTURE_RETENTION.maxCaptures}; older ones are dropped.`,
+  input: v.strictObject({ sessionId: sessionIdField }),
+  output: listCapturesOutput,
+  annotations: { readOnlyHint: true },
+  async handler(input, context: AppContext) {
+    const session = context.sessions.get(input.sessionId);
+    const captures = session.captures.map((capture) => {
+      const stats = capture.stats();
+      return {
+        captureId: capture.id,
+        status: capture.active ? 'active' : 'inactive',
+        startTime: new Date(capture.startedAt).toISOString(),
+        ...(capture.endedAt !== undefined ? { endTime: new Date(capture.endedAt).toISOString() } : {}),
+        requests: stats.requests,
+        retained: stats.retained,
+        failed: stats.failed,
+        wsFrames: stats.wsFrames,
+        streamEvents: stats.streamEvents,
+      };
+    });
+    const lines = captures.map(
+      (capture) =>
+        `${capture.captureId} ${capture.status} ${capture.startTime.slice(11, 19)}–${capture.endTime?.slice(11, 19) ?? 'now'} ` +
+        `${capture.retained} entries (${capture.failed} failed, ${capture.wsFrames} WS frames, ${capture.streamEvents} SSE events)`,
+    );
+    const text = captures.length === 0 ? `No captures on ${session.id}. Call start_network_capture.` : `${session.id} keeps ${captures.length} capture(s):\n${lines.join('\n')}`;
+    return { text, structured: { sessionId: session.id, captures } };
+  },
+});
+
 /** Capture lifecycle tools. */
-export const captureTools: AnyTool<AppContext>[] = [startNetworkCapture, getNetworkCaptureStatus, stopNetworkCapture, clearNetworkCapture];
+export const captureTools: AnyTool<AppContext>[] = [startNetworkCapture, getNetworkCaptureStatus, stopNetworkCapture, clearNetworkCapture, listCaptures];

@@ -1,5 +1,6 @@
 import type { AnyTool } from '../mcp/tool.js';
 import type { AppContext } from './context.js';
+import { analysisTools } from './analysis-tools.js';
 import { captureTools } from './capture-tools.js';
 import { inspectTools } from './inspect-tools.js';
 import { pageTools } from './page-tools.js';
@@ -7,4 +8,4 @@ import { reportTools } from './report-tools.js';
 import { sessionTools } from './session-tools.js';
 
 /** Every tool bidiscope serves, in the order clients list them. */
-export const allTools: AnyTool<AppContext>[] = [...sessionTools, ...pageTools, ...captureTools, ...inspectTools, ...reportTools];
+export const allTools: AnyTool<AppContext>[] = [...sessionTools, ...pageTools, ...captureTools, ...inspectTools, ...analysisTools, ...reportTools];

@@ -8,9 +8,9 @@ import { writeOutputFile } from '../output/files.js';
 import { savedBodyFile } from '../format/saved-body.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
 import type { AppContext } from './context.js';
-import { listable, presentable, presentableHar, requireCapture } from './present.js';
+import { findEntry, listable, presentable, presentableHar, requireCapture } from './present.js';
 import { confirmOutputOutput, exportHarOutput, listRequestsOutput, requestDetailsOutput } from './output-schemas.js';
-import { outputPathField, sessionIdField } from './schemas.js';
+import { captureIdField, outputPathField, sessionIdField } from './schemas.js';
 
 const indexField = v.pipe(
   v.number('an entry index from list_network_requests'),
@@ -43,6 +43,7 @@ const listNetworkRequests = defineTool({
     'get_request_details. Filtered, paged with offset/limit (the footer gives the next offset).',
   input: v.strictObject({
     sessionId: sessionIdField,
+    captureId: captureIdField,
     urlFilter: v.optional(
       v.pipe(v.string(), v.minLength(1), v.maxLength(500, 'at most 500 characters'), v.description('Only URLs matching a substring, a glob ("/api/*") or a /regex/.')),
     ),
@@ -62,7 +63,7 @@ const listNetworkRequests = defineTool({
   annotations: { readOnlyHint: true },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
-    const capture = requireCapture(session);
+    const capture = requireCapture(session, input.captureId);
     const spec: EntryFilterSpec = { urlFilter: input.urlFilter, method: input.method, status: input.status, resourceType: input.resourceType, failedOnly: input.failedOnly };
     const all = capture.log.entries();
     const matching = all.filter(entryFilter(spec));
@@ -96,33 +97,18 @@ const listNetworkRequests = defineTool({
   },
 });
 
-function findEntry(session: BrowserSession, index: number): NetworkEntry {
-  const capture = requireCapture(session);
-  const entry = capture.entry(index);
-  if (!entry) {
-    const entries = capture.log.entries();
-    const first = entries[0]?.index;
-    const last = entries.at(-1)?.index;
-    const range = first === undefined ? 'the capture is empty' : `valid indexes are ${first}–${last}`;
-    const dropped = first !== undefined && index < first ? ' (older entries were dropped by maxEntries)' : '';
-    throw new ToolError(`No entry [${index}] in ${capture.id}${dropped}: ${range}. Use list_network_requests to find one.`);
-  }
-  return entry;
-}
-
 const getRequestDetails = defineTool({
   name: 'get_request_details',
   title: 'Show one request',
   description:
     'One request by [index]: status, duration, sizes, headers, bodies (500-char preview), timing phases, redirects, ' +
     'WebSocket frames or SSE events; secrets redacted. A cut body comes with a confirm_output token to save it.',
-  input: v.strictObject({ sessionId: sessionIdField, index: indexField }),
+  input: v.strictObject({ sessionId: sessionIdField, index: indexField, captureId: captureIdField }),
   output: requestDetailsOutput,
   annotations: { readOnlyHint: true },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
-    const capture = requireCapture(session);
-    const entry = findEntry(session, input.index);
+    const { capture, entry } = findEntry(session, input.index, input.captureId);
     const shown = presentable(session, entry);
     const details = formatDetails(shown, {
       resolveEntry: (id) => {
@@ -179,8 +165,7 @@ const confirmOutput = defineTool({
     } catch {
       throw new ToolError(`Session ${output.sessionId} is closed; its bodies are gone.`);
     }
-    if (session.capture?.id !== output.captureId) throw new ToolError(`Capture ${output.captureId} was replaced; its bodies are gone.`);
-    const live = session.capture.entry(output.index);
+    const live = requireCapture(session, output.captureId).entry(output.index);
     if (!live || live.id !== output.entryId) {
       throw new ToolError(
         `Entry [${output.index}] is no longer in ${output.captureId} (the capture was cleared or maxEntries dropped it); its bodies are gone.`,
@@ -208,6 +193,7 @@ const exportHar = defineTool({
     'unless the session exposes sensitive data. Returns the path and counts.',
   input: v.strictObject({
     sessionId: sessionIdField,
+    captureId: captureIdField,
     path: outputPathField('File path relative to the output directory, e.g. "har/login.har". Default har/<session>-<capture>.har.'),
     includeBodies: v.optional(v.pipe(v.boolean('true or false'), v.description('Include captured bodies (redacted). Default true.')), true),
   }),
@@ -215,7 +201,7 @@ const exportHar = defineTool({
   annotations: { readOnlyHint: false },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
-    const capture = requireCapture(session);
+    const capture = requireCapture(session, input.captureId);
     const entries = capture.log.entries().map((entry) => presentable(session, entry));
     const har = presentableHar(session, entries, context.version, input.includeBodies);
     const relative = input.path ?? `har/${session.id}-${capture.id}.har`;

@@ -5,9 +5,36 @@ import type { BrowserSession } from '../sessions/browser-session.js';
 import { ToolError } from '../mcp/tool.js';
 import type { CaptureRecorder } from '../capture/recorder.js';
 
-/** The entry as this session may show it: redacted unless the session exposes sensitive data. */
+/**
+ * Redacted copies of entries, reused while the entry is unchanged: a finished entry is redacted once, however many
+ * searches, diffs and exports read it. The stamp covers everything that changes after an entry is created.
+ */
+const redactedCopies = new WeakMap<NetworkEntry, { stamp: string; copy: NetworkEntry }>();
+
+function changeStamp(entry: NetworkEntry): string {
+  return [
+    entry.state,
+    entry.request.body?.state,
+    entry.request.headers.length,
+    entry.response?.status,
+    entry.response?.headers.length,
+    entry.response?.body?.state,
+    entry.webSocket?.frames.length,
+    entry.stream?.events.length,
+    entry.timings.total,
+    entry.error,
+  ].join('|');
+}
+
+/** The entry as this session may show it: redacted unless the session exposes sensitive data. Do not modify it. */
 export function presentable(session: BrowserSession, entry: NetworkEntry): NetworkEntry {
-  return session.exposeSensitiveNetworkData ? entry : redactEntry(entry);
+  if (session.exposeSensitiveNetworkData) return entry;
+  const stamp = changeStamp(entry);
+  const cached = redactedCopies.get(entry);
+  if (cached?.stamp === stamp) return cached.copy;
+  const copy = redactEntry(entry);
+  redactedCopies.set(entry, { stamp, copy });
+  return copy;
 }
 
 /**
@@ -19,13 +46,19 @@ export function listable(session: BrowserSession, entry: NetworkEntry): NetworkE
   return session.exposeSensitiveNetworkData ? entry : { ...entry, url: redactUrl(entry.url) };
 }
 
-/** The session's capture (active or stopped), or a clear error. */
-export function requireCapture(session: BrowserSession): CaptureRecorder {
-  const capture = session.capture;
-  if (!capture) {
-    throw new ToolError(`Session ${session.id} has no network capture. Call start_network_capture first, then load the page.`);
+/** The capture `captureId` names in the session (default: the latest), or an error that says why it is not there. */
+export function requireCapture(session: BrowserSession, captureId?: string): CaptureRecorder {
+  if (captureId === undefined) {
+    const latest = session.capture;
+    if (!latest) throw new ToolError(`Session ${session.id} has no network capture. Call start_network_capture first, then load the page.`);
+    return latest;
   }
-  return capture;
+  const found = session.captures.find((capture) => capture.id === captureId);
+  if (found) return found;
+  const dropped = session.droppedCapture(captureId);
+  if (dropped !== undefined) throw new ToolError(`Capture ${captureId} was dropped from ${session.id} (${dropped}); its entries are gone.`);
+  const known = session.captures.map((capture) => capture.id).join(', ') || 'none';
+  throw new ToolError(`Invalid "captureId": ${session.id} has no capture ${captureId} (it has: ${known}). list_captures lists them.`);
 }
 
 /** HAR 1.2 of entries already made {@link presentable}, with the session's browser as the HAR's browser. */
@@ -35,4 +68,23 @@ export function presentableHar(session: BrowserSession, shownEntries: readonly N
     browser: { name: session.launched.identity.name, version: session.launched.identity.version },
     includeBodies,
   });
+}
+
+/**
+ * The entry with this index: in `captureId` when given, else in whichever retained capture holds it (an index names
+ * one request for the session's life, so it can only be in one). The error says why when it is in none.
+ */
+export function findEntry(session: BrowserSession, index: number, captureId?: string): { capture: CaptureRecorder; entry: NetworkEntry } {
+  const chosen = requireCapture(session, captureId);
+  const candidates = captureId === undefined ? [chosen, ...session.captures.filter((capture) => capture !== chosen)] : [chosen];
+  for (const capture of candidates) {
+    const entry = capture.entry(index);
+    if (entry) return { capture, entry };
+  }
+  const entries = chosen.log.entries();
+  const first = entries[0]?.index;
+  const last = entries.at(-1)?.index;
+  const range = first === undefined ? 'the capture is empty' : `valid indexes are ${first}–${last}`;
+  const dropped = first !== undefined && index < first ? ' (cleared, dropped by maxEntries, or in a capture no longer kept)' : '';
+  throw new ToolError(`No entry [${index}] in ${chosen.id}${dropped}: ${range}. Use list_network_requests to find one.`);
 }

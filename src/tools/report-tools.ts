@@ -6,7 +6,7 @@ import { renderReport } from '../report/index.js';
 import type { AppContext } from './context.js';
 import { exportReportOutput } from './output-schemas.js';
 import { presentable, presentableHar, requireCapture } from './present.js';
-import { outputPathField, sessionIdField } from './schemas.js';
+import { captureIdField, outputPathField, sessionIdField } from './schemas.js';
 
 const exportReport = defineTool({
   name: 'export_report',
@@ -16,13 +16,14 @@ const exportReport = defineTool({
     'ticks and navigations, a summary, a filter and redacted details. Returns the path.',
   input: v.strictObject({
     sessionId: sessionIdField,
+    captureId: captureIdField,
     path: outputPathField('File path relative to the output directory. Default reports/<session>-<capture>.html.'),
   }),
   output: exportReportOutput,
   annotations: { readOnlyHint: false },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
-    const capture = requireCapture(session);
+    const capture = requireCapture(session, input.captureId);
     const entries = capture.log.entries().map((entry) => presentable(session, entry));
     const har = presentableHar(session, entries, context.version, true);
     const identity = session.launched.identity;

@@ -68,3 +68,12 @@ export function outputPathField(description: string) {
     ),
   );
 }
+
+/** `captureId`, optional: the latest capture of the session when left out. */
+export const captureIdField = v.optional(
+  v.pipe(
+    v.string('a capture id from start_network_capture or list_captures'),
+    v.regex(/^capture-\d{1,12}$/, 'a capture id like "capture-2"'),
+    v.description('Capture to read, e.g. "capture-2"; default the latest.'),
+  ),
+);

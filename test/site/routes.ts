@@ -114,6 +114,28 @@ function typedApi(req: IncomingMessage, res: ServerResponse, url: URL): void {
   });
 }
 
+/** Echoes what arrived: method, path with query, a few headers and the body (as text and base64), as JSON. */
+function echoRequest(req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_REQUEST_BODY) req.destroy();
+    else chunks.push(chunk);
+  });
+  req.on('end', () => {
+    const body = Buffer.concat(chunks);
+    sendJson(res, 200, {
+      method: req.method,
+      path: url.pathname + url.search,
+      contentType: req.headers['content-type'] ?? null,
+      xTest: req.headers['x-test'] ?? null,
+      bodyText: body.toString('utf8'),
+      bodyBase64: body.toString('base64'),
+    });
+  });
+}
+
 function tiny(res: ServerResponse, url: URL): void {
   const i = Number.parseInt(url.searchParams.get('i') ?? '', 10);
   sendJson(res, 200, { i: Number.isFinite(i) ? i : null });
@@ -134,6 +156,7 @@ const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['/many', (_req, res) => send(res, 200, 'text/html; charset=utf-8', manyPage())],
   ['/tiny', (_req, res, url) => tiny(res, url)],
   ['/api/typed', (req, res, url) => typedApi(req, res, url)],
+  ['/api/echo', (req, res, url) => echoRequest(req, res, url)],
   ['/blank', (_req, res) => send(res, 200, 'text/html; charset=utf-8', blankPage())],
   ['/slow', (_req, res, url) => slow(res, url)],
   ['/never-read', (_req, res) => neverRead(res)],
