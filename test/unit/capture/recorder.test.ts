@@ -155,6 +155,19 @@ test('the total body budget: once used, later bodies are not fetched and are cou
   assert.deepEqual([stats.bodiesStoredBytes, stats.bodiesSkippedForBudget], [12, 1]);
 });
 
+test('the total body budget holds when several bodies are fetched at once', async () => {
+  const bidi = new FakeBidi();
+  const made = await recorder(bidi, { maxTotalBodyBytes: 10 });
+  for (const id of ['a', 'b', 'c', 'd']) {
+    bidi.bodies.set(`response:${id}`, { type: 'string', value: id.repeat(100) });
+    finish(bidi, { id, url: `http://h/${id}`, status: 200, mimeType: 'text/plain' });
+  }
+  await settled(made);
+  const stats = made.stats();
+  assert.equal(stats.bodiesStoredBytes, 100, 'one body crosses the budget, the others are not kept');
+  assert.equal(stats.bodiesSkippedForBudget, 3);
+});
+
 test('at most four bodies are fetched at a time', async () => {
   const bidi = new FakeBidi();
   let running = 0;
