@@ -67,6 +67,8 @@ export class BodyFetcher {
       return;
     }
     if (entry.resourceType === 'websocket' || response.status === 101) return;
+    // 204 No Content and 205 Reset Content carry no body (RFC 9110): nothing to fetch, nothing to count.
+    if (response.status === 204 || response.status === 205) return;
     if (response.status >= 300 && response.status < 400 && response.status !== 304) {
       response.body = { state: 'not-captured', reason: 'redirect response: the body is on the final hop' };
       return;

@@ -187,6 +187,18 @@ test('at most four bodies are fetched at a time', async () => {
   assert.equal(bidi.sentOf('network.getData').length, 12);
 });
 
+test('a 204 has no body to fetch and is not counted against the budget', async () => {
+  const bidi = new FakeBidi();
+  const made = await recorder(bidi, { maxTotalBodyBytes: 1 });
+  bidi.bodies.set('response:a', { type: 'string', value: 'xx' });
+  finish(bidi, { id: 'a', url: 'http://h/a', status: 200, mimeType: 'text/plain' });
+  await settled(made);
+  finish(bidi, { id: 'none', url: 'http://h/favicon.ico', status: 204, mimeType: 'text/plain' });
+  await settled(made);
+  assert.equal(made.stats().bodiesSkippedForBudget, 0);
+  assert.deepEqual(bidi.sentOf('network.getData').map((command) => command.params.request), ['a']);
+});
+
 test('stop waits briefly for bodies in flight, then gives up on queued ones with a reason', async () => {
   const bidi = new FakeBidi();
   bidi.hang('network.getData');
