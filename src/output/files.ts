@@ -22,7 +22,8 @@ function explain(error: unknown, target: string): string {
     code === 'ENOSPC' ? 'the disk is full'
     : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
     : code === 'EROFS' ? 'the file system is read-only'
-    : code === 'ENOTDIR' ? 'a parent of the path is a file, not a directory'
+    // mkdir of a parent that exists as a file: EEXIST for the last parent, ENOTDIR for one below it.
+    : code === 'ENOTDIR' || code === 'EEXIST' ? 'a parent of the path is a file, not a directory'
     : error instanceof Error ? error.message : String(error);
   return `Could not write ${target}: ${reason}. Nothing was saved there; free space or choose another --output-dir.`;
 }

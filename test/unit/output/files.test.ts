@@ -48,6 +48,15 @@ test('a write creates parents and leaves only the finished file', async () => {
   assert.deepEqual(readdirSync(join(dir, 'a', 'b')), ['c.txt']);
 });
 
+test('a parent that is a file is explained', async () => {
+  const dir = outputDir();
+  writeFileSync(join(dir, 'network-bodies'), 'not a directory');
+  await assert.rejects(writeOutputFile(dir, 'network-bodies/1.json', '{}'), {
+    message: `Could not write ${join(dir, 'network-bodies', '1.json')}: a parent of the path is a file, not a directory. Nothing was saved there; free space or choose another --output-dir.`,
+  });
+  await assert.rejects(writeOutputFile(dir, 'network-bodies/deeper/1.json', '{}'), /: a parent of the path is a file, not a directory\./);
+});
+
 test('a directory without write permission is explained and keeps no partial file', { skip: process.getuid?.() === 0 ? 'root ignores permissions' : false }, async () => {
   const dir = outputDir();
   chmodSync(dir, 0o500);

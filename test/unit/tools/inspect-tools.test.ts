@@ -171,6 +171,19 @@ describe('get_request_details and confirm_output', () => {
       'Unknown or already used token "cfm_0123456789abcdef". Call get_request_details again for a new one.',
     );
   });
+
+  test('a disk error is reported and leaves no partial file', async () => {
+    const { s } = await captured();
+    const token = String((await s.call('get_request_details', { index: 2 })).structured?.confirmToken);
+    writeFileSync(join(s.outputDir, 'network-bodies'), 'a file where the directory should be');
+    const failed = await s.call('confirm_output', { token });
+    assert.equal(failed.isError, true);
+    assert.equal(
+      failed.text,
+      `confirm_output failed: Could not write ${join(s.outputDir, 'network-bodies', '2-response-api_json.json')}: ` +
+        'a parent of the path is a file, not a directory. Nothing was saved there; free space or choose another --output-dir.',
+    );
+  });
 });
 
 describe('export_har', () => {
