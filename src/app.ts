@@ -1,6 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { CliOptions } from './cli/args.js';
-import { chooseLauncher } from './browser/launcher.js';
+import { chooseLauncher, type BrowserLauncher } from './browser/launcher.js';
 import { createMcpServer } from './mcp/server.js';
 import { SessionBudget } from './sessions/session-budget.js';
 import { SessionManager } from './sessions/session-manager.js';
@@ -48,12 +48,20 @@ function configFrom(options: CliOptions): AppConfig {
   };
 }
 
+/** What the app is built from besides its options; each part defaults to the real one. */
+export interface AppDependencies {
+  /** Starts (or connects to) a browser per session; default: the launcher the options choose. */
+  launcher?: BrowserLauncher;
+}
+
 /** Wires configuration, the shared session budget and the tool list together. */
-export function createApp(options: CliOptions): App {
+export function createApp(options: CliOptions, dependencies: AppDependencies = {}): App {
   const config = configFrom(options);
   const budget = new SessionBudget(options.maxSessions);
   const clients = new Set<AppClient>();
-  const launcher = chooseLauncher({ webdriverUrl: options.webdriverUrl, webdriverCapabilities: options.webdriverCapabilities, bidiUrl: options.bidiUrl });
+  const launcher =
+    dependencies.launcher ??
+    chooseLauncher({ webdriverUrl: options.webdriverUrl, webdriverCapabilities: options.webdriverCapabilities, bidiUrl: options.bidiUrl });
 
   const createClient = (): AppClient => {
     const context: AppContext = { version: VERSION, sessions: new SessionManager(budget, launcher), tokens: new ConfirmTokens(), config };

@@ -4,7 +4,7 @@
  */
 import type { RecordedBidiEvent } from '../../src/model/normalize.js';
 import { NetworkLog } from '../../src/model/network-log.js';
-import { loadFixtureEvents, type FixtureName } from '../../test/unit/model/fixture-events.js';
+import { loadFixtureEvents, type FixtureName } from '../../test/helpers/fixture-events.js';
 
 const FIXTURES: readonly FixtureName[] = ['chromium-156-index-page', 'firefox-153-index-page'];
 

@@ -67,6 +67,8 @@ export class BodyFetcher {
       return;
     }
     if (entry.resourceType === 'websocket' || response.status === 101) return;
+    // 204 No Content and 205 Reset Content carry no body (RFC 9110): nothing to fetch, nothing to count.
+    if (response.status === 204 || response.status === 205) return;
     if (response.status >= 300 && response.status < 400 && response.status !== 304) {
       response.body = { state: 'not-captured', reason: 'redirect response: the body is on the final hop' };
       return;
@@ -113,13 +115,17 @@ export class BodyFetcher {
     }
   }
 
+  /** True (and the body is settled and counted as skipped) once the capture's body budget is used up. */
+  #overBudget(job: BodyJob): boolean {
+    if (this.#storedBytes < this.maxTotalBodyBytes) return false;
+    this.#skippedForBudget += 1;
+    this.#settle(job, { state: 'unavailable', reason: 'the capture\'s total body budget is used up; the body was not kept' });
+    return true;
+  }
+
   async #fetch(job: BodyJob): Promise<void> {
     const { entry, kind } = job;
-    if (this.#storedBytes >= this.maxTotalBodyBytes) {
-      this.#skippedForBudget += 1;
-      this.#settle(job, { state: 'unavailable', reason: 'the capture\'s total body budget is used up; the body was not kept' });
-      return;
-    }
+    if (this.#overBudget(job)) return;
     try {
       const result = await this.bidi.send<{ bytes: { type: 'string' | 'base64'; value: string } }>(
         'network.getData',
@@ -128,6 +134,8 @@ export class BodyFetcher {
       );
       const mimeType = kind === 'response' ? entry.response?.mimeType : requestContentType(entry);
       const record = bodyFromBidiBytes(result.bytes, mimeType, this.maxBodyBytes, this.mode);
+      // Several fetches run at once: one that finished first may have used the budget up while this one ran.
+      if (record.data !== undefined && this.#overBudget(job)) return;
       this.#storedBytes += record.data?.length ?? 0;
       this.#settle(job, record);
     } catch (error) {

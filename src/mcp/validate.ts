@@ -22,6 +22,10 @@ function objectKeys(schema: v.GenericSchema): string[] {
 /** Turns one valibot issue into a sentence that names the field and what was expected. */
 export function describeIssue(issue: v.BaseIssue<unknown>, toolName: string, schema: v.GenericSchema): string {
   const field = pathOf(issue);
+  // valibot reports a missing required key as an object issue that expects the key (an unknown key expects never).
+  if ((issue.type === 'strict_object' || issue.type === 'object') && field !== '' && issue.expected !== 'never' && issue.input === undefined) {
+    return `Missing "${field}" for ${toolName}: it is required.`;
+  }
   if (issue.type === 'strict_object' && field !== '') {
     const parentPath = field.split('.').slice(0, -1);
     const expected = parentPath.length === 0 ? objectKeys(schema) : [];

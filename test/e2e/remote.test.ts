@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { findExecutable } from '../../src/browser/find-executable.js';
 import { startTestSite, type TestSite } from '../site/server.js';
 import { isAlive, removeTestDirs, startServer, waitForExit } from '../helpers/mcp-server.js';
 import { waitFor } from '../helpers/site-scenario.js';
@@ -51,7 +52,7 @@ function startOwned(command: string, args: string[], env: NodeJS.ProcessEnv): { 
 test('--webdriver-url runs sessions on a chromedriver started separately', async () => {
   const port = await freePort();
   const profileTmp = mkdtempSync(join(tmpdir(), 'bidiscope-test-remote-'));
-  const driver = startOwned('/usr/bin/chromedriver', [`--port=${port}`], { ...process.env, TMPDIR: profileTmp });
+  const driver = startOwned(findExecutable('chromedriver', undefined), [`--port=${port}`], { ...process.env, TMPDIR: profileTmp });
   const server = await startServer({ args: ['--webdriver-url', `http://127.0.0.1:${port}`] });
   try {
     await waitFor('chromedriver', async () => (driver.output().includes('started successfully') ? true : undefined), 10_000);
@@ -59,9 +60,12 @@ test('--webdriver-url runs sessions on a chromedriver started separately', async
     assert.equal(opened.isError, false, opened.text);
     const sessionId = String(opened.structured?.sessionId);
     assert.match(sessionId, /^chrome-/);
-    await server.call('start_network_capture', { sessionId });
+    const started = await server.call('start_network_capture', { sessionId });
+    assert.equal(started.isError, false, started.text);
+    assert.equal(started.structured?.status, 'active');
     const nav = await server.call('navigate', { sessionId, url: `${site.origin}/blank` });
     assert.equal(nav.isError, false, nav.text);
+    assert.equal(nav.structured?.url, `${site.origin}/blank`);
     const listed = await server.call('list_network_requests', { sessionId, urlFilter: '/blank' });
     assert.equal(listed.structured?.total, 1, listed.text);
     const closed = await server.call('close_session', { sessionId });
@@ -77,7 +81,7 @@ test('--webdriver-url runs sessions on a chromedriver started separately', async
 
 test('--bidi-url attaches to a Firefox started separately', async () => {
   const profile = mkdtempSync(join(tmpdir(), 'bidiscope-test-remote-'));
-  const firefox = startOwned('/usr/bin/firefox-esr', ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0', 'about:blank'], {
+  const firefox = startOwned(findExecutable('firefox', undefined), ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0', 'about:blank'], {
     ...process.env,
     TMPDIR: profile,
   });
@@ -89,14 +93,19 @@ test('--bidi-url attaches to a Firefox started separately', async () => {
       assert.equal(opened.isError, false, opened.text);
       const sessionId = String(opened.structured?.sessionId);
       assert.match(sessionId, /^firefox-/, 'named after the browser that answered');
-      await server.call('start_network_capture', { sessionId });
-      await server.call('navigate', { sessionId, url: `${site.origin}/blank` });
+      const started = await server.call('start_network_capture', { sessionId });
+      assert.equal(started.isError, false, started.text);
+      assert.equal(started.structured?.status, 'active');
+      const nav = await server.call('navigate', { sessionId, url: `${site.origin}/blank` });
+      assert.equal(nav.isError, false, nav.text);
+      assert.equal(nav.structured?.url, `${site.origin}/blank`);
       const listed = await server.call('list_network_requests', { sessionId, urlFilter: '/blank' });
       assert.equal(listed.structured?.total, 1, listed.text);
       const second = await server.call('initialize_session', {});
       assert.equal(second.isError, true, 'one BiDi session per browser');
       assert.match(second.text, /one BiDi session at a time/);
-      await server.call('close_session', { sessionId });
+      const closed = await server.call('close_session', { sessionId });
+      assert.equal(closed.isError, false, closed.text);
       assert.ok(isAlive(firefox.child.pid ?? -1), 'the attached browser keeps running');
     } finally {
       await server.close();

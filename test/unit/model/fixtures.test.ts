@@ -8,8 +8,8 @@ import { NetworkLog } from '../../../src/model/network-log.js';
 import type { IngestResult } from '../../../src/model/network-log.js';
 import { normalizeEvents } from '../../../src/model/normalize.js';
 import type { NetworkEntry } from '../../../src/model/types.js';
-import { loadFixtureEvents, pathOf } from './fixture-events.js';
-import type { FixtureName } from './fixture-events.js';
+import { loadFixtureEvents, pathOf } from '../../helpers/fixture-events.js';
+import type { FixtureName } from '../../helpers/fixture-events.js';
 
 const CHROMIUM: FixtureName = 'chromium-156-index-page';
 const FIREFOX: FixtureName = 'firefox-153-index-page';

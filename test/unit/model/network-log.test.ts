@@ -6,7 +6,7 @@ import type { EntryDraft } from '../../../src/model/network-log.js';
 import { normalizeEvents } from '../../../src/model/normalize.js';
 import { MAX_STREAM_ITEMS_PER_ENTRY } from '../../../src/model/shim-streams.js';
 import { hopParams, shimParams } from './bidi-events.js';
-import { loadFixtureEvents, pathOf } from './fixture-events.js';
+import { loadFixtureEvents, pathOf } from '../../helpers/fixture-events.js';
 
 const T0 = 1_800_000_000_000;
 
