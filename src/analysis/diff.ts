@@ -3,8 +3,9 @@
  * redacted. Requests are paired by method and normalized URL, the k-th occurrence in one with the k-th in the other.
  *
  * Normalization, so that what differs is the page and not the browser:
- * - URL: the fragment is dropped and query parameters are compared as a set (order ignored); `ignoreQuery` compares
- *   parameter names only, `ignoreOrigin` drops scheme, host and port (staging vs production).
+ * - URL: the fragment is dropped and query parameters are compared as a set (order ignored); `ws:`/`wss:` pair with
+ *   `http:`/`https:` (Firefox reports WebSocket handshakes with the latter); `ignoreQuery` compares parameter names
+ *   only, `ignoreOrigin` drops scheme, host and port (staging vs production).
  * - Headers: names compared case-insensitively, order and duplicates ignored, values never compared (they are often
  *   redacted, dated or per-browser). Headers each browser sets its own way are left out: see {@link NOISE_HEADERS}.
  * - Sizes: the decoded body size (browsers report encoded sizes differently). Protocol details are not compared.
@@ -74,7 +75,8 @@ function pairKey(entry: NetworkEntry, options: DiffOptions): string {
     .map(([name, value]) => (options.ignoreQuery ? name : `${name}=${value}`))
     .sort()
     .join('&');
-  const origin = options.ignoreOrigin ? '' : url.origin;
+  // Firefox reports a WebSocket handshake as http(s), Chromium's page script as ws(s): the same request.
+  const origin = options.ignoreOrigin ? '' : url.origin.replace(/^ws(s?):/, 'http$1:');
   return `${entry.method.toUpperCase()} ${origin}${url.pathname}${params ? `?${params}` : ''}`;
 }
 

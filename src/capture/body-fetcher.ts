@@ -133,7 +133,7 @@ export class BodyFetcher {
         BODY_FETCH_TIMEOUT_MS,
       );
       const mimeType = kind === 'response' ? entry.response?.mimeType : requestContentType(entry);
-      const record = bodyFromBidiBytes(result.bytes, mimeType, this.maxBodyBytes, this.mode);
+      const record = bodyFromBidiBytes(chromiumRequestBytes(entry, kind, result.bytes), mimeType, this.maxBodyBytes, this.mode);
       // Several fetches run at once: one that finished first may have used the budget up while this one ran.
       if (record.data !== undefined && this.#overBudget(job)) return;
       this.#storedBytes += record.data?.length ?? 0;
@@ -169,6 +169,21 @@ export class BodyFetcher {
     this.#stopped = true;
     for (const job of this.#queue.splice(0)) this.#settle(job, { state: 'unavailable', reason });
   }
+}
+
+/**
+ * Chromium 156 answers `network.getData` for a binary request body with `{type: 'string'}` whose value is the base64
+ * of the bytes (measured: 7 bytes 00 01 02 FF 0A 27 24 came back as the string "AAEC/wonJA=="). Such requests are
+ * the ones whose goog:postData the model set aside for not being byte-exact; their string is read as base64.
+ */
+function chromiumRequestBytes(
+  entry: NetworkEntry,
+  kind: 'request' | 'response',
+  bytes: { type: 'string' | 'base64'; value: string },
+): { type: 'string' | 'base64'; value: string } {
+  const setAside = entry.source.requestBody?.startsWith('goog:postData ignored') === true;
+  if (kind !== 'request' || bytes.type !== 'string' || !setAside || !/^[A-Za-z0-9+/]*={0,2}$/.test(bytes.value)) return bytes;
+  return { type: 'base64', value: bytes.value };
 }
 
 function requestContentType(entry: NetworkEntry): string | undefined {

@@ -3,6 +3,7 @@
  * decides which entry an event belongs to; these functions only copy facts across and write `source` notes.
  * https://w3c.github.io/webdriver-bidi/#module-network
  */
+import { mimeVerdict } from './body-kind.js';
 import type { BidiDialect, BidiHeader, BidiNetworkEventParams } from './bidi-types.js';
 import type { Header, NetworkEntry, ResourceType, Timings } from './types.js';
 import { bodyFromText } from './bodies.js';
@@ -172,7 +173,12 @@ function applyInlineRequestBody(
   if (entry.request.body !== undefined) return;
   const request = params.request;
   const postData = request['goog:postData'];
-  if (postData !== undefined) {
+  // goog:postData is a string: bytes that are not text arrive changed (0xFF as "ÿ"). Only a textual Content-Type
+  // makes it trustworthy; other bodies come byte for byte from the data collector.
+  const verdict = mimeVerdict(findHeader(entry.request.headers, 'content-type'));
+  if (postData !== undefined && (verdict === 'binary' || verdict === 'generic') && bodies.mode !== 'none') {
+    entry.source.requestBody = 'goog:postData ignored (not a textual Content-Type, so not byte-exact); the data collector has the body';
+  } else if (postData !== undefined) {
     entry.request.body =
       bodies.mode === 'none'
         ? { state: 'not-captured', reason: "request bodies not captured (captureBodies is 'none')" }
