@@ -5,9 +5,10 @@ import { base64ToBytes, utf8ByteLength } from '../model/bytes.js';
 import { compileEntryFilter, describeEntryFilter, StatusFilterError, type EntryFilterSpec } from '../model/entry-filter.js';
 import { RESOURCE_TYPES, type BodyRecord, type NetworkEntry } from '../model/types.js';
 import { UrlFilterError } from '../model/url-filter.js';
-import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
+import { defineTool, ToolError, type AnyTool, type ToolReply } from '../mcp/tool.js';
 import { safeFileName, writeOutputFile } from '../output/files.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
+import type { PendingScriptResult } from './confirm-tokens.js';
 import type { AppContext } from './context.js';
 import { listable, presentable, requireCapture } from './present.js';
 import { sessionIdField } from './schemas.js';
@@ -121,7 +122,7 @@ const getRequestDetails = defineTool({
     let text = details.text;
     let token: string | undefined;
     if (details.truncatedBodies.length > 0) {
-      token = context.tokens.issue({ sessionId: session.id, captureId: capture.id, index: entry.index, bodies: details.truncatedBodies });
+      token = context.tokens.issue({ kind: 'bodies', sessionId: session.id, captureId: capture.id, index: entry.index, bodies: details.truncatedBodies });
       text += `\n\nFull ${details.truncatedBodies.join(' and ')} body not shown. To save it to a file: confirm_output {"token":"${token}"} (one use, expires in 10 min).`;
     }
     return {
@@ -158,19 +159,42 @@ function bodyBytes(body: BodyRecord): string | Uint8Array {
   return body.data ?? '';
 }
 
+async function saveScriptResult(output: PendingScriptResult, context: AppContext): Promise<ToolReply> {
+  let session: BrowserSession;
+  try {
+    session = context.sessions.get(output.sessionId);
+  } catch {
+    throw new ToolError(`Session ${output.sessionId} is closed; its script results are gone. Run evaluate_script again in a new session.`);
+  }
+  const kept = session.scriptResults.take(output.resultId);
+  if (!kept.ok) {
+    throw new ToolError(
+      kept.reason === 'dropped'
+        ? 'That script result is no longer kept: a session keeps its latest few results (and 64 Mi characters) for 10 minutes. Run evaluate_script again.'
+        : 'That script result is not kept by this session. Run evaluate_script again.',
+    );
+  }
+  const name = `script-results/${safeFileName(session.id, 40)}-${output.resultId}.json`;
+  const path = await writeOutputFile(context.config.outputDir, name, kept.json);
+  const bytes = Buffer.byteLength(kept.json, 'utf8');
+  return { text: `Saved:\nscript result → ${path} (${bytes} bytes of JSON)`, structured: { files: [{ body: 'script-result', path, bytes, truncated: false }] } };
+}
+
 const confirmOutput = defineTool({
   name: 'confirm_output',
   title: 'Save full bodies',
   description:
     'Redeems a token from get_request_details: writes the full request/response body to <output dir>/network-bodies/ ' +
-    '(redacted unless the session exposes sensitive data; binary bodies byte for byte) and returns the file paths. ' +
+    '(redacted unless the session exposes sensitive data; binary bodies byte for byte) and returns the file paths; ' +
+    'or a token from evaluate_script: writes the full result as JSON to <output dir>/script-results/. ' +
     'Tokens work once and expire after 10 minutes.',
-  input: v.strictObject({ token: v.pipe(v.string('the token from get_request_details'), v.regex(/^cfm_[0-9a-f]{16}$/, 'a token like cfm_0123456789abcdef')) }),
+  input: v.strictObject({ token: v.pipe(v.string('the token from get_request_details or evaluate_script'), v.regex(/^cfm_[0-9a-f]{16}$/, 'a token like cfm_0123456789abcdef')) }),
   annotations: { readOnlyHint: false },
   async handler(input, context: AppContext) {
     const redeemed = context.tokens.redeem(input.token);
     if (!redeemed.ok) throw new ToolError(redeemed.reason);
     const { output } = redeemed;
+    if (output.kind === 'script-result') return saveScriptResult(output, context);
     let session: BrowserSession;
     try {
       session = context.sessions.get(output.sessionId);
