@@ -141,7 +141,7 @@ export const PAGE_SERIALIZER = String.raw`(function () {
       var keys = items === null ? objectKeys(value) : null;
       var count = items !== null ? items.length : keys.length;
       if (depth >= 3 && count > 0) {
-        var summary = '[' + (items !== null ? (isMap ? 'Map' : isSet ? 'Set' : 'array') + ' of ' + count + ' items' : 'object with ' + count + ' keys') + ']';
+        var summary = '[' + (items !== null ? (isMap ? 'Map' : isSet ? 'Set' : 'array') + ' of ' + count + (count === 1 ? ' item' : ' items') : 'object with ' + count + (count === 1 ? ' key' : ' keys')) + ']';
         spent += summary.length;
         return summary;
       }
