@@ -22,10 +22,28 @@ export interface SerializerLimits {
   maxJsonLength: number;
   /** Rough bound, in characters, on the preview's JSON. */
   previewLength: number;
+  /**
+   * JSON longer than this stays in the page and is read in chunks of this many characters (0: never), so no single
+   * BiDi message holds the pipeline for long and the transfer can stop at the deadline.
+   */
+  chunkLength: number;
 }
 
-/** Default limits: 64 Mi characters of JSON kept at most; a preview of about 3,000 characters. */
-export const DEFAULT_SERIALIZER_LIMITS: SerializerLimits = { maxJsonLength: 64 * 1024 * 1024, previewLength: 3_000 };
+/** Default limits: 64 Mi characters of JSON kept at most; a preview of about 3,000 characters; 2 Mi-character chunks. */
+export const DEFAULT_SERIALIZER_LIMITS: SerializerLimits = { maxJsonLength: 64 * 1024 * 1024, previewLength: 3_000, chunkLength: 2 * 1024 * 1024 };
+
+/** `(id, from, to)`: the characters `from`…`to` of a result kept in the page, or null when it is gone. */
+export const CHUNK_READER = String.raw`function (id, from, to) {
+  var store = globalThis[typeof Symbol === 'function' ? Symbol.for('bidiscope.pendingResults') : '__bidiscopePendingResults'];
+  var json = store ? store.get(id) : undefined;
+  return typeof json === 'string' ? json.slice(from, to) : null;
+}`;
+
+/** `(id)`: forgets a result kept in the page. */
+export const CHUNK_RELEASER = String.raw`function (id) {
+  var store = globalThis[typeof Symbol === 'function' ? Symbol.for('bidiscope.pendingResults') : '__bidiscopePendingResults'];
+  if (store) store.delete(id);
+}`;
 
 /** The in-page serializer, as a function expression. */
 export const PAGE_SERIALIZER = String.raw`(function () {
@@ -261,7 +279,22 @@ export const PAGE_SERIALIZER = String.raw`(function () {
       head = stringify({ kind: kind, jsonLength: -1, notes: {}, error: 'could not describe the value: ' + String(error), preview: null });
       json = undefined;
     }
-    return json === undefined ? head : head + '\n' + json;
+    if (json === undefined) return head;
+    if (options.chunkLength > 0 && json.length > options.chunkLength) {
+      // Too long for one message: keep it in the page and send the first chunk; the caller reads the rest.
+      var key = typeof Symbol === 'function' ? Symbol.for('bidiscope.pendingResults') : '__bidiscopePendingResults';
+      var store = globalThis[key];
+      if (!store) {
+        store = new Map();
+        Object.defineProperty(globalThis, key, { value: store, configurable: true });
+      }
+      var id = 'r' + Date.now().toString(36) + Math.random().toString(36).slice(2);
+      store.set(id, json);
+      header.pending = id;
+      head = stringify(header);
+      return head + '\n' + json.slice(0, options.chunkLength);
+    }
+    return head + '\n' + json;
   }
 
   serialize.threw = function (error) {

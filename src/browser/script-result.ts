@@ -22,6 +22,10 @@ export interface ScriptResultHeader {
   shown?: number;
   /** How many values of each kind JSON cannot hold were described instead (e.g. `{"function": 2}`). */
   notes: Record<string, number>;
+  /** The JSON is longer than one chunk: the rest waits in the page under this id. */
+  pending?: string;
+  /** The JSON could not be read from the page before the deadline: only the shape and the preview are here. */
+  tooSlow?: boolean;
 }
 
 /** A serialized result: header, plus the full JSON text when it was produced. */
@@ -61,6 +65,7 @@ export function parseEnvelope(text: string): ParsedEnvelope | undefined {
   if (header.tooBig === true) parsed.tooBig = true;
   if (typeof header.error === 'string') parsed.error = header.error;
   if (typeof header.shown === 'number') parsed.shown = header.shown;
+  if (typeof header.pending === 'string') parsed.pending = header.pending;
   const result: ScriptResult = { header: parsed };
   if (newline !== -1) result.json = text.slice(newline + 1);
   return { ok: true, result };

@@ -88,6 +88,7 @@ const evaluateScript = defineTool({
         ...(header.shown !== undefined ? { shown: header.shown } : {}),
         ...(jsonBytes !== undefined ? { jsonBytes } : {}),
         ...(header.tooBig ? { tooBig: true } : {}),
+        ...(header.tooSlow ? { tooSlow: true, jsonLength: header.jsonLength } : {}),
         ...(header.error !== undefined ? { error: header.error } : {}),
         ...(token !== undefined ? { confirmToken: token } : {}),
       },

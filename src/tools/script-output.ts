@@ -78,6 +78,10 @@ export function formatScriptResult(result: ScriptResult, jsonBytes: number | und
     const shape = shapeText(header.kind, header.size);
     if (header.error !== undefined) {
       lines.push(`${shape}; it could not be serialized as JSON (${header.error.slice(0, 300)}). Preview:`);
+    } else if (header.tooSlow === true) {
+      lines.push(
+        `${shape}, ${sizeText(header.jsonLength)} as JSON: more than could be read from the browser within timeoutMs, so only the shape and a preview came back (${shownText(result)}):`,
+      );
     } else if (header.tooBig === true || json === undefined) {
       lines.push(`${shape}, too big to keep (its JSON is longer than the limit); only the shape and a preview came back (${shownText(result)}):`);
     } else {
@@ -88,6 +92,8 @@ export function formatScriptResult(result: ScriptResult, jsonBytes: number | und
   if (notes !== '') lines.push(`Not representable in JSON, shown as descriptions: ${notes}.`);
   if (token !== undefined) {
     lines.push(`Full value not shown. To save it as a JSON file: confirm_output {"token":"${token}"} (one use, expires in 10 min).`);
+  } else if (header.tooSlow === true) {
+    lines.push('Raise timeoutMs to save it (Chromium moves about 0.3 s per MB over BiDi, more on a busy machine), or return a smaller part.');
   } else if (header.tooBig === true) {
     lines.push('Return a smaller part (e.g. `.slice(0, 1000)` or selected fields) to see or save more.');
   }

@@ -53,11 +53,20 @@ for (const browser of BROWSERS) {
     });
 
     for (const row of ROWS) {
-      test(`${row.expression}: a bounded preview, then the full value saved byte-exact`, async () => {
-        const outcome = await timed({ sessionId, expression: row.expression, timeoutMs: 30_000 });
+      test(`${row.expression}: a bounded preview, then the full value saved byte-exact`, async (t) => {
+        let outcome = await timed({ sessionId, expression: row.expression, timeoutMs: 30_000 });
         assert.equal(outcome.isError, false, outcome.text);
         assert.ok(Buffer.byteLength(outcome.text) <= TEXT_LIMIT, `text of ${Buffer.byteLength(outcome.text)} bytes`);
-        assert.ok(outcome.ms < 30_000, `took ${outcome.ms} ms`);
+        assert.ok(outcome.ms < 30_000 + 2_000, `took ${outcome.ms} ms`);
+        t.diagnostic(`${browser}: ${Math.round(outcome.ms)} ms, ${Buffer.byteLength(outcome.text)} bytes of text`);
+        if (outcome.structured?.tooSlow === true) {
+          // A busy machine can make Chromium's BiDi path slower than 30 s for 20 MB: the call still ends in time,
+          // says so, and a larger timeoutMs gets the value.
+          assert.match(outcome.text, /more than could be read from the browser within timeoutMs/);
+          t.diagnostic(`${browser}: not read within 30 s; again with 120 s`);
+          outcome = await timed({ sessionId, expression: row.expression, timeoutMs: 120_000 }, 150_000);
+          assert.equal(outcome.isError, false, outcome.text);
+        }
         const expected = row.expected();
         assert.match(outcome.text, /^(string of [\d,]+ characters|array of [\d,]+ items), [\d.]+ (MB|kB) as JSON \([\d,]+ bytes\)/);
         assert.ok(outcome.text.includes(`(${Buffer.byteLength(expected).toLocaleString('en-US')} bytes)`), outcome.text.split('\n')[0]);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_SERIALIZER_LIMITS, PAGE_SERIALIZER, type SerializerLimits } from '../../../src/browser/page-serializer.js';
+import { CHUNK_READER, CHUNK_RELEASER, DEFAULT_SERIALIZER_LIMITS, PAGE_SERIALIZER, type SerializerLimits } from '../../../src/browser/page-serializer.js';
 import { parseEnvelope, resultFromRemoteValue, type ScriptResult } from '../../../src/browser/script-result.js';
 
 type Serialize = ((value: unknown, limits: SerializerLimits) => string) & { threw(error: unknown): string };
@@ -69,13 +69,13 @@ test('very deep values stop at the depth limit instead of overflowing the stack'
 
 test('a value over the size limit is not produced; the shape and a preview still come back', () => {
   const big = Array.from({ length: 5000 }, (_, i) => ({ i, s: 'abcdefgh' }));
-  const result = run(big, { maxJsonLength: 10_000, previewLength: 3000 });
+  const result = run(big, { maxJsonLength: 10_000, previewLength: 3000, chunkLength: 0 });
   assert.equal(result.json, undefined);
   assert.equal(result.header.tooBig, true);
   assert.equal(result.header.kind, 'array');
   assert.equal(result.header.size, 5000);
   assert.ok(Array.isArray(result.header.preview));
-  const string = run('x'.repeat(50_000), { maxJsonLength: 10_000, previewLength: 3000 });
+  const string = run('x'.repeat(50_000), { maxJsonLength: 10_000, previewLength: 3000, chunkLength: 0 });
   assert.equal(string.header.tooBig, true);
   assert.equal(string.header.size, 50_000);
 });
@@ -84,7 +84,7 @@ test('an exponential DAG (shared, not cyclic) is stopped by the size limit, not 
   let dag: unknown = [1];
   for (let i = 0; i < 40; i++) dag = [dag, dag];
   const started = performance.now();
-  const result = run(dag, { maxJsonLength: 100_000, previewLength: 3000 });
+  const result = run(dag, { maxJsonLength: 100_000, previewLength: 3000, chunkLength: 0 });
   assert.equal(result.header.tooBig, true);
   assert.ok(performance.now() - started < 2000);
 });
@@ -138,4 +138,23 @@ test('parseEnvelope refuses what is not an envelope', () => {
   assert.equal(parseEnvelope('not json'), undefined);
   assert.equal(parseEnvelope('[1,2]'), undefined);
   assert.equal(parseEnvelope('{"kind":"array"}'), undefined);
+});
+
+test('JSON longer than a chunk stays in the page and is read back in pieces, then released', () => {
+  const value = Array.from({ length: 100 }, (_, i) => ({ i }));
+  const expected = JSON.stringify(value);
+  const parsed = parseEnvelope(serialize(value, { maxJsonLength: 1_000_000, previewLength: 3000, chunkLength: 64 }));
+  assert.ok(parsed?.ok);
+  const { header, json } = parsed.result;
+  assert.equal(json, expected.slice(0, 64));
+  assert.equal(header.jsonLength, expected.length);
+  const id = header.pending ?? '';
+  assert.match(id, /^r/);
+  const read = (0, eval)(`(${CHUNK_READER})`) as (id: string, from: number, to: number) => string | null;
+  const release = (0, eval)(`(${CHUNK_RELEASER})`) as (id: string) => void;
+  let whole = json ?? '';
+  while (whole.length < header.jsonLength) whole += read(id, whole.length, whole.length + 64) ?? '';
+  assert.equal(whole, expected);
+  release(id);
+  assert.equal(read(id, 0, 10), null);
 });

@@ -37,3 +37,10 @@ test('shapes and sizes read naturally', () => {
   assert.equal(sizeText(67_000), '67.0 kB');
   assert.equal(sizeText(21_000_000), '21.0 MB');
 });
+
+test('a result not read in time says so and how to get it', () => {
+  const slow: ScriptResult = { header: { kind: 'string', size: 20_971_520, jsonLength: 20_971_522, tooSlow: true, preview: 'xx', notes: {} } };
+  const text = formatScriptResult(slow, undefined, undefined);
+  assert.match(text, /^string of 20,971,520 characters, 21\.0 MB as JSON: more than could be read from the browser within timeoutMs/);
+  assert.match(text, /Raise timeoutMs to save it/);
+});
