@@ -36,7 +36,12 @@ export const DEFAULT_SERIALIZER_LIMITS: SerializerLimits = { maxJsonLength: 64 *
 export const CHUNK_READER = String.raw`function (id, from, to) {
   var store = globalThis[typeof Symbol === 'function' ? Symbol.for('bidiscope.pendingResults') : '__bidiscopePendingResults'];
   var json = store ? store.get(id) : undefined;
-  return typeof json === 'string' ? json.slice(from, to) : null;
+  if (typeof json !== 'string') return null;
+  var end = Math.min(json.length, to);
+  var last = json.charCodeAt(end - 1);
+  // Never end on the first half of a surrogate pair: a lone surrogate makes chromedriver drop the whole message.
+  if (end < json.length && end - 1 > from && last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return json.slice(from, end);
 }`;
 
 /** `(id)`: forgets a result kept in the page. */
@@ -108,6 +113,13 @@ export const PAGE_SERIALIZER = String.raw`(function () {
   }
 
   function noNotes() {}
+
+  /** Where a chunk starting at from, of at most length characters, ends without splitting a surrogate pair. */
+  function chunkEnd(text, from, length) {
+    var end = Math.min(text.length, from + length);
+    var last = text.charCodeAt(end - 1);
+    return end < text.length && end - 1 > from && last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
+  }
 
   function kindOf(value) {
     if (value === null) return 'null';
@@ -292,7 +304,7 @@ export const PAGE_SERIALIZER = String.raw`(function () {
       store.set(id, json);
       header.pending = id;
       head = stringify(header);
-      return head + '\n' + json.slice(0, options.chunkLength);
+      return head + '\n' + json.slice(0, chunkEnd(json, 0, options.chunkLength));
     }
     return head + '\n' + json;
   }

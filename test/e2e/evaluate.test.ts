@@ -84,6 +84,14 @@ for (const browser of BROWSERS) {
       });
     }
 
+    test('characters outside the BMP survive the chunk boundaries byte-exact', async () => {
+      const outcome = await timed({ sessionId, expression: "'😀'.repeat(1.5 * 1024 * 1024)", timeoutMs: 120_000 }, 150_000);
+      assert.equal(outcome.isError, false, outcome.text);
+      const saved = await server.call('confirm_output', { token: String(outcome.structured?.confirmToken) });
+      const path = (saved.structured?.files as Array<{ path: string }>)[0]?.path ?? '';
+      assert.equal(readFileSync(path, 'utf8'), JSON.stringify('😀'.repeat(1.5 * 1024 * 1024)));
+    });
+
     test('small results come back whole, as before; statements and top-level await work', async () => {
       const title = await timed({ sessionId, expression: 'document.title;' });
       assert.equal(title.structured?.result, 'blank');

@@ -158,3 +158,21 @@ test('JSON longer than a chunk stays in the page and is read back in pieces, the
   release(id);
   assert.equal(read(id, 0, 10), null);
 });
+
+test('chunks never split a surrogate pair (a lone surrogate makes chromedriver drop the message)', () => {
+  const value = '😀'.repeat(100); // every character is a surrogate pair
+  const expected = JSON.stringify(value);
+  const parsed = parseEnvelope(serialize(value, { maxJsonLength: 1_000_000, previewLength: 3000, chunkLength: 8 }));
+  assert.ok(parsed?.ok);
+  const read = (0, eval)(`(${CHUNK_READER})`) as (id: string, from: number, to: number) => string | null;
+  const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  const first = parsed.result.json ?? '';
+  assert.ok(!lone.test(first), 'first chunk well-formed');
+  let whole = first;
+  while (whole.length < parsed.result.header.jsonLength) {
+    const chunk = read(parsed.result.header.pending ?? '', whole.length, whole.length + 8) ?? '';
+    assert.ok(chunk.length > 0 && !lone.test(chunk), `chunk ${JSON.stringify(chunk)} well-formed`);
+    whole += chunk;
+  }
+  assert.equal(whole, expected);
+});
