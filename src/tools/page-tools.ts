@@ -42,8 +42,9 @@ const evaluateScript = defineTool({
     '"(a, b) => a + b") with optional JSON `args`. Promises are awaited unless awaitPromise is false. Results up to ' +
     '4 KB of JSON come back whole; bigger ones as their shape, size and a preview, with a one-time confirm_output ' +
     'token that saves the full value as a JSON file. Values JSON cannot hold (undefined, NaN, BigInt, functions, DOM ' +
-    'nodes, cycles, Map/Set) are described. An exception in the page is an error result; a script still running at ' +
-    'timeoutMs is stopped (an endless loop frees the tab) and the call fails.',
+    'nodes, cycles, Map/Set) are described. An exception in the page is an error result. A script still running at ' +
+    'timeoutMs fails the call; if it keeps the page busy (an endless loop), Chromium stops it and keeps the page, ' +
+    'Firefox gets a new blank tab in place of the stuck one (navigate again).',
   input: v.pipe(
     v.strictObject({
       sessionId: sessionIdField,
