@@ -19,6 +19,8 @@ import { parseEnvelope, resultFromRemoteValue, type ScriptResult } from '../brow
 /** What to run: an expression (or statements), or a function declaration with JSON arguments. */
 export type ScriptCode = { expression: string } | { functionDeclaration: string; args: readonly unknown[] };
 
+export type { ScriptResult } from '../browser/script-result.js';
+
 /** What `evaluate` reports: a serialized value, or the page's exception. */
 export type EvaluationOutcome = { ok: true; result: ScriptResult } | { ok: false; exception: string };
 

@@ -2,7 +2,7 @@
  * The text an agent reads for an evaluate_script result: small values whole, big ones as their shape, their size
  * and a bounded preview, with what JSON could not hold named. Pure.
  */
-import type { ScriptResult } from '../browser/script-result.js';
+import type { ScriptResult } from '../sessions/script-runner.js';
 
 /** Results whose JSON is at most this many characters are shown whole. */
 export const INLINE_JSON_LIMIT = 4_096;
