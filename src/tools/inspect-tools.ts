@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { Buffer } from 'node:buffer';
 import { formatDetails, formatListPage, originOf } from '../format/index.js';
 import { buildHar } from '../har/index.js';
 import { base64ToBytes, utf8ByteLength } from '../model/bytes.js';

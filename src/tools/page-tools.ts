@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { Buffer } from 'node:buffer';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import type { AppContext } from './context.js';
 import { navigableUrl, sessionIdField, timeoutField, wellFormedText } from './schemas.js';
