@@ -5,6 +5,7 @@
  *
  * Options: --browsers chrome,firefox  --reps 5  --requests 1000  --memory-steps 1000,10000  --quick
  *          --no-grid (skip the Selenium Grid piece)  --grid-only (run only it)
+ *          --only scripts (just evaluate_script at scale: results of 1 KB … 20 MB and arrays of 2k … 200k)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -17,6 +18,7 @@ import { gridMarkdown, measureGrid, type GridResult } from './bench/grid.js';
 import { measureOverhead } from './bench/overhead.js';
 import { openSession } from './bench/page-run.js';
 import { markdownTables, TARGETS, type BenchResult, type BrowserResult } from './bench/report.js';
+import { measureScriptResults, scriptResultTable, type ScriptBenchResult } from './bench/script-results.js';
 import { startBenchServer, type BenchServer } from './bench/server.js';
 import { measureTokens } from './bench/tokens.js';
 
@@ -29,6 +31,7 @@ interface Options {
   memorySteps: number[];
   /** Run the Selenium Grid piece (grid vs local chromedriver); `only` skips everything else. */
   grid: 'yes' | 'no' | 'only';
+  onlyScripts: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -45,6 +48,7 @@ function parseOptions(argv: readonly string[]): Options {
     requests: Number(value('--requests') ?? 1000),
     memorySteps: (value('--memory-steps') ?? (quick ? '1000,2000' : '1000,10000')).split(',').map(Number),
     grid: argv.includes('--grid-only') ? 'only' : argv.includes('--no-grid') || !browsers.includes('chrome') ? 'no' : 'yes',
+    onlyScripts: value('--only') === 'scripts',
   };
 }
 
@@ -93,12 +97,50 @@ async function benchBrowser(browser: Browser, origin: string, options: Options):
     const overhead = await measureOverhead(server, sessionId, origin, { requests: options.requests, concurrency: 16, repetitions: options.repetitions }, log);
     const tokens = await measureTokens(server, sessionId, origin);
     await server.must('close_session', { sessionId }, 60_000);
-    return { browser, version, overhead, tokens, memory };
+    const { rows } = await benchScripts(server, browser, origin, options);
+    return { browser, version, overhead, tokens, memory, scripts: { rows } };
   });
+}
+
+/** evaluate_script at scale, in a session of its own. */
+async function benchScripts(server: BenchServer, browser: Browser, origin: string, options: Options): Promise<ScriptBenchResult & { version: string }> {
+  log(`${browser}: evaluate_script results of 1 KB … 20 MB and arrays of 2k … 200k, then confirm_output`);
+  const { sessionId, version } = await openSession(server, browser);
+  const scripts = await measureScriptResults(server, sessionId, origin, Math.min(options.repetitions, 3), log);
+  await server.must('close_session', { sessionId }, 60_000);
+  return { ...scripts, version };
+}
+
+/** `--only scripts`: just the evaluate_script piece, both browsers, its table and JSON. */
+async function mainScriptsOnly(options: Options): Promise<void> {
+  const startedAt = new Date();
+  const site = await startTestSite();
+  const results: Array<{ name: string; browser: Browser; version: string; scripts: ScriptBenchResult }> = [];
+  try {
+    for (const browser of options.browsers) {
+      await withServer(false, async (server) => {
+        const { version, ...scripts } = await benchScripts(server, browser, site.origin, options);
+        results.push({ name: `${browser === 'chrome' ? 'Chromium' : 'Firefox'} ${version.split('.')[0] ?? ''}`, browser, version, scripts });
+      });
+    }
+  } finally {
+    await site.close();
+  }
+  const directory = join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(directory, { recursive: true });
+  const file = join(directory, `scripts-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node };
+  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), machine, results, leftovers }, null, 2)}\n`);
+  process.stdout.write(`${scriptResultTable(results)}\n\nload average ${machine.loadAverageAtStart.map((v) => v.toFixed(1)).join(' ')} at start\nJSON: ${file}\n`);
+  if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
 }
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.onlyScripts) {
+    await mainScriptsOnly(options);
+    return;
+  }
   const startedAt = new Date();
   const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node, platform: `${process.platform}-${process.arch}` };
   if (options.grid === 'only') {

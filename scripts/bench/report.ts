@@ -3,6 +3,7 @@ import type { GridResult } from './grid.js';
 import type { QueryLatencyResult, ThroughputResult } from './in-process.js';
 import type { MemoryResult } from './memory.js';
 import type { OverheadResult } from './overhead.js';
+import { scriptResultTable, type ScriptBenchResult } from './script-results.js';
 import type { TokenResult } from './tokens.js';
 
 /** Everything measured for one browser. */
@@ -12,6 +13,7 @@ export interface BrowserResult {
   overhead: OverheadResult;
   tokens: TokenResult;
   memory: MemoryResult;
+  scripts: ScriptBenchResult;
 }
 
 /** The whole run. */
@@ -109,5 +111,6 @@ export function markdownTables(result: BenchResult): string {
   ];
   const m = result.machine;
   const footer = `${m.cpus} CPUs, load average ${m.loadAverageAtStart.map((value) => value.toFixed(1)).join(' ')} at start, Node ${m.node}, ${result.durationSeconds.toFixed(0)} s total.`;
-  return [...browsers, '', ...inProcess, '', footer].join('\n');
+  const scripts = scriptResultTable(result.browsers.map((r) => ({ name: browserName(r), scripts: r.scripts })));
+  return [...browsers, '', ...inProcess, '', scripts, '', footer].join('\n');
 }

@@ -118,7 +118,9 @@ export function previewBody(body: BodyRecord | undefined, mimeType: string | und
       : body.truncated
         ? '\n(capture kept only the start of the body; raise maxBodyBytes to keep more)'
         : '';
-  if (looksLikeJson(text, mimeType) && !body.truncated) {
+  // Pretty-printing only pays when the result can fit; a body many times the preview cannot (whitespace aside), and
+  // pretty-printing tens of MB to show 500 characters cost seconds.
+  if (text.length <= maxChars * 4 && !body.truncated && looksLikeJson(text, mimeType)) {
     const pretty = prettyPrintJson(text);
     if (pretty !== undefined && pretty.length <= maxChars) return { text: pretty, partial: false };
   }

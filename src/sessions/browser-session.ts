@@ -4,7 +4,10 @@ import type { BidiConnection } from '../browser/bidi-connection.js';
 import { BidiCommandError } from '../browser/bidi-connection.js';
 import type { LaunchedBrowser } from '../browser/launched-browser.js';
 import type { LaunchOptions } from '../browser/launch-options.js';
-import { jsonToLocalValue, remoteValueToJson, type JsonValue } from '../browser/remote-value.js';
+import { ScriptResultStore } from './script-results.js';
+import { runScript, type EvaluationOutcome, type ScriptCode } from './script-runner.js';
+
+export type { EvaluationOutcome, ScriptCode } from './script-runner.js';
 
 /** How many captures a session keeps, and how much they may hold together; the oldest go first. */
 export const CAPTURE_RETENTION = { maxCaptures: 10, maxEntries: 200_000, maxBodyBytes: 512 * 1024 * 1024 } as const;
@@ -15,14 +18,8 @@ export type NavigationWait = 'none' | 'interactive' | 'complete';
 /** Thrown for a session that can no longer drive its browser. */
 export class SessionUnusableError extends Error {}
 
-/** What `evaluate` reports: a JSON value, or the page's exception. */
-export type EvaluationOutcome = { ok: true; value: JsonValue } | { ok: false; exception: string };
-
-interface EvaluateResult {
-  type: 'success' | 'exception';
-  result?: unknown;
-  exceptionDetails?: { text?: string; lineNumber?: number; columnNumber?: number };
-}
+/** Bound on the check whether a tab's main thread answers, after a script timed out. */
+const PROBE_TIMEOUT_MS = 1_000;
 
 /** True for the error BiDi gives for a browsing context that does not exist (any more). */
 function isNoSuchContext(error: unknown): boolean {
@@ -37,6 +34,8 @@ export class BrowserSession {
   readonly #captures: CaptureRecorder[] = [];
   /** Ids of captures dropped by the retention bound, with why, so tools can say so. */
   readonly #dropped = new Map<string, string>();
+  /** Full script results waiting for a confirm_output token; bounded, dropped on close. */
+  readonly scriptResults = new ScriptResultStore();
   #state: 'open' | 'dead' | 'closed' = 'open';
   #deadReason: string | undefined;
   #context: string | undefined;
@@ -219,21 +218,20 @@ export class BrowserSession {
     }
   }
 
-  /** Runs an expression or a function declaration in the current tab. */
-  async evaluate(
-    code: { expression: string } | { functionDeclaration: string; args: readonly unknown[] },
-    awaitPromise: boolean,
-    timeoutMs: number,
-  ): Promise<EvaluationOutcome> {
+  /**
+   * Runs an expression (or statements) or a function declaration in the current tab and serializes the value in the
+   * page. When the script does not finish within `timeoutMs`, the tab is checked and, if its main thread is stuck,
+   * freed (see {@link #recoverFromRunaway}) before the error is thrown, so the next call gets a tab that answers.
+   */
+  async evaluate(code: ScriptCode, awaitPromise: boolean, timeoutMs: number): Promise<EvaluationOutcome> {
     const { context } = await this.#usableContext();
-    const common = {
-      target: { context },
-      awaitPromise,
-      resultOwnership: 'none',
-      serializationOptions: { maxDomDepth: 0, maxObjectDepth: 8, includeShadowTree: 'none' },
-      userActivation: true,
-    };
-    const result = await this.#runScript(code, common, timeoutMs).catch(async (error: unknown) => {
+    try {
+      return await runScript(this.bidi, context, code, awaitPromise, Date.now() + timeoutMs);
+    } catch (error) {
+      this.#assertStillAlive(error);
+      if (error instanceof BidiCommandError && error.bidiError === 'timeout') {
+        throw new Error(await this.#recoverFromRunaway(context, timeoutMs));
+      }
       if (isNoSuchContext(error) && (await this.#forgetIfClosed(context))) {
         throw new Error('The session\'s tab was closed. Call navigate to open a new tab; the capture goes on.');
       }
@@ -244,32 +242,58 @@ export class BrowserSession {
         );
       }
       throw error;
-    });
-    if (result.type === 'exception') {
-      const details = result.exceptionDetails;
-      const where = details?.lineNumber !== undefined ? ` (line ${details.lineNumber + 1})` : '';
-      return { ok: false, exception: `${details?.text ?? 'unknown exception'}${where}` };
     }
-    return { ok: true, value: remoteValueToJson(result.result) };
   }
 
-  async #runScript(
-    code: { expression: string } | { functionDeclaration: string; args: readonly unknown[] },
-    common: object,
-    timeoutMs: number,
-  ): Promise<EvaluateResult> {
-    try {
-      return 'expression' in code
-        ? await this.bidi.send<EvaluateResult>('script.evaluate', { ...common, expression: code.expression }, timeoutMs)
-        : await this.bidi.send<EvaluateResult>(
-            'script.callFunction',
-            { ...common, functionDeclaration: code.functionDeclaration, arguments: code.args.map((arg) => jsonToLocalValue(arg)) },
-            timeoutMs,
-          );
-    } catch (error) {
-      this.#assertStillAlive(error);
-      throw error;
+  /** True when the tab runs a trivial script within {@link PROBE_TIMEOUT_MS}: its main thread is not stuck. */
+  async #answers(context: string): Promise<boolean> {
+    return this.bidi
+      .send('script.evaluate', { target: { context }, expression: '0', awaitPromise: false, resultOwnership: 'none' }, PROBE_TIMEOUT_MS)
+      .then(() => true, () => false);
+  }
+
+  /**
+   * After a script timed out: a tab that still answers is left alone (a promise that never settles). A stuck one
+   * (an endless loop, a huge value being built): on Chromium the script is stopped with CDP
+   * `Runtime.terminateExecution` (through chromedriver's `goog:cdp.sendCommand`) and the page stays; where that is
+   * not available (Firefox has no way to stop a page's script over BiDi), a new tab is opened in the background and
+   * the stuck one closed. Returns the message for the caller.
+   */
+  async #recoverFromRunaway(context: string, timeoutMs: number): Promise<string> {
+    const base = `The script did not finish within ${timeoutMs} ms`;
+    if (await this.#answers(context)) {
+      return `${base}; the page still answers (a promise that never settles, or a result still on its way). Retry with a larger timeoutMs, or make the script settle sooner.`;
     }
+    if (this.browser === 'chrome' && (await this.#terminateScript(context)) && (await this.#answers(context))) {
+      return `${base} and kept the page's main thread busy (an endless loop?); bidiscope stopped it (Runtime.terminateExecution). The page stays as the script left it.`;
+    }
+    if (await this.#replaceTab(context)) {
+      return `${base} and kept the page's main thread busy (an endless loop?), so bidiscope closed the tab and opened a new blank one: navigate to load the page again. The network capture goes on.`;
+    }
+    return `${base}, the tab does not answer and could not be replaced. Close the session (close_session) and open a new one.`;
+  }
+
+  async #terminateScript(context: string): Promise<boolean> {
+    try {
+      const { session } = await this.bidi.send<{ session?: string }>('goog:cdp.getSession', { context }, PROBE_TIMEOUT_MS);
+      if (session === undefined) return false;
+      await this.bidi.send('goog:cdp.sendCommand', { method: 'Runtime.terminateExecution', params: {}, session }, PROBE_TIMEOUT_MS);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Opens a background tab, makes it the session's tab and closes `stuck`. Firefox only creates it in the background while another tab's page is stuck. */
+  async #replaceTab(stuck: string): Promise<boolean> {
+    try {
+      const created = await this.bidi.send<{ context: string }>('browsingContext.create', { type: 'tab', background: true }, 5_000);
+      this.#context = created.context;
+    } catch {
+      return false;
+    }
+    await this.bidi.send('browsingContext.close', { context: stuck, promptUnload: false }, 5_000).catch(() => undefined);
+    return true;
   }
 
   /** True when `context` is no longer among the browser's tabs; then it is forgotten so the next call opens one. */
@@ -292,6 +316,7 @@ export class BrowserSession {
     if (!this.#closing) {
       this.#closing = (async () => {
         if (this.#state === 'open') this.#state = 'closed';
+        this.scriptResults.clear();
         try {
           await this.launched.close();
         } finally {

@@ -1,4 +1,20 @@
-import type { NetworkEntry } from '../model/types.js';
+import type { BodyRecord, NetworkEntry } from '../model/types.js';
+
+function bodyWithoutData(body: BodyRecord | undefined): BodyRecord | undefined {
+  if (body === undefined || body.data === undefined) return body;
+  const { data: _data, ...rest } = body;
+  return rest;
+}
+
+/**
+ * The entry without body bytes (state, size, reason kept). stop_network_capture's data shows no body bytes, so
+ * redacting (and deep-copying) every body of a capture — hundreds of MB at worst — before building it was wasted work.
+ */
+export function withoutBodyData(entry: NetworkEntry): NetworkEntry {
+  const request = { ...entry.request, body: bodyWithoutData(entry.request.body) };
+  const response = entry.response ? { ...entry.response, body: bodyWithoutData(entry.response.body) } : undefined;
+  return { ...entry, request, ...(response ? { response } : {}) };
+}
 
 /** One request in stop_network_capture's data. */
 function requestRecord(entry: NetworkEntry): Record<string, unknown> {

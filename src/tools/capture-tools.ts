@@ -6,7 +6,7 @@ import { compileUrlFilter, UrlFilterError, type UrlFilter } from '../model/url-f
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import { writeOutputFile } from '../output/files.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
-import { captureData } from './capture-data.js';
+import { captureData, withoutBodyData } from './capture-data.js';
 import type { AppContext } from './context.js';
 import { presentable, requireCapture } from './present.js';
 import { captureStatusOutput, clearCaptureOutput, listCapturesOutput, startCaptureOutput, stopCaptureOutput } from './output-schemas.js';
@@ -217,7 +217,7 @@ const stopNetworkCapture = defineTool({
       }
       await capture.stop();
       const status = captureStatus(session);
-      const entries = capture.log.entries().map((entry) => presentable(session, entry));
+      const entries = capture.log.entries().map((entry) => presentable(session, withoutBodyData(entry)));
       const data = captureData(entries);
       const stats = capture.stats();
       const summary = { totalRequests: stats.requests, totalResponses: stats.responses, totalWsFrames: stats.wsFrames, streamingResponses: stats.streamingResponses, failed: stats.failed, dropped: stats.dropped };
@@ -235,7 +235,9 @@ const stopNetworkCapture = defineTool({
       if (json.length <= INLINE_DATA_LIMIT) {
         return { text: `${header}\n${entries.map((entry) => formatListLine(entry)).join('\n')}`, structured: { ...base, data } };
       }
-      const path = await writeOutputFile(context.config.outputDir, `captures/${session.id}-${capture.id}.json`, JSON.stringify({ ...base, data }, null, 1));
+      // The data is serialized once: the file is the header fields, then the JSON already made.
+      const file = `${JSON.stringify(base).slice(0, -1)},"data":${json}}`;
+      const path = await writeOutputFile(context.config.outputDir, `captures/${session.id}-${capture.id}.json`, file);
       const preview = entries.slice(0, 20).map((entry) => formatListLine(entry));
       return {
         text: `${header}\nData (${json.length} bytes) written to ${path}. First ${preview.length} of ${entries.length}:\n${preview.join('\n')}`,

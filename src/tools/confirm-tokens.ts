@@ -1,13 +1,24 @@
 import { randomBytes } from 'node:crypto';
 
-/** What a confirm_output token stands for: bodies of the one entry it was issued for. */
-export interface PendingOutput {
+/** What a confirm_output token stands for: bodies of a captured entry, or a kept script result. */
+export type PendingOutput = PendingBodies | PendingScriptResult;
+
+/** Bodies of a captured entry (from get_request_details). */
+export interface PendingBodies {
+  kind: 'bodies';
   sessionId: string;
   captureId: string;
   index: number;
   /** The entry's `id` when the token was issued; redeeming checks the entry at `index` is still that one. */
   entryId: string;
   bodies: Array<'request' | 'response'>;
+}
+
+/** A full evaluate_script result kept by the session (`BrowserSession.scriptResults`). */
+export interface PendingScriptResult {
+  kind: 'script-result';
+  sessionId: string;
+  resultId: string;
 }
 
 /** How long a token stays valid. */
@@ -20,7 +31,7 @@ export class ConfirmTokens {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Issues a token for saving these bodies. */
+  /** Issues a token for saving these bodies or this script result. */
   issue(output: PendingOutput): string {
     this.#prune();
     const token = `cfm_${randomBytes(8).toString('hex')}`;
@@ -31,9 +42,9 @@ export class ConfirmTokens {
   /** Redeems a token once; returns why not when it cannot be used. */
   redeem(token: string): { ok: true; output: PendingOutput } | { ok: false; reason: string } {
     const found = this.#pending.get(token);
-    if (!found) return { ok: false, reason: `Unknown or already used token "${token}". Call get_request_details again for a new one.` };
+    if (!found) return { ok: false, reason: `Unknown or already used token "${token}". Call the tool that gave it (get_request_details, evaluate_script) again for a new one.` };
     this.#pending.delete(token);
-    if (found.expiresAt < this.now()) return { ok: false, reason: `Token "${token}" expired. Call get_request_details again for a new one.` };
+    if (found.expiresAt < this.now()) return { ok: false, reason: `Token "${token}" expired. Call the tool that gave it (get_request_details, evaluate_script) again for a new one.` };
     return { ok: true, output: found };
   }
 

@@ -1,12 +1,14 @@
 import * as v from 'valibot';
+import { Buffer } from 'node:buffer';
 import { formatDetails, formatListPage, originOf } from '../format/index.js';
 import { compileEntryFilter, describeEntryFilter, StatusFilterError, type EntryFilterSpec } from '../model/entry-filter.js';
 import { RESOURCE_TYPES, type NetworkEntry } from '../model/types.js';
 import { UrlFilterError } from '../model/url-filter.js';
-import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
+import { defineTool, ToolError, type AnyTool, type ToolReply } from '../mcp/tool.js';
 import { writeOutputFile } from '../output/files.js';
 import { savedBodyFile } from '../format/saved-body.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
+import type { PendingScriptResult } from './confirm-tokens.js';
 import type { AppContext } from './context.js';
 import { findEntry, listable, presentable, presentableHar, requireCapture } from './present.js';
 import { confirmOutputOutput, exportHarOutput, listRequestsOutput, requestDetailsOutput } from './output-schemas.js';
@@ -119,7 +121,7 @@ const getRequestDetails = defineTool({
     let text = details.text;
     let token: string | undefined;
     if (details.truncatedBodies.length > 0) {
-      token = context.tokens.issue({ sessionId: session.id, captureId: capture.id, index: entry.index, entryId: entry.id, bodies: details.truncatedBodies });
+      token = context.tokens.issue({ kind: 'bodies', sessionId: session.id, captureId: capture.id, index: entry.index, entryId: entry.id, bodies: details.truncatedBodies });
       text += `\n\nFull ${details.truncatedBodies.join(' and ')} body not shown. To save it to a file: confirm_output {"token":"${token}"} (one use, expires in 10 min).`;
     }
     return {
@@ -140,15 +142,37 @@ const getRequestDetails = defineTool({
   },
 });
 
+async function saveScriptResult(output: PendingScriptResult, context: AppContext): Promise<ToolReply> {
+  let session: BrowserSession;
+  try {
+    session = context.sessions.get(output.sessionId);
+  } catch {
+    throw new ToolError(`Session ${output.sessionId} is closed; its script results are gone. Run evaluate_script again in a new session.`);
+  }
+  const kept = session.scriptResults.take(output.resultId);
+  if (!kept.ok) {
+    throw new ToolError(
+      kept.reason === 'dropped'
+        ? 'That script result is no longer kept: a session keeps its latest few results (and 64 Mi characters) for 10 minutes. Run evaluate_script again.'
+        : 'That script result is not kept by this session. Run evaluate_script again.',
+    );
+  }
+  const name = `script-results/${session.id}-${output.resultId}.json`;
+  const path = await writeOutputFile(context.config.outputDir, name, kept.json);
+  const bytes = Buffer.byteLength(kept.json, 'utf8');
+  return { text: `Saved:\nscript result → ${path} (${bytes} bytes of JSON)`, structured: { files: [{ body: 'script-result', path, bytes, truncated: false }] } };
+}
+
 const confirmOutput = defineTool({
   name: 'confirm_output',
   title: 'Save full bodies',
   description:
-    'Redeems a one-time token (valid 10 min): saves the full body(ies) it names under <output dir>/network-bodies/ ' +
-    '(redacted; binary byte for byte) and returns the paths.',
+    'Redeems a one-time token (valid 10 min): saves the full body(ies) from get_request_details under ' +
+    '<output dir>/network-bodies/ (redacted; binary byte for byte), or a full evaluate_script result as JSON under ' +
+    '<output dir>/script-results/, and returns the paths.',
   input: v.strictObject({
     token: v.pipe(
-      v.string('the token from get_request_details'),
+      v.string('the token from get_request_details or evaluate_script'),
       v.regex(/^cfm_[0-9a-f]{16}$/, 'a token like cfm_0123456789abcdef'),
       v.description('The one-time token a result offered, e.g. "cfm_0123456789abcdef".'),
     ),
@@ -159,6 +183,7 @@ const confirmOutput = defineTool({
     const redeemed = context.tokens.redeem(input.token);
     if (!redeemed.ok) throw new ToolError(redeemed.reason);
     const { output } = redeemed;
+    if (output.kind === 'script-result') return saveScriptResult(output, context);
     let session: BrowserSession;
     try {
       session = context.sessions.get(output.sessionId);

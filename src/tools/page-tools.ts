@@ -1,8 +1,10 @@
 import * as v from 'valibot';
+import { Buffer } from 'node:buffer';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import type { AppContext } from './context.js';
 import { navigateOutput } from './output-schemas.js';
 import { navigableUrl, sessionIdField, timeoutField, wellFormedText } from './schemas.js';
+import { formatScriptResult, isInline } from './script-output.js';
 
 const navigate = defineTool({
   name: 'navigate',
@@ -44,8 +46,13 @@ const evaluateScript = defineTool({
   title: 'Run JavaScript in the page',
   description:
     'Runs JavaScript in the session\'s tab and returns the result as JSON — how an agent clicks, submits, scrolls or ' +
-    'reads the page. Give either `expression` (e.g. "document.title") or `function` (e.g. "(a, b) => a + b") with ' +
-    'optional JSON `args`. Promises are awaited unless awaitPromise is false. An exception in the page is an error result.',
+    'reads the page. Give either `expression` (e.g. "document.title"; statements work too) or `function` (e.g. ' +
+    '"(a, b) => a + b") with optional JSON `args`. Promises are awaited unless awaitPromise is false. Results up to ' +
+    '4 KB of JSON come back whole; bigger ones as their shape, size and a preview, with a one-time confirm_output ' +
+    'token that saves the full value as a JSON file. Values JSON cannot hold (undefined, NaN, BigInt, functions, DOM ' +
+    'nodes, cycles, Map/Set) are described. An exception in the page is an error result. A script still running at ' +
+    'timeoutMs fails the call; if it keeps the page busy (an endless loop), Chromium stops it and keeps the page, ' +
+    'Firefox gets a new blank tab in place of the stuck one (navigate again).',
   input: v.pipe(
     v.strictObject({
       sessionId: sessionIdField,
@@ -76,9 +83,29 @@ const evaluateScript = defineTool({
     }
     const outcome = await session.evaluate(code, input.awaitPromise, input.timeoutMs);
     if (!outcome.ok) throw new ToolError(`The script threw in the page: ${outcome.exception}`);
-    const json = JSON.stringify(outcome.value);
-    const text = json.length > 20_000 ? `${json.slice(0, 20_000)}… [${json.length - 20_000} more chars]` : json;
-    return { text, structured: { sessionId: session.id, result: outcome.value } };
+    const { result } = outcome;
+    const { header, json } = result;
+    const base = { sessionId: session.id, kind: header.kind, ...(header.size !== undefined ? { size: header.size } : {}), ...(Object.keys(header.notes).length > 0 ? { described: header.notes } : {}) };
+    if (json !== undefined && isInline(result)) {
+      return { text: formatScriptResult(result, undefined, undefined), structured: { ...base, result: JSON.parse(json) as unknown } };
+    }
+    const jsonBytes = json !== undefined ? Buffer.byteLength(json, 'utf8') : undefined;
+    const token =
+      json !== undefined ? context.tokens.issue({ kind: 'script-result', sessionId: session.id, resultId: session.scriptResults.keep(json) }) : undefined;
+    return {
+      text: formatScriptResult(result, jsonBytes, token),
+      structured: {
+        ...base,
+        truncated: true,
+        preview: header.preview,
+        ...(header.shown !== undefined ? { shown: header.shown } : {}),
+        ...(jsonBytes !== undefined ? { jsonBytes } : {}),
+        ...(header.tooBig ? { tooBig: true } : {}),
+        ...(header.tooSlow ? { tooSlow: true, jsonLength: header.jsonLength } : {}),
+        ...(header.error !== undefined ? { error: header.error } : {}),
+        ...(token !== undefined ? { confirmToken: token } : {}),
+      },
+    };
   },
 });
 

@@ -347,6 +347,7 @@ test('request bodies inside events honour captureBodies and maxBodyBytes', () =>
     id: 'p',
     url: 'http://h/login',
     method: 'POST',
+    requestHeaders: [['Content-Type', 'text/plain;charset=UTF-8']],
     extraRequest: { 'goog:postData': 'x'.repeat(10), 'goog:hasPostData': true },
   });
   const truncated = new NetworkLog({ maxBodyBytes: 4 }).ingest('network.beforeRequestSent', post).entry?.request.body;
@@ -362,4 +363,17 @@ test('request bodies inside events honour captureBodies and maxBodyBytes', () =>
   const entry = new NetworkLog().ingest('network.beforeRequestSent', flagged).entry;
   assert.equal(entry?.request.body, undefined);
   assert.match(entry?.source.requestBody ?? '', /goog:hasPostData/);
+  // goog:postData is a string, not bytes: for a body that is not text by its type, the data collector's copy is used.
+  for (const type of [undefined, 'application/octet-stream', 'image/png']) {
+    const binary = hopParams({
+      id: `b-${type ?? 'none'}`,
+      url: 'http://h/upload',
+      method: 'POST',
+      ...(type ? { requestHeaders: [['Content-Type', type]] as Array<[string, string]> } : {}),
+      extraRequest: { 'goog:postData': '\u0000\u00ff', 'goog:hasPostData': true },
+    });
+    const set = new NetworkLog().ingest('network.beforeRequestSent', binary).entry;
+    assert.equal(set?.request.body, undefined, String(type));
+    assert.match(set?.source.requestBody ?? '', /goog:postData ignored/);
+  }
 });

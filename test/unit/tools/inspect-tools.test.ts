@@ -111,7 +111,7 @@ describe('get_request_details and confirm_output', () => {
     assert.equal(readFileSync(path, 'utf8'), JSON_BODY);
     const reused = await s.call('confirm_output', { token });
     assert.equal(reused.isError, true);
-    assert.equal(reused.text, `Unknown or already used token "${token}". Call get_request_details again for a new one.`);
+    assert.equal(reused.text, `Unknown or already used token "${token}". Call the tool that gave it (get_request_details, evaluate_script) again for a new one.`);
   });
 
   test('secrets are redacted in details unless the session exposes them', async () => {
@@ -178,7 +178,7 @@ describe('get_request_details and confirm_output', () => {
     assert.equal((await s.call('confirm_output', {})).text, 'Missing "token" for confirm_output: it is required.');
     assert.equal(
       (await s.call('confirm_output', { token: 'cfm_0123456789abcdef' })).text,
-      'Unknown or already used token "cfm_0123456789abcdef". Call get_request_details again for a new one.',
+      'Unknown or already used token "cfm_0123456789abcdef". Call the tool that gave it (get_request_details, evaluate_script) again for a new one.',
     );
   });
 

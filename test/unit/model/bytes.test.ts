@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { base64ToBytes, bytesToBase64, decodeLatin1 } from '../../../src/model/bytes.js';
+
+test('base64 and Latin-1 conversions agree with Buffer across chunk boundaries', () => {
+  for (const length of [0, 1, 2, 3, 0x6000 - 1, 0x6000, 0x6000 + 1, 3 * 0x6000 + 2, 1_000_003]) {
+    const bytes = new Uint8Array(length);
+    for (let i = 0; i < length; i++) bytes[i] = (i * 131 + (i >> 7)) & 0xff;
+    const base64 = bytesToBase64(bytes);
+    assert.equal(base64, Buffer.from(bytes).toString('base64'), `length ${length}`);
+    assert.deepEqual(base64ToBytes(base64), bytes);
+    assert.equal(decodeLatin1(bytes), Buffer.from(bytes).toString('latin1'));
+  }
+});
+
+test('encoding tens of MB stays linear: 8× the bytes costs well under 20× the time', () => {
+  // Best of three, so a busy machine's pauses do not decide the ratio.
+  const time = (length: number): number => {
+    const bytes = new Uint8Array(length).fill(0x41);
+    let best = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      bytesToBase64(bytes);
+      best = Math.min(best, performance.now() - started);
+    }
+    return best;
+  };
+  time(1_000_000);
+  const small = Math.max(1, time(2_000_000));
+  const big = time(16_000_000);
+  assert.ok(big < small * 20, `2 MB: ${small.toFixed(0)} ms, 16 MB: ${big.toFixed(0)} ms`);
+});
