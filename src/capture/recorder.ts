@@ -143,7 +143,8 @@ export class CaptureRecorder {
 
   #onEvent(method: string, params: unknown): void {
     if (!this.#active) return;
-    const result: IngestResult = this.log.ingest(method, params);
+    // The arrival time, sub-millisecond: Chromium's end of response is estimated from it (see NetworkLog.ingest).
+    const result: IngestResult = this.log.ingest(method, params, performance.timeOrigin + performance.now());
     const entry = result.entry;
     if (!entry || !this.#bodies) return;
     if (method === 'network.beforeRequestSent' && this.options.captureBodies !== 'none') {

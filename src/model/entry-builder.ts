@@ -13,7 +13,7 @@ import { cachedNote } from './note-cache.js';
 import { initiatorFromBidi } from './initiator.js';
 import { refineResourceTypeFromResponse, resourceTypeFromRequest } from './resource-type.js';
 import { responseBodySizes } from './sizes.js';
-import { startedAtFromBidi, timingsFromBidi } from './timings.js';
+import { startedAtFromBidi, timingsFromBidi, type EventArrivals } from './timings.js';
 
 /** What the request body options say about bodies that arrive inside events (Chromium's `goog:postData`). */
 export interface EventBodyOptions {
@@ -243,17 +243,21 @@ function definedPhases(timings: Timings): number {
 
 /**
  * Recomputes the timings from the event's FetchTimingInfo, unless the event knows fewer phases than the entry
- * already has (Chromium's stray fetchError, for one, carries all zeros).
+ * already has (Chromium's stray fetchError, for one, carries all zeros). `arrivals` (when the hop's events reached
+ * the capture) let Chromium's end of response be estimated; see {@link timingsFromBidi}.
  */
 export function applyTimings(
   entry: NetworkEntry,
   params: BidiNetworkEventParams,
   method: string,
   dialect: BidiDialect,
+  arrivals?: EventArrivals,
 ): void {
-  const converted = timingsFromBidi(params.request.timings, dialect);
+  const converted = timingsFromBidi(params.request.timings, dialect, arrivals);
   if (entry.source.timings !== undefined && definedPhases(converted.timings) < definedPhases(entry.timings)) return;
   entry.timings = converted.timings;
+  if (converted.estimated.length > 0) entry.estimatedTimings = converted.estimated;
+  else delete entry.estimatedTimings;
   entry.source.timings = cachedNote(['timings', method, ...converted.notes], () =>
     [`BiDi network.${shortEventName(method)} timings`, ...converted.notes].join('; '),
   );

@@ -24,6 +24,7 @@ import {
   urlOfEvent,
 } from './entry-builder.js';
 import type { EventBodyOptions } from './entry-builder.js';
+import type { EventArrivals } from './timings.js';
 import { isShimChannel, parseShimMessage, shimJsonFromRemoteValue } from './shim-messages.js';
 import type { ShimSocket } from './shim-streams.js';
 import {
@@ -96,6 +97,8 @@ interface HopState {
   /** True for a WebSocket entry built from the page shim. */
   builtFromShim: boolean;
   socket?: ShimSocket;
+  /** When this hop's events reached the capture (Chromium's end of response is estimated from them). */
+  arrivals: EventArrivals;
 }
 
 /** How far back (in entries) a new shim socket looks for its network entry, and how old that entry may be. */
@@ -115,6 +118,13 @@ function zeroCounters(): Counters {
     dropped: 0,
     filtered: 0,
   };
+}
+
+/** Notes the first arrival of each kind of event of a hop. */
+function recordArrival(arrivals: EventArrivals, method: string, receivedAt: number): void {
+  if (method === 'network.beforeRequestSent') arrivals.requestSent ??= receivedAt;
+  else if (method === 'network.responseStarted') arrivals.responseStarted ??= receivedAt;
+  else if (method === 'network.responseCompleted') arrivals.responseCompleted ??= receivedAt;
 }
 
 /** True for an event stream that had its response and was aborted: the page closed it, it did not fail. */
@@ -150,7 +160,9 @@ export class NetworkLog {
   /**
    * Applies one BiDi event (`network.beforeRequestSent|responseStarted|responseCompleted|fetchError`,
    * `script.message` from the page shim). Other events and malformed params are `ignored`; this never throws.
-   * `receivedAt` (epoch ms) is the fallback time when an event carries none.
+   * `receivedAt` (epoch ms) is when the event reached the capture: the fallback time when an event carries none,
+   * and on Chromium the source of a response's end (its `responseEnd` marks the headers), so callers should pass the
+   * arrival time of each event as precisely as they can.
    */
   ingest(method: string, params: unknown, receivedAt: number = Date.now()): IngestResult {
     this.evictedNow = [];
@@ -228,8 +240,9 @@ export class NetworkLog {
     }
     if (state.dialect === 'unknown') state.dialect = detectBidiDialect(params);
     const entry = state.entry;
+    recordArrival(state.arrivals, method, receivedAt);
     applyRequestData(entry, params, method, state.dialect, state.origin, this.bodyOptions);
-    applyTimings(entry, params, method, state.dialect);
+    applyTimings(entry, params, method, state.dialect, state.arrivals);
 
     let change: IngestChange = created ? 'created' : 'updated';
     if (isResponse) {
@@ -300,7 +313,7 @@ export class NetworkLog {
       method === 'network.beforeRequestSent'
         ? 'BiDi network.beforeRequestSent'
         : `BiDi network.${shortEventName(method)} (capture began after the request started)`;
-    const state: HopState = { entry, keys: [hopKey], dialect: detectBidiDialect(params), origin, builtFromShim: false };
+    const state: HopState = { entry, keys: [hopKey], dialect: detectBidiDialect(params), origin, builtFromShim: false, arrivals: {} };
     this.linkRedirect(state, params);
     this.addState(state);
     return state;
@@ -489,7 +502,7 @@ export class NetworkLog {
     }
     const entry = newSyntheticWebSocketEntry(this.nextIndex, `shim-ws-${++this.syntheticCount}`, socket);
     const origin = entry.source.request ?? '';
-    const state: HopState = { entry, keys: [], dialect: 'unknown', origin, builtFromShim: true };
+    const state: HopState = { entry, keys: [], dialect: 'unknown', origin, builtFromShim: true, arrivals: {} };
     socket.synthetic = true;
     this.link(socket, state);
     this.addState(state);

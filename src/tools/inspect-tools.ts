@@ -136,6 +136,8 @@ const getRequestDetails = defineTool({
         status: shown.response?.status,
         resourceType: shown.resourceType,
         durationMs: shown.timings.total,
+        timings: shown.timings,
+        ...(shown.estimatedTimings ? { estimatedTimings: shown.estimatedTimings } : {}),
         ...(token ? { confirmToken: token, truncatedBodies: details.truncatedBodies } : {}),
       },
     };
