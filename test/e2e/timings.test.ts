@@ -1,0 +1,155 @@
+/**
+ * Durations are true on both browsers and both protocols: the test web's `/timed` route waits TTFB ms before the
+ * headers and BODY ms between the first and the last body byte; the server's own hooks are the truth. The reported
+ * wait, receive and total (get_request_details), the list's duration, `took N ms` and HAR `time` must be within
+ * 15 % or 30 ms of it (whichever is larger), all from the one model. Each request's start of sending
+ * (start + blocked + dns + connect) must match when the server received it: `blocked` is time the request really
+ * spent before going out, not a misread field.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startTestWeb, originFor, type TestWeb, type TimedRecord, type WebProtocol } from '../site/web.js';
+import { BROWSERS, removeTestDirs, startServer, type ServerUnderTest } from '../helpers/mcp-server.js';
+import { waitFor } from '../helpers/site-scenario.js';
+import { formatDuration, formatMs } from '../../src/format/units.js';
+
+/** [ttfb, body] ms of each case. */
+const CASES: ReadonlyArray<readonly [number, number]> = [[300, 0], [0, 300], [200, 200]];
+const PROTOCOLS: readonly WebProtocol[] = ['h1', 'h2'];
+/** How far the start of sending may be from the server's receipt (ms): loopback, a loaded 2-core machine. */
+const SEND_SLACK_MS = 30;
+
+let web: TestWeb;
+let server: ServerUnderTest;
+let outputDir: string;
+/** One row per checked request, printed at the end (the figures in docs/browser-facts.md come from here). */
+const rows: string[] = [];
+
+before(async () => {
+  web = await startTestWeb();
+  outputDir = mkdtempSync(join(tmpdir(), 'bidiscope-test-out-'));
+  server = await startServer({ args: ['--output-dir', outputDir] });
+});
+after(async () => {
+  await server.close();
+  removeTestDirs(server);
+  rmSync(outputDir, { recursive: true, force: true });
+  await web.close();
+  process.stdout.write(`\nbrowser proto case | truth ttfb/body | reported blocked/wait/receive/total | send − server receipt\n${rows.join('\n')}\n`);
+});
+
+/** Within 15 % or 30 ms of the truth, whichever is larger. */
+function near(actual: number | undefined, truth: number): boolean {
+  return actual !== undefined && Math.abs(actual - truth) <= Math.max(30, truth * 0.15);
+}
+
+interface Timings {
+  blocked?: number;
+  dns?: number;
+  connect?: number;
+  wait?: number;
+  receive?: number;
+  total?: number;
+}
+
+/** Runs the fetches in the page one after another (a warm-up first) and returns nothing but their completion. */
+const PAGE_FETCHES = `async (urls) => {
+  for (const url of urls) {
+    const response = await fetch(url);
+    await response.arrayBuffer();
+  }
+  return urls.length;
+}`;
+
+const f = (value: number | undefined): string => (value === undefined ? '–' : value.toFixed(1));
+
+for (const browser of BROWSERS) {
+  describe(`durations on ${browser}`, () => {
+    let sessionId = '';
+    before(async () => {
+      const opened = await server.call('initialize_session', { browser, acceptInsecureCerts: true });
+      assert.equal(opened.isError, false, opened.text);
+      sessionId = String(opened.structured?.sessionId);
+      const started = await server.call('start_network_capture', { sessionId });
+      assert.equal(started.isError, false, started.text);
+    });
+    after(async () => {
+      await server.call('close_session', { sessionId });
+    });
+
+    for (const protocol of PROTOCOLS) {
+      test(`${protocol}: wait, receive and total match the server's delays; details, list and HAR agree`, async () => {
+        const origin = originFor(web, protocol);
+        const navigated = await server.call('navigate', { sessionId, url: `${origin}/blank` });
+        assert.equal(navigated.isError, false, navigated.text);
+        const run = `${browser}-${protocol}-${Date.now().toString(36)}`;
+        const ids = CASES.map(([ttfb, body]) => `${run}-${ttfb}-${body}`);
+        // A fresh browser's first requests are slow to report (measured: up to +90 ms); warm up first.
+        const urls = [`/timed?id=${run}-warmup`, ...CASES.map(([ttfb, body], i) => `/timed?ttfb=${ttfb}&body=${body}&id=${ids[i]}`)];
+        const ran = await server.call('evaluate_script', { sessionId, function: PAGE_FETCHES, args: [urls] });
+        assert.equal(ran.isError, false, ran.text);
+
+        const listed = await waitFor(`${ids.length} completed /timed entries`, async () => {
+          const page = await server.call('list_network_requests', { sessionId, urlFilter: `id=${run}-` });
+          const lines = page.text.split('\n').filter((line) => line.startsWith('['));
+          const done = lines.filter((line) => !line.includes(' pending') && !line.includes('warmup'));
+          return done.length === ids.length ? page : undefined;
+        });
+        const exported = await server.call('export_har', { sessionId, includeBodies: false });
+        assert.equal(exported.isError, false, exported.text);
+        const har = JSON.parse(readFileSync(String(exported.structured?.path), 'utf8')) as {
+          log: { entries: Array<{ request: { url: string }; startedDateTime: string; time: number; timings: Record<string, number | string> }> };
+        };
+
+        const indexes = listed.structured?.indexes as number[];
+        const lines = listed.text.split('\n').filter((line) => line.startsWith('['));
+        for (const [i, [ttfb, body]] of CASES.entries()) {
+          const id = ids[i] ?? '';
+          const truth: TimedRecord | undefined = web.timed.finished(id);
+          assert.ok(truth?.headersAt !== undefined && truth.lastByteAt !== undefined, `server saw ${id}`);
+          const truthTtfb = truth.headersAt - truth.receivedAt;
+          const truthBody = truth.lastByteAt - truth.headersAt;
+          const lineAt = lines.findIndex((line) => line.includes(`id=${id}`));
+          const index = indexes[lineAt];
+          assert.notEqual(index, undefined, `${id} listed:\n${listed.text}`);
+          const details = await server.call('get_request_details', { sessionId, index });
+          assert.equal(details.isError, false, details.text);
+          const timings = details.structured?.timings as Timings;
+          const estimated = (details.structured?.estimatedTimings as string[] | undefined) ?? [];
+          const harEntry = har.log.entries.find((entry) => entry.request.url.includes(`id=${id}`));
+          assert.ok(harEntry, `${id} in the HAR`);
+          const sendAt = Date.parse(harEntry.startedDateTime) + (timings.blocked ?? 0) + (timings.dns ?? 0) + (timings.connect ?? 0);
+          const sendOffset = sendAt - truth.receivedAt;
+          rows.push(
+            `${browser} ${protocol} ${ttfb}/${body} | ${f(truthTtfb)}/${f(truthBody)} | ` +
+              `${f(timings.blocked)}/${f(timings.wait)}/${estimated.includes('receive') ? '~' : ''}${f(timings.receive)}/${f(timings.total)} | ${f(sendOffset)}`,
+          );
+          const what = `${browser} ${protocol} ttfb ${ttfb} body ${body}: truth ${f(truthTtfb)}/${f(truthBody)}, reported ${JSON.stringify(timings)}`;
+          assert.ok(near(timings.wait, truthTtfb), `wait: ${what}`);
+          assert.ok(near(timings.receive, truthBody), `receive: ${what}`);
+          assert.ok(near(timings.total, truthTtfb + truthBody), `total: ${what}`);
+          // HAR startedDateTime has whole milliseconds: allow for that besides the slack.
+          assert.ok(Math.abs(sendOffset) <= SEND_SLACK_MS + 1, `start + blocked (+dns/connect) is when the request reached the server: ${sendOffset.toFixed(1)} ms, ${what}`);
+
+          // One model behind every view: took, the list's duration column, HAR time and timings.
+          const total = timings.total ?? -1;
+          const approx = estimated.includes('total') ? '~' : '';
+          assert.equal(details.structured?.durationMs, total);
+          assert.ok(details.text.includes(`(took ${approx}${formatMs(total)} ms)`), details.text);
+          assert.ok(lines[lineAt]?.endsWith(` ${approx}${formatDuration(total)}`), `list line ${lines[lineAt]} vs total ${total}`);
+          assert.equal(harEntry.time, total);
+          assert.equal(harEntry.timings['wait'], timings.wait);
+          assert.equal(harEntry.timings['receive'], timings.receive);
+          if (browser === 'chrome' && body > 0) {
+            assert.deepEqual(estimated, ['receive', 'total'], 'Chromium: the end of body is an estimate and says so');
+            assert.match(String(harEntry.timings['comment']), /receive, total: estimated/);
+          }
+          if (browser === 'firefox') assert.deepEqual(estimated, [], 'Firefox reports the end of body itself');
+        }
+      });
+    }
+  });
+}
