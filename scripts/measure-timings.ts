@@ -1,11 +1,12 @@
 /**
  * Measures what each browser's BiDi timings say against the truth, on the test web's HTTP/1.1 and HTTPS + HTTP/2
  * origins (raw BiDi, no bidiscope model in between):
- *   npx tsx scripts/measure-timings.ts [--browsers chrome,firefox] [--reps 3] [--no-subscribe]
+ *   npx tsx scripts/measure-timings.ts [--browsers chrome,firefox] [--reps 3] [--no-subscribe] [--parallel]
  * For each `/timed?ttfb&body` request it prints, in ms: the server's truth (TTFB, body), the BiDi phases read
  * literally (blocked = start → requestStart, wait, receive), when each event arrived relative to the server's last
  * byte, the page's Resource Timing entry, and page → server delays. `--no-subscribe` measures the page and server
- * without any network subscription (to see what the instrumentation itself costs).
+ * without any network subscription (to see what the instrumentation itself costs); `--parallel` starts all fetches
+ * of a protocol at once instead of one after another.
  */
 import '../src/quiet-dependencies.js';
 import { launchChrome } from '../src/browser/chrome.js';
@@ -20,6 +21,7 @@ const argValue = (name: string): string | undefined => {
 const browsers = (argValue('--browsers') ?? 'chrome,firefox').split(',') as Array<'chrome' | 'firefox'>;
 const reps = Number(argValue('--reps') ?? '3');
 const subscribe = !process.argv.includes('--no-subscribe');
+const parallel = process.argv.includes('--parallel');
 const CASES: Array<[number, number]> = [[300, 0], [0, 300], [200, 200], [0, 0]];
 const EVENTS = ['network.beforeRequestSent', 'network.responseStarted', 'network.responseCompleted'];
 
@@ -27,9 +29,9 @@ interface Timings { [field: string]: number }
 interface Seen { arrivals: Record<string, number>; timings?: Timings; timestamps: Record<string, number>; protocol?: string }
 interface PageResult { id: string; t0: number; t1: number; prt?: Record<string, number> }
 
-const PAGE_FUNCTION = `async (urls) => {
+const PAGE_FUNCTION = `async (urls, parallel) => {
   const out = [];
-  for (const [id, url] of urls) {
+  const one = async ([id, url]) => {
     const t0 = performance.timeOrigin + performance.now();
     const r = await fetch(url, { cache: 'no-store' });
     await r.arrayBuffer();
@@ -39,7 +41,9 @@ const PAGE_FUNCTION = `async (urls) => {
     const prt = e ? Object.fromEntries(['fetchStart','domainLookupStart','connectStart','secureConnectionStart','connectEnd','requestStart','responseStart','responseEnd'].map((k) => [k, e[k] ? performance.timeOrigin + e[k] : 0])) : undefined;
     out.push({ id, t0, t1, prt });
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  };
+  if (parallel) await Promise.all(urls.map(one));
+  else for (const pair of urls) await one(pair);
   return JSON.stringify(out);
 }`;
 
@@ -88,7 +92,10 @@ async function measure(browser: 'chrome' | 'firefox', web: TestWeb): Promise<voi
       }
       const result = await launched.bidi.send<{ result?: { value?: string } }>('script.callFunction', {
         functionDeclaration: PAGE_FUNCTION,
-        arguments: [{ type: 'array', value: urls.map(([id, url]) => ({ type: 'array', value: [{ type: 'string', value: id }, { type: 'string', value: url }] })) }],
+        arguments: [
+          { type: 'array', value: urls.map(([id, url]) => ({ type: 'array', value: [{ type: 'string', value: id }, { type: 'string', value: url }] })) },
+          { type: 'boolean', value: parallel },
+        ],
         target: { context },
         awaitPromise: true,
       }, 120_000);
