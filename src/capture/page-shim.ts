@@ -6,7 +6,8 @@
  * `script.message`; `src/model/shim-messages.ts` parses what it posts and `NetworkLog` links it to entries.
  *
  * It wraps `window.WebSocket` (create/open/send/receive/close/error) and `window.EventSource` (create/open/message,
- * named events, error, close) and posts one JSON string per step with `t = performance.timeOrigin +
+ * named events, error, close), observes the page's Resource Timing entries (`rt`: a response's end as the page saw
+ * it, because Chromium's BiDi timings have no end of body), and posts one JSON string per step with `t = performance.timeOrigin +
  * performance.now()` (epoch ms). The wrappers stay transparent: same prototype objects, `instanceof`, constants
  * (CONNECTING/OPEN/…), static properties, subclassing, `readyState`/`binaryType`/`bufferedAmount` on the real object.
  * Every report is wrapped in try/catch so the shim can never break the page. Installing twice in one window is a
@@ -285,6 +286,36 @@ export const pageShimFunction = String.raw`(channel) => {
     installGlobal('EventSource', Shim);
   }
 
+  // Resource Timing: the page's own end of each response (Chromium's BiDi timings have none). Entries from before
+  // the shim ran are not sent (no buffered flag).
+  function observeResourceTiming() {
+    var Observer = w.PerformanceObserver;
+    if (typeof Observer !== 'function') return;
+    var counter = 0;
+    var report = function (list) {
+      try {
+        var entries = list.getEntries();
+        for (var i = 0; i < entries.length; i++) {
+          var e = entries[i];
+          var end = e.responseEnd;
+          var start = e.responseStart;
+          if (!(end > 0)) continue;
+          post({ k: 'rt', id: ++counter, url: String(e.name), st: timeOrigin + e.startTime, rs: start > 0 ? timeOrigin + start : 0, re: timeOrigin + end });
+        }
+      } catch (err) {
+        // ignore
+      }
+    };
+    var types = ['resource', 'navigation'];
+    for (var j = 0; j < types.length; j++) {
+      try {
+        new Observer(report).observe({ type: types[j] });
+      } catch (e) {
+        // type not supported
+      }
+    }
+  }
+
   try {
     wrapWebSocket();
   } catch (e) {
@@ -294,6 +325,11 @@ export const pageShimFunction = String.raw`(channel) => {
     wrapEventSource();
   } catch (e) {
     // leave EventSource alone
+  }
+  try {
+    observeResourceTiming();
+  } catch (e) {
+    // no Resource Timing
   }
 }`;
 

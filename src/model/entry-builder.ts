@@ -3,7 +3,7 @@
  * decides which entry an event belongs to; these functions only copy facts across and write `source` notes.
  * https://w3c.github.io/webdriver-bidi/#module-network
  */
-import type { BidiDialect, BidiHeader, BidiNetworkEventParams } from './bidi-types.js';
+import type { BidiDialect, BidiFetchTimingInfo, BidiHeader, BidiNetworkEventParams } from './bidi-types.js';
 import type { Header, NetworkEntry, ResourceType, Timings } from './types.js';
 import { bodyFromText } from './bodies.js';
 import { cookiesFromBidi } from './cookies.js';
@@ -13,7 +13,7 @@ import { cachedNote } from './note-cache.js';
 import { initiatorFromBidi } from './initiator.js';
 import { refineResourceTypeFromResponse, resourceTypeFromRequest } from './resource-type.js';
 import { responseBodySizes } from './sizes.js';
-import { startedAtFromBidi, timingsFromBidi, type EventArrivals } from './timings.js';
+import { startedAtFromBidi, timingsFromBidi, type EndEvidence } from './timings.js';
 
 /** What the request body options say about bodies that arrive inside events (Chromium's `goog:postData`). */
 export interface EventBodyOptions {
@@ -242,18 +242,18 @@ function definedPhases(timings: Timings): number {
 }
 
 /**
- * Recomputes the timings from the event's FetchTimingInfo, unless the event knows fewer phases than the entry
- * already has (Chromium's stray fetchError, for one, carries all zeros). `arrivals` (when the hop's events reached
- * the capture) let Chromium's end of response be estimated; see {@link timingsFromBidi}.
+ * Recomputes the timings from an event's FetchTimingInfo, unless it knows fewer phases than the entry already has
+ * (Chromium's stray fetchError, for one, carries all zeros). `evidence` (the page's Resource Timing, when the hop's
+ * events arrived) gives Chromium's end of response; see {@link timingsFromBidi}.
  */
 export function applyTimings(
   entry: NetworkEntry,
-  params: BidiNetworkEventParams,
+  raw: BidiFetchTimingInfo | undefined,
   method: string,
   dialect: BidiDialect,
-  arrivals?: EventArrivals,
+  evidence?: EndEvidence,
 ): void {
-  const converted = timingsFromBidi(params.request.timings, dialect, arrivals);
+  const converted = timingsFromBidi(raw, dialect, evidence);
   if (entry.source.timings !== undefined && definedPhases(converted.timings) < definedPhases(entry.timings)) return;
   entry.timings = converted.timings;
   if (converted.estimated.length > 0) entry.estimatedTimings = converted.estimated;

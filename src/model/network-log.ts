@@ -25,6 +25,8 @@ import {
 } from './entry-builder.js';
 import type { EventBodyOptions } from './entry-builder.js';
 import type { EventArrivals } from './timings.js';
+import type { BidiFetchTimingInfo } from './bidi-types.js';
+import type { PageResourceTiming } from './shim-messages.js';
 import { isShimChannel, parseShimMessage, shimJsonFromRemoteValue } from './shim-messages.js';
 import type { ShimSocket } from './shim-streams.js';
 import {
@@ -99,7 +101,22 @@ interface HopState {
   socket?: ShimSocket;
   /** When this hop's events reached the capture (Chromium's end of response is estimated from them). */
   arrivals: EventArrivals;
+  /** The page's Resource Timing entry for this hop (Chromium's end of response is taken from it). */
+  pageTiming?: PageResourceTiming;
+  /** The FetchTimingInfo and name of the last event that set the timings, to recompute them when evidence comes. */
+  lastTimings?: { raw: BidiFetchTimingInfo | undefined; method: string };
 }
+
+/** A page Resource Timing entry not yet matched to a hop (its network events may still be on their way). */
+interface PendingPageTiming {
+  url: string;
+  context: string | undefined;
+  timing: PageResourceTiming;
+}
+
+/** How many unmatched page timing entries are kept, and how far a page entry's start may be from the hop's (ms). */
+const PENDING_PAGE_TIMINGS = 256;
+const PAGE_TIMING_WINDOW_MS = 1000;
 
 /** How far back (in entries) a new shim socket looks for its network entry, and how old that entry may be. */
 const LINK_SEARCH_DEPTH = 1000;
@@ -146,6 +163,7 @@ export class NetworkLog {
   private readonly forgottenHops = new BoundedKeySet();
   private readonly shimSockets = new ShimSocketRegistry();
   private syntheticCount = 0;
+  private pendingPageTimings: PendingPageTiming[] = [];
   private counters = zeroCounters();
   private evictedNow: NetworkEntry[] = [];
 
@@ -208,6 +226,7 @@ export class NetworkLog {
     this.forgottenHops.clear();
     this.shimSockets.clear();
     this.syntheticCount = 0;
+    this.pendingPageTimings = [];
     this.counters = zeroCounters();
   }
 
@@ -242,7 +261,9 @@ export class NetworkLog {
     const entry = state.entry;
     recordArrival(state.arrivals, method, receivedAt);
     applyRequestData(entry, params, method, state.dialect, state.origin, this.bodyOptions);
-    applyTimings(entry, params, method, state.dialect, state.arrivals);
+    if (isResponse && state.dialect === 'chromium' && state.pageTiming === undefined) this.claimPendingPageTiming(state);
+    if (state.dialect === 'chromium') state.lastTimings = { raw: params.request.timings, method };
+    applyTimings(entry, params.request.timings, method, state.dialect, { arrivals: state.arrivals, page: state.pageTiming });
 
     let change: IngestChange = created ? 'created' : 'updated';
     if (isResponse) {
@@ -422,6 +443,57 @@ export class NetworkLog {
     if (socket !== undefined) this.shimSockets.markFiltered(socket.key);
   }
 
+  // ---- the page's Resource Timing (Chromium's end of response) ----
+
+  /** True when a page timing entry for `url` in `context`, started at `startTime`, can belong to this hop. */
+  private pageTimingFits(state: HopState, url: string, context: string | undefined, startTime: number): boolean {
+    const entry = state.entry;
+    return (
+      state.dialect === 'chromium' &&
+      state.pageTiming === undefined &&
+      entry.redirectCount === 0 &&
+      entry.redirect?.to === undefined &&
+      entry.url === url &&
+      sameContext(entry.context, context) &&
+      Math.abs(entry.startedAt - startTime) <= PAGE_TIMING_WINDOW_MS
+    );
+  }
+
+  /** Chromium hops only: the page's timing is matched to the hop with that URL whose start is nearest, or kept. */
+  private ingestPageTiming(url: string, context: string | undefined, timing: PageResourceTiming): IngestResult {
+    let best: HopState | undefined;
+    this.retained.findNewest(LINK_SEARCH_DEPTH, (state) => {
+      if (!this.pageTimingFits(state, url, context, timing.startTime)) return false;
+      const distance = Math.abs(state.entry.startedAt - timing.startTime);
+      if (best === undefined || distance < Math.abs(best.entry.startedAt - timing.startTime)) best = state;
+      return false;
+    });
+    if (best === undefined) {
+      this.pendingPageTimings.push({ url, context, timing });
+      if (this.pendingPageTimings.length > PENDING_PAGE_TIMINGS) this.pendingPageTimings.shift();
+      return { change: 'ignored' };
+    }
+    this.usePageTiming(best, timing);
+    return { change: 'updated', entry: best.entry };
+  }
+
+  /** A response event of a Chromium hop: takes a page timing entry that arrived before it, if one fits. */
+  private claimPendingPageTiming(state: HopState): void {
+    const at = this.pendingPageTimings.findIndex((pending) =>
+      this.pageTimingFits(state, pending.url, pending.context, pending.timing.startTime),
+    );
+    if (at < 0) return;
+    const [pending] = this.pendingPageTimings.splice(at, 1);
+    if (pending !== undefined) state.pageTiming = pending.timing;
+  }
+
+  private usePageTiming(state: HopState, timing: PageResourceTiming): void {
+    state.pageTiming = timing;
+    const last = state.lastTimings;
+    if (last === undefined) return;
+    applyTimings(state.entry, last.raw, last.method, state.dialect, { arrivals: state.arrivals, page: timing });
+  }
+
   // ---- script.message from the page shim ----
 
   private ingestScriptMessage(raw: unknown, receivedAt: number): IngestResult {
@@ -430,6 +502,7 @@ export class NetworkLog {
     const json = shimJsonFromRemoteValue(params.data);
     const message = json === undefined ? undefined : parseShimMessage(json);
     if (message === undefined) return { change: 'ignored' };
+    if (message.kind === 'rt') return this.ingestPageTiming(message.url, params.context, message.timing);
     const key = shimSocketKey(params.realm ?? params.context ?? 'unknown-realm', message);
     if (this.shimSockets.isFiltered(key)) return { change: 'filtered' };
     const time = message.time ?? receivedAt;

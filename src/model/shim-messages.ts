@@ -9,6 +9,9 @@
  *   long text; `ws-close` {code, reason, wasClean}; `ws-error`.
  * - `sse-create` {url}; `sse-open`; `sse-msg` {event, lastEventId, text, truncated?}; `sse-error` {readyState};
  *   `sse-close`.
+ * - `rt` {url, st, rs, re}: one PerformanceResourceTiming (or navigation) entry of the page:
+ *   `st` = startTime, `rs` = responseStart (0 when the browser hides it: cross-origin without Timing-Allow-Origin),
+ *   `re` = responseEnd, each as epoch ms on the page clock.
  * `id` counts per document and per kind, so sockets are keyed by (realm, kind, id).
  */
 import { asBoolean, asNumber, asRecord, asString } from './bidi-types.js';
@@ -46,7 +49,15 @@ export type ShimMessage =
   | (ShimBase & { kind: 'sse-open' })
   | (ShimBase & { kind: 'sse-msg'; event: string; lastEventId?: string; text: string; truncated: boolean })
   | (ShimBase & { kind: 'sse-error'; readyState?: number })
-  | (ShimBase & { kind: 'sse-close' });
+  | (ShimBase & { kind: 'sse-close' })
+  | (ShimBase & { kind: 'rt'; url: string; timing: PageResourceTiming });
+
+/** A response's times as the page's Resource Timing saw them (epoch ms on the page clock; 0 = hidden). */
+export interface PageResourceTiming {
+  startTime: number;
+  responseStart: number;
+  responseEnd: number;
+}
 
 /** Kinds of shim messages. */
 export type ShimMessageKind = ShimMessage['kind'];
@@ -116,6 +127,14 @@ function readMessage(record: Record<string, unknown>): ShimMessage | undefined {
       };
     case 'sse-error':
       return { ...base, kind, readyState: asNumber(record['readyState']) };
+    case 'rt': {
+      const url = asString(record['url']);
+      const startTime = asNumber(record['st']);
+      const responseStart = asNumber(record['rs']) ?? 0;
+      const responseEnd = asNumber(record['re']);
+      if (url === undefined || url === '' || startTime === undefined || responseEnd === undefined || responseEnd <= 0) return undefined;
+      return { ...base, kind, url, timing: { startTime, responseStart, responseEnd } };
+    }
     default:
       return undefined;
   }

@@ -8,6 +8,7 @@
  * does the same for a reused connection). A phase with an unmeasured endpoint stays undefined.
  */
 import type { BidiDialect, BidiFetchTimingInfo } from './bidi-types.js';
+import type { PageResourceTiming } from './shim-messages.js';
 import type { Timings } from './types.js';
 
 type TimingField = Exclude<keyof BidiFetchTimingInfo, 'timeOrigin'>;
@@ -75,6 +76,14 @@ export interface EventArrivals {
   responseCompleted?: number;
 }
 
+/** What besides the event's FetchTimingInfo tells when a Chromium response ended. */
+export interface EndEvidence {
+  /** When the hop's events reached the capture. */
+  arrivals?: EventArrivals;
+  /** The page's Resource Timing entry for this response (from the page shim). Wins over the arrivals. */
+  page?: PageResourceTiming;
+}
+
 /** The estimate is used only when it is later than the reported end by more than this (ms): noise is not a body. */
 const ESTIMATE_MIN_GAIN_MS = 1;
 
@@ -112,14 +121,15 @@ function round3(value: number): number {
  * wait (requestStart → responseStart; BiDi has no request-end time, so `send` is undefined and included in wait),
  * receive (responseStart → responseEnd) and total (start → responseEnd). Never negative, never a made-up 0.
  *
- * On Chromium, `arrivals` of a completed response replace the reported `responseEnd` (which marks the headers) by
- * {@link estimateResponseEnd}; receive and total are then listed in `estimated`. Without the arrivals needed, a
- * Chromium response's receive and total stay unknown rather than wrong.
+ * On Chromium the reported `responseEnd` marks the headers. With `evidence`, the end is taken, in this order, from
+ * the page's Resource Timing entry (measured by the browser: `responseStart + (page responseEnd − page
+ * responseStart)`), else from when the events arrived ({@link estimateResponseEnd}; receive and total are then
+ * listed in `estimated`). Without either, a Chromium response's receive and total stay unknown rather than wrong.
  */
 export function timingsFromBidi(
   raw: BidiFetchTimingInfo | undefined,
   dialect: BidiDialect = 'unknown',
-  arrivals?: EventArrivals,
+  evidence?: EndEvidence,
 ): ConvertedTimings {
   if (raw === undefined) return { timings: {}, notes: ['no timing info in the event'], estimated: [] };
   const start = requestStartTime(raw);
@@ -129,7 +139,7 @@ export function timingsFromBidi(
   const tlsStart = absoluteTiming(raw, 'tlsStart');
   const requestStart = absoluteTiming(raw, 'requestStart');
   const responseStart = absoluteTiming(raw, 'responseStart');
-  const end = chromiumResponseEnd(raw, dialect, arrivals);
+  const end = chromiumResponseEnd(raw, dialect, evidence);
   const responseEnd = end.value;
 
   const timings: Timings = {};
@@ -171,16 +181,41 @@ const CHROMIUM_END_NOTE =
   "Chromium's responseEnd marks the headers, not the end of the body";
 
 /**
- * The end of the response to use: the reported `responseEnd`, or on Chromium the estimate from event arrivals
- * (when `network.responseCompleted` has arrived), or undefined with a note when Chromium's end cannot be known.
+ * Chromium's end of response from the page's Resource Timing, on the request's clock: the page's body duration
+ * added to the BiDi `responseStart`, else (responseStart hidden cross-origin) the page's whole duration added to the
+ * request's start.
+ */
+export function pageResponseEnd(raw: BidiFetchTimingInfo, page: PageResourceTiming): number | undefined {
+  const responseStart = absoluteTiming(raw, 'responseStart');
+  if (responseStart !== undefined && page.responseStart > 0 && page.responseEnd >= page.responseStart) {
+    return responseStart + (page.responseEnd - page.responseStart);
+  }
+  const start = requestStartTime(raw);
+  if (start !== undefined && page.responseEnd >= page.startTime) return start + (page.responseEnd - page.startTime);
+  return undefined;
+}
+
+/**
+ * The end of the response to use: the reported `responseEnd`, or on Chromium the page's Resource Timing, else the
+ * estimate from event arrivals (once `network.responseCompleted` has arrived), else undefined with a note.
  */
 function chromiumResponseEnd(
   raw: BidiFetchTimingInfo,
   dialect: BidiDialect,
-  arrivals: EventArrivals | undefined,
+  evidence: EndEvidence | undefined,
 ): { value: number | undefined; estimated: boolean; note?: string } {
   const reported = absoluteTiming(raw, 'responseEnd');
-  if (dialect !== 'chromium' || arrivals === undefined) return { value: reported, estimated: false };
+  if (dialect !== 'chromium' || evidence === undefined) return { value: reported, estimated: false };
+  const fromPage = evidence.page === undefined ? undefined : pageResponseEnd(raw, evidence.page);
+  if (fromPage !== undefined) {
+    if (reported !== undefined && fromPage <= reported) return { value: reported, estimated: false };
+    return {
+      value: fromPage,
+      estimated: false,
+      note: `receive/total: from the page's Resource Timing (PerformanceResourceTiming.responseEnd; ${CHROMIUM_END_NOTE})`,
+    };
+  }
+  const arrivals = evidence.arrivals ?? {};
   if (arrivals.responseCompleted === undefined) {
     // Headers only so far: the body's end is not known yet.
     return { value: undefined, estimated: false, note: `receive/total: not known before network.responseCompleted (${CHROMIUM_END_NOTE})` };

@@ -137,6 +137,7 @@ const getRequestDetails = defineTool({
         resourceType: shown.resourceType,
         durationMs: shown.timings.total,
         timings: shown.timings,
+        ...(shown.source.timings !== undefined ? { timingsSource: shown.source.timings } : {}),
         ...(shown.estimatedTimings ? { estimatedTimings: shown.estimatedTimings } : {}),
         ...(token ? { confirmToken: token, truncatedBodies: details.truncatedBodies } : {}),
       },

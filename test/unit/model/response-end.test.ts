@@ -12,7 +12,7 @@ import { normalizeEvents, type RecordedBidiEvent } from '../../../src/model/norm
 import { estimateResponseEnd, timingsFromBidi } from '../../../src/model/timings.js';
 import { formatDetails, formatListLine } from '../../../src/format/index.js';
 import { buildHar } from '../../../src/har/index.js';
-import { hopParams } from './bidi-events.js';
+import { hopParams, shimParams } from './bidi-events.js';
 
 const ORIGIN = 1_800_000_000_000;
 const URL_ = 'http://127.0.0.1:1/timed?ttfb=10&body=300';
@@ -80,15 +80,15 @@ test('Chromium: a capture that saw only responseCompleted leaves receive and tot
 
 test('Chromium: an arrival gap no longer than the reported end keeps the reported, measured end', () => {
   const raw = chromiumTimings(10.5);
-  const same = timingsFromBidi(raw, 'chromium', { responseStarted: ORIGIN + 20, responseCompleted: ORIGIN + 20.5 });
+  const same = timingsFromBidi(raw, 'chromium', { arrivals: { responseStarted: ORIGIN + 20, responseCompleted: ORIGIN + 20.5 } });
   assert.equal(same.timings.receive, 0.1);
   assert.deepEqual(same.estimated, []);
   assert.equal(estimateResponseEnd(raw, { responseCompleted: ORIGIN + 30 }), undefined, 'nothing to map the arrival onto');
 });
 
-test('Firefox: the reported responseEnd is used; arrivals change nothing', () => {
+test('Firefox: the reported responseEnd is used; arrivals and page timing change nothing', () => {
   const raw = { timeOrigin: 0, requestTime: 1000, requestStart: 1002, responseStart: 1012, responseEnd: 1312 };
-  const converted = timingsFromBidi(raw, 'firefox', { responseStarted: 5000, responseCompleted: 9000 });
+  const converted = timingsFromBidi(raw, 'firefox', { arrivals: { responseStarted: 5000, responseCompleted: 9000 }, page: { startTime: 1000, responseStart: 1010, responseEnd: 9000 } });
   assert.deepEqual(converted.timings, { blocked: 2, wait: 10, receive: 300, total: 312 });
   assert.deepEqual(converted.estimated, []);
 });
@@ -109,6 +109,66 @@ test('details, list and HAR show the estimate from the one model, marked as esti
   assert.equal(harEntry?.time, 310.5);
   assert.equal(harEntry?.timings.receive, 300);
   assert.match(harEntry?.timings.comment ?? '', /receive, total: estimated/);
+});
+
+/** A page-shim Resource Timing message: epoch ms on the page clock. */
+function pageTiming(url: string, st: number, rs: number, re: number, context = 'ctx-1'): Record<string, unknown> {
+  return shimParams({ k: 'rt', id: 1, url, st, rs, re, t: re + 5 }, { context });
+}
+
+test("Chromium: the page's Resource Timing gives the end, measured, and wins over the arrival estimate", () => {
+  const log = new NetworkLog();
+  log.ingest('network.beforeRequestSent', chromiumHop(0), ORIGIN + 6);
+  log.ingest('network.responseStarted', chromiumHop(10.5, 200), ORIGIN + 18);
+  // Delivery of responseCompleted was held up: the arrival gap (450 ms) overstates the body.
+  log.ingest('network.responseCompleted', chromiumHop(10.5, 200), ORIGIN + 468);
+  assert.equal(log.get(0)?.timings.receive, 450);
+  const result = log.ingest('script.message', pageTiming(URL_, ORIGIN + 0.2, ORIGIN + 10.9, ORIGIN + 311.2), ORIGIN + 470);
+  assert.equal(result.change, 'updated');
+  const entry = log.get(0);
+  assert.equal(entry?.timings.receive, 300.3);
+  assert.equal(entry?.timings.total, 310.8);
+  assert.equal(entry?.estimatedTimings, undefined, 'measured by the browser, not estimated');
+  assert.match(entry?.source.timings ?? '', /receive\/total: from the page's Resource Timing/);
+});
+
+test('Chromium: a page timing that arrives before the response events is kept and claimed', () => {
+  const log = new NetworkLog();
+  log.ingest('network.beforeRequestSent', chromiumHop(0), ORIGIN + 6);
+  log.ingest('script.message', pageTiming('http://127.0.0.1:1/other', ORIGIN, ORIGIN + 1, ORIGIN + 99), ORIGIN + 100);
+  log.ingest('script.message', pageTiming(URL_, ORIGIN + 0.2, ORIGIN + 10.9, ORIGIN + 211.2), ORIGIN + 215);
+  log.ingest('network.responseStarted', chromiumHop(10.5, 200), ORIGIN + 216);
+  log.ingest('network.responseCompleted', chromiumHop(10.5, 200), ORIGIN + 217);
+  assert.equal(log.get(0)?.timings.receive, 200.3);
+  assert.equal(log.get(0)?.estimatedTimings, undefined);
+});
+
+test('Chromium: a cross-origin page timing without responseStart is mapped from the start', () => {
+  const log = new NetworkLog();
+  log.ingest('network.beforeRequestSent', chromiumHop(0), ORIGIN + 6);
+  log.ingest('network.responseCompleted', chromiumHop(10.5, 200), ORIGIN + 20);
+  log.ingest('script.message', pageTiming(URL_, ORIGIN + 0.5, 0, ORIGIN + 400.5), ORIGIN + 410);
+  assert.equal(log.get(0)?.timings.total, 400);
+  assert.equal(log.get(0)?.timings.receive, 389.5);
+});
+
+test('page timing goes to the same-URL hop whose start is nearest, in the same context; never to Firefox', () => {
+  const log = new NetworkLog();
+  const first = hopParams({ id: '9.1', url: URL_, timings: chromiumTimings(10.5), status: 200, extraRequest: { 'goog:resourceType': 'Fetch' } });
+  const second = hopParams({ id: '9.2', url: URL_, timings: { ...chromiumTimings(10.5), timeOrigin: ORIGIN + 500 }, status: 200, extraRequest: { 'goog:resourceType': 'Fetch' } });
+  log.ingest('network.responseCompleted', first, ORIGIN + 20);
+  log.ingest('network.responseCompleted', second, ORIGIN + 520);
+  log.ingest('script.message', pageTiming(URL_, ORIGIN + 500.3, ORIGIN + 511, ORIGIN + 611, 'other-ctx'), ORIGIN + 620);
+  assert.equal(log.get(1)?.timings.receive, undefined, 'another context: no match');
+  log.ingest('script.message', pageTiming(URL_, ORIGIN + 500.3, ORIGIN + 511, ORIGIN + 611), ORIGIN + 620);
+  assert.equal(log.get(1)?.timings.receive, 100);
+  assert.equal(log.get(0)?.timings.receive, undefined, 'the other hop keeps its own (unknown) end');
+
+  const firefox = new NetworkLog();
+  const raw = { timeOrigin: 0, requestTime: 1000, requestStart: 1002, responseStart: 1012, responseEnd: 1312 };
+  firefox.ingest('network.responseCompleted', hopParams({ id: '11-a', url: URL_, timings: raw, status: 200 }), 2000);
+  firefox.ingest('script.message', pageTiming(URL_, 1000, 1012, 1900), 2001);
+  assert.equal(firefox.get(0)?.timings.receive, 300, "Firefox's own end stands");
 });
 
 /** The recorded `/timed` streams: `ttfb` and `body` (ms) in each URL are the server's delays. */
