@@ -34,10 +34,11 @@ export const PAGE_SHIM_LIMITATIONS: readonly string[] = [
 ];
 
 /**
- * The preload function, as source text: `(channel) => { … }` in plain ES2019 that runs in the page.
+ * The preload function, as source text: `(channel, resourceTiming) => { … }` in plain ES2019 that runs in the page.
  * `channel` is the BiDi channel function (`{type: 'channel'}` argument); each call posts one JSON string.
+ * `resourceTiming` true also reports the page's Resource Timing entries.
  */
-export const pageShimFunction = String.raw`(channel) => {
+export const pageShimFunction = String.raw`(channel, resourceTiming) => {
   'use strict';
   var w = typeof window === 'object' && window !== null ? window : undefined;
   if (w === undefined || typeof channel !== 'function') return;
@@ -326,17 +327,28 @@ export const pageShimFunction = String.raw`(channel) => {
   } catch (e) {
     // leave EventSource alone
   }
-  try {
-    observeResourceTiming();
-  } catch (e) {
-    // no Resource Timing
+  if (resourceTiming === true) {
+    try {
+      observeResourceTiming();
+    } catch (e) {
+      // no Resource Timing
+    }
   }
 }`;
 
-/** The `script.addPreloadScript` parameters that install the shim on {@link SHIM_CHANNEL}. */
-export function pageShimPreloadParams(channel: string = SHIM_CHANNEL): {
-  functionDeclaration: string;
-  arguments: Array<{ type: 'channel'; value: { channel: string } }>;
-} {
-  return { functionDeclaration: pageShimFunction, arguments: [{ type: 'channel', value: { channel } }] };
+/** A `script.LocalValue` argument of the preload function. */
+export type PageShimArgument = { type: 'channel'; value: { channel: string } } | { type: 'boolean'; value: boolean };
+
+/**
+ * The `script.addPreloadScript` parameters that install the shim on {@link SHIM_CHANNEL}. `resourceTiming: true`
+ * also reports the page's Resource Timing entries (`rt` messages): wanted on Chromium, whose BiDi timings have no end
+ * of body; Firefox reports it itself, so it is left off there (fewer messages).
+ */
+export function pageShimPreloadParams(
+  channel: string = SHIM_CHANNEL,
+  options: { resourceTiming?: boolean } = {},
+): { functionDeclaration: string; arguments: PageShimArgument[] } {
+  const args: PageShimArgument[] = [{ type: 'channel', value: { channel } }];
+  if (options.resourceTiming === true) args.push({ type: 'boolean', value: true });
+  return { functionDeclaration: pageShimFunction, arguments: args };
 }

@@ -50,6 +50,7 @@ export class CaptureRecorder {
     readonly sessionId: string,
     readonly options: CaptureOptions,
     private readonly currentContext: () => string | undefined,
+    private readonly browser: 'chrome' | 'firefox' = 'chrome',
   ) {
     captureCounter += 1;
     this.id = `capture-${captureCounter}`;
@@ -123,7 +124,8 @@ export class CaptureRecorder {
   }
 
   async #installShim(): Promise<void> {
-    const params = pageShimPreloadParams(SHIM_CHANNEL);
+    // Chromium's BiDi timings have no end of body: the page's Resource Timing gives it (see src/model/timings.ts).
+    const params = pageShimPreloadParams(SHIM_CHANNEL, { resourceTiming: this.browser === 'chrome' });
     const added = await this.bidi.send<{ script: string }>('script.addPreloadScript', params);
     this.#preloadScript = added.script;
     // The preload script covers documents loaded from now on; install into the current document too (best effort).

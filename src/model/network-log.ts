@@ -262,7 +262,9 @@ export class NetworkLog {
     recordArrival(state.arrivals, method, receivedAt);
     applyRequestData(entry, params, method, state.dialect, state.origin, this.bodyOptions);
     if (isResponse && state.dialect === 'chromium' && state.pageTiming === undefined) this.claimPendingPageTiming(state);
-    if (state.dialect === 'chromium') state.lastTimings = { raw: params.request.timings, method };
+    // Kept only while the page's Resource Timing may still come to correct the end.
+    if (state.dialect === 'chromium' && state.pageTiming === undefined) state.lastTimings = { raw: params.request.timings, method };
+    else state.lastTimings = undefined;
     applyTimings(entry, params.request.timings, method, state.dialect, { arrivals: state.arrivals, page: state.pageTiming });
 
     let change: IngestChange = created ? 'created' : 'updated';
@@ -492,6 +494,7 @@ export class NetworkLog {
     const last = state.lastTimings;
     if (last === undefined) return;
     applyTimings(state.entry, last.raw, last.method, state.dialect, { arrivals: state.arrivals, page: timing });
+    if (state.entry.state !== 'pending') state.lastTimings = undefined;
   }
 
   // ---- script.message from the page shim ----

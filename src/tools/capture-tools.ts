@@ -131,7 +131,7 @@ const startNetworkCapture = defineTool({
         maxEntries: input.maxEntries,
       };
       const previous = session.capture;
-      const recorder = new CaptureRecorder(session.bidi, session.id, options, () => session.context);
+      const recorder = new CaptureRecorder(session.bidi, session.id, options, () => session.context, session.browser);
       await recorder.start();
       session.capture = recorder;
       const replaced = previous ? ` The previous capture ${previous.id} (${previous.stats().retained} entries) was discarded.` : '';

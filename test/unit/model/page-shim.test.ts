@@ -274,8 +274,57 @@ test('preload params and documented limitations', () => {
   const params = pageShimPreloadParams();
   assert.equal(params.functionDeclaration, pageShimFunction);
   assert.deepEqual(params.arguments, [{ type: 'channel', value: { channel: 'bidiscope' } }]);
-  assert.match(pageShimFunction, /^\(channel\) => \{/);
+  assert.match(pageShimFunction, /^\(channel, resourceTiming\) => \{/);
+  assert.deepEqual(pageShimPreloadParams('x', { resourceTiming: true }).arguments, [
+    { type: 'channel', value: { channel: 'x' } },
+    { type: 'boolean', value: true },
+  ]);
   assert.ok(PAGE_SHIM_LIMITATIONS.some((line) => line.includes('workers')));
   // Plain ES2019: no optional chaining, nullish coalescing or class fields in the page source.
   assert.doesNotMatch(pageShimFunction, /\?\.|\?\?/);
+});
+
+test("with resourceTiming, the page's Resource Timing entries are posted as rt messages the model parses", () => {
+  const { channel, messages } = recorder();
+  const observers: Array<{ callback: (list: { getEntries(): unknown[] }) => void; type: string }> = [];
+  class FakeObserver {
+    constructor(private readonly callback: (list: { getEntries(): unknown[] }) => void) {}
+    observe(options: { type: string }): void {
+      observers.push({ callback: this.callback, type: options.type });
+    }
+  }
+  const target = {
+    WebSocket: FakeWebSocket,
+    EventSource: FakeEventSource,
+    EventTarget,
+    Blob,
+    btoa,
+    performance: { timeOrigin: TIME_ORIGIN, now: () => 12.5 },
+    PerformanceObserver: FakeObserver,
+  };
+  const shim = new Function('window', `return (${pageShimFunction});`)(target) as (channel: unknown, rt?: boolean) => void;
+  shim(channel, true);
+  assert.deepEqual(observers.map((observer) => observer.type), ['resource', 'navigation']);
+  observers[0]?.callback({
+    getEntries: () => [
+      { name: 'http://h/timed', startTime: 10, responseStart: 20, responseEnd: 320 },
+      { name: 'http://other/x', startTime: 11, responseStart: 0, responseEnd: 40 },
+      { name: 'http://h/aborted', startTime: 12, responseStart: 0, responseEnd: 0 },
+    ],
+  });
+  assert.equal(messages.length, 2, 'entries without a responseEnd are not sent');
+  assert.deepEqual(
+    { ...messages[0], t: undefined },
+    { k: 'rt', id: 1, url: 'http://h/timed', st: TIME_ORIGIN + 10, rs: TIME_ORIGIN + 20, re: TIME_ORIGIN + 320, t: undefined },
+  );
+  assert.equal(messages[1]?.['rs'], 0, 'hidden responseStart (cross-origin) stays 0');
+  const parsed = parseShimMessage(JSON.stringify(messages[0]));
+  assert.deepEqual(parsed?.kind === 'rt' ? parsed.timing : undefined, { startTime: TIME_ORIGIN + 10, responseStart: TIME_ORIGIN + 20, responseEnd: TIME_ORIGIN + 320 });
+  assert.equal(parseShimMessage('{"k":"rt","id":3,"url":"http://h/","st":1}'), undefined, 'no responseEnd: not a timing');
+
+  const plain = recorder();
+  const withoutObserver = { ...target, PerformanceObserver: FakeObserver };
+  observers.length = 0;
+  (new Function('window', `return (${pageShimFunction});`)(withoutObserver) as (channel: unknown) => void)(plain.channel);
+  assert.equal(observers.length, 0, 'off unless asked for (Firefox reports the end itself)');
 });
