@@ -336,19 +336,17 @@ export const pageShimFunction = String.raw`(channel, resourceTiming) => {
   }
 }`;
 
-/** A `script.LocalValue` argument of the preload function. */
-export type PageShimArgument = { type: 'channel'; value: { channel: string } } | { type: 'boolean'; value: boolean };
-
 /**
  * The `script.addPreloadScript` parameters that install the shim on {@link SHIM_CHANNEL}. `resourceTiming: true`
  * also reports the page's Resource Timing entries (`rt` messages): wanted on Chromium, whose BiDi timings have no end
- * of body; Firefox reports it itself, so it is left off there (fewer messages).
+ * of body; Firefox reports it itself, so it is left off there (fewer messages). Preload scripts take only channel
+ * arguments, so the flag is baked into the function.
  */
 export function pageShimPreloadParams(
   channel: string = SHIM_CHANNEL,
   options: { resourceTiming?: boolean } = {},
-): { functionDeclaration: string; arguments: PageShimArgument[] } {
-  const args: PageShimArgument[] = [{ type: 'channel', value: { channel } }];
-  if (options.resourceTiming === true) args.push({ type: 'boolean', value: true });
-  return { functionDeclaration: pageShimFunction, arguments: args };
+): { functionDeclaration: string; arguments: Array<{ type: 'channel'; value: { channel: string } }> } {
+  const functionDeclaration =
+    options.resourceTiming === true ? `(channel) => (${pageShimFunction})(channel, true)` : pageShimFunction;
+  return { functionDeclaration, arguments: [{ type: 'channel', value: { channel } }] };
 }
