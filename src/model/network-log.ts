@@ -99,8 +99,8 @@ interface HopState {
   /** True for a WebSocket entry built from the page shim. */
   builtFromShim: boolean;
   socket?: ShimSocket;
-  /** When this hop's events reached the capture (Chromium's end of response is estimated from them). */
-  arrivals: EventArrivals;
+  /** When this hop's events reached the capture (Chromium's end of response is estimated from them; not Firefox). */
+  arrivals?: EventArrivals;
   /** The page's Resource Timing entry for this hop (Chromium's end of response is taken from it). */
   pageTiming?: PageResourceTiming;
   /** The FetchTimingInfo and name of the last event that set the timings, to recompute them when evidence comes. */
@@ -114,9 +114,17 @@ interface PendingPageTiming {
   timing: PageResourceTiming;
 }
 
+/** Marks a hop that no longer takes a page timing (it was completed long ago). */
+const DONE_PAGE_TIMING: PageResourceTiming = Object.freeze({ startTime: 0, responseStart: 0, responseEnd: 0 });
+
 /** How many unmatched page timing entries are kept, and how far a page entry's start may be from the hop's (ms). */
 const PENDING_PAGE_TIMINGS = 256;
 const PAGE_TIMING_WINDOW_MS = 1000;
+/**
+ * How many completed Chromium hops keep what a late page timing needs to recompute their end (raw timings,
+ * arrivals); older ones drop it, so a long capture does not hold it for every entry.
+ */
+const RECENT_COMPLETED_HOPS = 512;
 
 /** How far back (in entries) a new shim socket looks for its network entry, and how old that entry may be. */
 const LINK_SEARCH_DEPTH = 1000;
@@ -164,6 +172,7 @@ export class NetworkLog {
   private readonly shimSockets = new ShimSocketRegistry();
   private syntheticCount = 0;
   private pendingPageTimings: PendingPageTiming[] = [];
+  private recentCompleted: HopState[] = [];
   private counters = zeroCounters();
   private evictedNow: NetworkEntry[] = [];
 
@@ -227,6 +236,7 @@ export class NetworkLog {
     this.shimSockets.clear();
     this.syntheticCount = 0;
     this.pendingPageTimings = [];
+    this.recentCompleted = [];
     this.counters = zeroCounters();
   }
 
@@ -259,7 +269,7 @@ export class NetworkLog {
     }
     if (state.dialect === 'unknown') state.dialect = detectBidiDialect(params);
     const entry = state.entry;
-    recordArrival(state.arrivals, method, receivedAt);
+    if (state.dialect !== 'firefox') recordArrival((state.arrivals ??= {}), method, receivedAt);
     applyRequestData(entry, params, method, state.dialect, state.origin, this.bodyOptions);
     if (isResponse && state.dialect === 'chromium' && state.pageTiming === undefined) this.claimPendingPageTiming(state);
     // Kept only while the page's Resource Timing may still come to correct the end.
@@ -275,6 +285,7 @@ export class NetworkLog {
       if (method === 'network.responseCompleted' && entry.state === 'pending') {
         entry.state = 'complete';
         change = 'completed';
+        if (state.dialect === 'chromium') this.keepForLatePageTiming(state);
       }
     } else if (isError && entry.state === 'pending' && isStreamClosedByPage(entry, params.errorText)) {
       // Chromium ends an EventSource the page closed with net::ERR_ABORTED and no responseCompleted.
@@ -336,7 +347,7 @@ export class NetworkLog {
       method === 'network.beforeRequestSent'
         ? 'BiDi network.beforeRequestSent'
         : `BiDi network.${shortEventName(method)} (capture began after the request started)`;
-    const state: HopState = { entry, keys: [hopKey], dialect: detectBidiDialect(params), origin, builtFromShim: false, arrivals: {} };
+    const state: HopState = { entry, keys: [hopKey], dialect: detectBidiDialect(params), origin, builtFromShim: false, };
     this.linkRedirect(state, params);
     this.addState(state);
     return state;
@@ -479,6 +490,18 @@ export class NetworkLog {
     return { change: 'updated', entry: best.entry };
   }
 
+  /** A completed Chromium hop keeps its end evidence while it is among the last {@link RECENT_COMPLETED_HOPS}. */
+  private keepForLatePageTiming(state: HopState): void {
+    this.recentCompleted.push(state);
+    if (this.recentCompleted.length <= RECENT_COMPLETED_HOPS) return;
+    const old = this.recentCompleted.splice(0, this.recentCompleted.length - RECENT_COMPLETED_HOPS);
+    for (const done of old) {
+      done.lastTimings = undefined;
+      done.arrivals = undefined;
+      done.pageTiming ??= DONE_PAGE_TIMING;
+    }
+  }
+
   /** A response event of a Chromium hop: takes a page timing entry that arrived before it, if one fits. */
   private claimPendingPageTiming(state: HopState): void {
     const at = this.pendingPageTimings.findIndex((pending) =>
@@ -578,7 +601,7 @@ export class NetworkLog {
     }
     const entry = newSyntheticWebSocketEntry(this.nextIndex, `shim-ws-${++this.syntheticCount}`, socket);
     const origin = entry.source.request ?? '';
-    const state: HopState = { entry, keys: [], dialect: 'unknown', origin, builtFromShim: true, arrivals: {} };
+    const state: HopState = { entry, keys: [], dialect: 'unknown', origin, builtFromShim: true, };
     socket.synthetic = true;
     this.link(socket, state);
     this.addState(state);

@@ -186,6 +186,7 @@ const CHROMIUM_END_NOTE =
  * request's start.
  */
 export function pageResponseEnd(raw: BidiFetchTimingInfo, page: PageResourceTiming): number | undefined {
+  if (!(page.responseEnd > 0)) return undefined;
   const responseStart = absoluteTiming(raw, 'responseStart');
   if (responseStart !== undefined && page.responseStart > 0 && page.responseEnd >= page.responseStart) {
     return responseStart + (page.responseEnd - page.responseStart);

@@ -200,3 +200,20 @@ for (const [name, dialect] of [['chromium-156-timed', 'chromium'], ['firefox-153
     }
   });
 }
+
+test('a long capture keeps end evidence only for the last completed Chromium hops', () => {
+  const log = new NetworkLog();
+  for (let i = 0; i < 600; i++) {
+    const hop = hopParams({ id: `9.${i}`, url: `${URL_}&i=${i}`, timings: chromiumTimings(10.5), status: 200, extraRequest: { 'goog:resourceType': 'Fetch' } });
+    log.ingest('network.responseStarted', hop, ORIGIN + 18);
+    log.ingest('network.responseCompleted', hop, ORIGIN + 118);
+  }
+  // A late page timing still corrects a recent hop…
+  log.ingest('script.message', pageTiming(`${URL_}&i=599`, ORIGIN, ORIGIN + 10.9, ORIGIN + 60.9), ORIGIN + 200);
+  assert.equal(log.get(599)?.timings.receive, 50);
+  assert.equal(log.get(599)?.estimatedTimings, undefined);
+  // …but not one that completed 600 hops ago: its arrival estimate stands.
+  log.ingest('script.message', pageTiming(`${URL_}&i=0`, ORIGIN, ORIGIN + 10.9, ORIGIN + 60.9), ORIGIN + 200);
+  assert.equal(log.get(0)?.timings.receive, 100);
+  assert.deepEqual(log.get(0)?.estimatedTimings, ['receive', 'total']);
+});
