@@ -293,16 +293,19 @@ export const pageShimFunction = String.raw`(channel, resourceTiming) => {
     var Observer = w.PerformanceObserver;
     if (typeof Observer !== 'function') return;
     var counter = 0;
+    // One message per observer callback (the browser batches entries), not per entry: fewer BiDi messages.
     var report = function (list) {
       try {
         var entries = list.getEntries();
+        var batch = [];
         for (var i = 0; i < entries.length; i++) {
           var e = entries[i];
           var end = e.responseEnd;
           var start = e.responseStart;
           if (!(end > 0)) continue;
-          post({ k: 'rt', id: ++counter, url: String(e.name), st: timeOrigin + e.startTime, rs: start > 0 ? timeOrigin + start : 0, re: timeOrigin + end });
+          batch.push([String(e.name), timeOrigin + e.startTime, start > 0 ? timeOrigin + start : 0, timeOrigin + end]);
         }
+        if (batch.length > 0) post({ k: 'rt', id: ++counter, e: batch });
       } catch (err) {
         // ignore
       }

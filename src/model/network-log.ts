@@ -26,7 +26,7 @@ import {
 import type { EventBodyOptions } from './entry-builder.js';
 import type { EventArrivals } from './timings.js';
 import type { BidiFetchTimingInfo } from './bidi-types.js';
-import type { PageResourceTiming } from './shim-messages.js';
+import type { PageResourceTiming, PageTimingEntry } from './shim-messages.js';
 import { isShimChannel, parseShimMessage, shimJsonFromRemoteValue } from './shim-messages.js';
 import type { ShimSocket } from './shim-streams.js';
 import {
@@ -143,6 +143,13 @@ function zeroCounters(): Counters {
     dropped: 0,
     filtered: 0,
   };
+}
+
+/** A completed hop whose end is settled: drops what recomputing it needed, and takes no more page timing. */
+function settleEndEvidence(state: HopState): void {
+  state.lastTimings = undefined;
+  state.arrivals = undefined;
+  state.pageTiming = DONE_PAGE_TIMING;
 }
 
 /** Notes the first arrival of each kind of event of a hop. */
@@ -285,7 +292,8 @@ export class NetworkLog {
       if (method === 'network.responseCompleted' && entry.state === 'pending') {
         entry.state = 'complete';
         change = 'completed';
-        if (state.dialect === 'chromium') this.keepForLatePageTiming(state);
+        if (state.dialect === 'chromium' && state.pageTiming !== undefined) settleEndEvidence(state);
+        else if (state.dialect === 'chromium') this.keepForLatePageTiming(state);
       }
     } else if (isError && entry.state === 'pending' && isStreamClosedByPage(entry, params.errorText)) {
       // Chromium ends an EventSource the page closed with net::ERR_ABORTED and no responseCompleted.
@@ -472,8 +480,15 @@ export class NetworkLog {
     );
   }
 
-  /** Chromium hops only: the page's timing is matched to the hop with that URL whose start is nearest, or kept. */
-  private ingestPageTiming(url: string, context: string | undefined, timing: PageResourceTiming): IngestResult {
+  /** Page timing entries of one shim message; the result names the last entry updated. */
+  private ingestPageTimings(entries: readonly PageTimingEntry[], context: string | undefined): IngestResult {
+    let updated: NetworkEntry | undefined;
+    for (const item of entries) updated = this.ingestPageTiming(item.url, context, item.timing) ?? updated;
+    return updated === undefined ? { change: 'ignored' } : { change: 'updated', entry: updated };
+  }
+
+  /** Chromium hops only: the page's timing goes to the hop with that URL whose start is nearest, or waits. */
+  private ingestPageTiming(url: string, context: string | undefined, timing: PageResourceTiming): NetworkEntry | undefined {
     let best: HopState | undefined;
     this.retained.findNewest(LINK_SEARCH_DEPTH, (state) => {
       if (!this.pageTimingFits(state, url, context, timing.startTime)) return false;
@@ -484,10 +499,10 @@ export class NetworkLog {
     if (best === undefined) {
       this.pendingPageTimings.push({ url, context, timing });
       if (this.pendingPageTimings.length > PENDING_PAGE_TIMINGS) this.pendingPageTimings.shift();
-      return { change: 'ignored' };
+      return undefined;
     }
     this.usePageTiming(best, timing);
-    return { change: 'updated', entry: best.entry };
+    return best.entry;
   }
 
   /** A completed Chromium hop keeps its end evidence while it is among the last {@link RECENT_COMPLETED_HOPS}. */
@@ -495,11 +510,7 @@ export class NetworkLog {
     this.recentCompleted.push(state);
     if (this.recentCompleted.length <= RECENT_COMPLETED_HOPS) return;
     const old = this.recentCompleted.splice(0, this.recentCompleted.length - RECENT_COMPLETED_HOPS);
-    for (const done of old) {
-      done.lastTimings = undefined;
-      done.arrivals = undefined;
-      done.pageTiming ??= DONE_PAGE_TIMING;
-    }
+    for (const done of old) settleEndEvidence(done);
   }
 
   /** A response event of a Chromium hop: takes a page timing entry that arrived before it, if one fits. */
@@ -517,7 +528,7 @@ export class NetworkLog {
     const last = state.lastTimings;
     if (last === undefined) return;
     applyTimings(state.entry, last.raw, last.method, state.dialect, { arrivals: state.arrivals, page: timing });
-    if (state.entry.state !== 'pending') state.lastTimings = undefined;
+    if (state.entry.state !== 'pending') settleEndEvidence(state);
   }
 
   // ---- script.message from the page shim ----
@@ -528,7 +539,7 @@ export class NetworkLog {
     const json = shimJsonFromRemoteValue(params.data);
     const message = json === undefined ? undefined : parseShimMessage(json);
     if (message === undefined) return { change: 'ignored' };
-    if (message.kind === 'rt') return this.ingestPageTiming(message.url, params.context, message.timing);
+    if (message.kind === 'rt') return this.ingestPageTimings(message.entries, params.context);
     const key = shimSocketKey(params.realm ?? params.context ?? 'unknown-realm', message);
     if (this.shimSockets.isFiltered(key)) return { change: 'filtered' };
     const time = message.time ?? receivedAt;

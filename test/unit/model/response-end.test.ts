@@ -113,7 +113,7 @@ test('details, list and HAR show the estimate from the one model, marked as esti
 
 /** A page-shim Resource Timing message: epoch ms on the page clock. */
 function pageTiming(url: string, st: number, rs: number, re: number, context = 'ctx-1'): Record<string, unknown> {
-  return shimParams({ k: 'rt', id: 1, url, st, rs, re, t: re + 5 }, { context });
+  return shimParams({ k: 'rt', id: 1, e: [[url, st, rs, re]], t: re + 5 }, { context });
 }
 
 test("Chromium: the page's Resource Timing gives the end, measured, and wins over the arrival estimate", () => {
