@@ -62,6 +62,8 @@ export const pageShimFunction = String.raw`(channel, resourceTiming) => {
   var BlobNative = typeof w.Blob === 'function' ? w.Blob : null;
   var EventTargetNative = typeof w.EventTarget === 'function' ? w.EventTarget : null;
   var addListener = EventTargetNative ? EventTargetNative.prototype.addEventListener : null;
+  var setTimer = typeof w.setTimeout === 'function' ? w.setTimeout.bind(w) : null;
+  var RT_FLUSH_MS = 50;
   var MAX_TEXT_CHARS = 1048576;
   var MAX_BINARY_BYTES = 65536;
 
@@ -293,11 +295,19 @@ export const pageShimFunction = String.raw`(channel, resourceTiming) => {
     var Observer = w.PerformanceObserver;
     if (typeof Observer !== 'function') return;
     var counter = 0;
-    // One message per observer callback (the browser batches entries), not per entry: fewer BiDi messages.
+    // Entries are collected and posted together at most every RT_FLUSH_MS: a page making hundreds of requests sends a
+    // few dozen BiDi messages, not one per request.
+    var batch = [];
+    var flush = function () {
+      flushTimer = null;
+      var entries = batch;
+      batch = [];
+      if (entries.length > 0) post({ k: 'rt', id: ++counter, e: entries });
+    };
+    var flushTimer = null;
     var report = function (list) {
       try {
         var entries = list.getEntries();
-        var batch = [];
         for (var i = 0; i < entries.length; i++) {
           var e = entries[i];
           var end = e.responseEnd;
@@ -305,7 +315,8 @@ export const pageShimFunction = String.raw`(channel, resourceTiming) => {
           if (!(end > 0)) continue;
           batch.push([String(e.name), timeOrigin + e.startTime, start > 0 ? timeOrigin + start : 0, timeOrigin + end]);
         }
-        if (batch.length > 0) post({ k: 'rt', id: ++counter, e: batch });
+        if (batch.length > 0 && flushTimer === null && setTimer) flushTimer = setTimer(flush, RT_FLUSH_MS);
+        else if (!setTimer) flush();
       } catch (err) {
         // ignore
       }

@@ -118,12 +118,25 @@ for (const browser of BROWSERS) {
       const ran = await server.call('evaluate_script', { sessionId, function: PAGE_FETCHES, args: [urls] });
       assert.equal(ran.isError, false, ran.text);
 
-      const listed = await waitFor(`${ids.length} completed /timed entries`, async () => {
+      const completed = await waitFor(`${ids.length} completed /timed entries`, async () => {
         const page = await server.call('list_network_requests', { sessionId, urlFilter: `id=${run}-` });
         const lines = page.text.split('\n').filter((line) => line.startsWith('['));
         const done = lines.filter((line) => !line.includes(' pending') && !line.includes('warmup'));
         return done.length === ids.length ? page : undefined;
       });
+      if (browser === 'chrome') {
+        // The page shim posts Resource Timing entries in batches (every 50 ms): wait until they corrected every end.
+        const indexesSoFar = completed.structured?.indexes as number[];
+        await waitFor('Resource Timing applied to the Chromium entries', async () => {
+          for (const index of indexesSoFar) {
+            const shown = await server.call('get_request_details', { sessionId, index });
+            const body = Number(new URL(String(shown.structured?.url)).searchParams.get('body') ?? '0');
+            if (body > 0 && !String(shown.structured?.timingsSource).includes('Resource Timing')) return undefined;
+          }
+          return true;
+        }, 10_000);
+      }
+      const listed = await server.call('list_network_requests', { sessionId, urlFilter: `id=${run}-` });
       const exported = await server.call('export_har', { sessionId, includeBodies: false });
       assert.equal(exported.isError, false, exported.text);
       const har = JSON.parse(readFileSync(String(exported.structured?.path), 'utf8')) as {

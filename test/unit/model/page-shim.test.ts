@@ -287,6 +287,7 @@ test('preload params and documented limitations', () => {
 test("with resourceTiming, the page's Resource Timing entries are posted as rt messages the model parses", () => {
   const { channel, messages } = recorder();
   const observers: Array<{ callback: (list: { getEntries(): unknown[] }) => void; type: string }> = [];
+  const timers: Array<() => void> = [];
   class FakeObserver {
     constructor(private readonly callback: (list: { getEntries(): unknown[] }) => void) {}
     observe(options: { type: string }): void {
@@ -301,6 +302,10 @@ test("with resourceTiming, the page's Resource Timing entries are posted as rt m
     btoa,
     performance: { timeOrigin: TIME_ORIGIN, now: () => 12.5 },
     PerformanceObserver: FakeObserver,
+    setTimeout: (callback: () => void): number => {
+      timers.push(callback);
+      return timers.length;
+    },
   };
   const shim = new Function('window', `return (${pageShimFunction});`)(target) as (channel: unknown, rt?: boolean) => void;
   shim(channel, true);
@@ -312,7 +317,11 @@ test("with resourceTiming, the page's Resource Timing entries are posted as rt m
       { name: 'http://h/aborted', startTime: 12, responseStart: 0, responseEnd: 0 },
     ],
   });
-  assert.equal(messages.length, 1, 'one message per observer callback');
+  observers[1]?.callback({ getEntries: () => [] });
+  assert.equal(messages.length, 0, 'entries wait for the flush timer');
+  assert.equal(timers.length, 1, 'one timer for entries arriving together');
+  timers[0]?.();
+  assert.equal(messages.length, 1, 'one message per flush');
   assert.deepEqual(
     { ...messages[0], t: undefined },
     {
