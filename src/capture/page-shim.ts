@@ -6,7 +6,8 @@
  * `script.message`; `src/model/shim-messages.ts` parses what it posts and `NetworkLog` links it to entries.
  *
  * It wraps `window.WebSocket` (create/open/send/receive/close/error) and `window.EventSource` (create/open/message,
- * named events, error, close) and posts one JSON string per step with `t = performance.timeOrigin +
+ * named events, error, close), observes the page's Resource Timing entries (`rt`: a response's end as the page saw
+ * it, because Chromium's BiDi timings have no end of body), and posts one JSON string per step with `t = performance.timeOrigin +
  * performance.now()` (epoch ms). The wrappers stay transparent: same prototype objects, `instanceof`, constants
  * (CONNECTING/OPEN/…), static properties, subclassing, `readyState`/`binaryType`/`bufferedAmount` on the real object.
  * Every report is wrapped in try/catch so the shim can never break the page. Installing twice in one window is a
@@ -33,10 +34,11 @@ export const PAGE_SHIM_LIMITATIONS: readonly string[] = [
 ];
 
 /**
- * The preload function, as source text: `(channel) => { … }` in plain ES2019 that runs in the page.
+ * The preload function, as source text: `(channel, resourceTiming) => { … }` in plain ES2019 that runs in the page.
  * `channel` is the BiDi channel function (`{type: 'channel'}` argument); each call posts one JSON string.
+ * `resourceTiming` true also reports the page's Resource Timing entries.
  */
-export const pageShimFunction = String.raw`(channel) => {
+export const pageShimFunction = String.raw`(channel, resourceTiming) => {
   'use strict';
   var w = typeof window === 'object' && window !== null ? window : undefined;
   if (w === undefined || typeof channel !== 'function') return;
@@ -60,6 +62,8 @@ export const pageShimFunction = String.raw`(channel) => {
   var BlobNative = typeof w.Blob === 'function' ? w.Blob : null;
   var EventTargetNative = typeof w.EventTarget === 'function' ? w.EventTarget : null;
   var addListener = EventTargetNative ? EventTargetNative.prototype.addEventListener : null;
+  var setTimer = typeof w.setTimeout === 'function' ? w.setTimeout.bind(w) : null;
+  var RT_FLUSH_MS = 50;
   var MAX_TEXT_CHARS = 1048576;
   var MAX_BINARY_BYTES = 65536;
 
@@ -285,6 +289,48 @@ export const pageShimFunction = String.raw`(channel) => {
     installGlobal('EventSource', Shim);
   }
 
+  // Resource Timing: the page's own end of each response (Chromium's BiDi timings have none). Entries from before
+  // the shim ran are not sent (no buffered flag).
+  function observeResourceTiming() {
+    var Observer = w.PerformanceObserver;
+    if (typeof Observer !== 'function') return;
+    var counter = 0;
+    // Entries are collected and posted together at most every RT_FLUSH_MS: a page making hundreds of requests sends a
+    // few dozen BiDi messages, not one per request.
+    var batch = [];
+    var flush = function () {
+      flushTimer = null;
+      var entries = batch;
+      batch = [];
+      if (entries.length > 0) post({ k: 'rt', id: ++counter, e: entries });
+    };
+    var flushTimer = null;
+    var report = function (list) {
+      try {
+        var entries = list.getEntries();
+        for (var i = 0; i < entries.length; i++) {
+          var e = entries[i];
+          var end = e.responseEnd;
+          var start = e.responseStart;
+          if (!(end > 0)) continue;
+          batch.push([String(e.name), timeOrigin + e.startTime, start > 0 ? timeOrigin + start : 0, timeOrigin + end]);
+        }
+        if (batch.length > 0 && flushTimer === null && setTimer) flushTimer = setTimer(flush, RT_FLUSH_MS);
+        else if (!setTimer) flush();
+      } catch (err) {
+        // ignore
+      }
+    };
+    var types = ['resource', 'navigation'];
+    for (var j = 0; j < types.length; j++) {
+      try {
+        new Observer(report).observe({ type: types[j] });
+      } catch (e) {
+        // type not supported
+      }
+    }
+  }
+
   var parts = /*PARTS*/ { webSockets: true, eventSources: true };
   try {
     if (parts.webSockets) wrapWebSocket();
@@ -296,12 +342,24 @@ export const pageShimFunction = String.raw`(channel) => {
   } catch (e) {
     // leave EventSource alone
   }
+  if (resourceTiming === true) {
+    try {
+      observeResourceTiming();
+    } catch (e) {
+      // no Resource Timing
+    }
+  }
 }`;
 
-/** Which page APIs the shim wraps (captureWebSockets / captureStreaming). */
+/** Which page APIs the shim wraps (captureWebSockets / captureStreaming), and whether it reports Resource Timing. */
 export interface PageShimParts {
   webSockets: boolean;
   eventSources: boolean;
+  /**
+   * Report the page's Resource Timing entries (`rt` messages): wanted on Chromium, whose BiDi timings have no end of
+   * body; Firefox reports it itself, so it is left off there (fewer messages).
+   */
+  resourceTiming?: boolean;
 }
 
 /** The `script.addPreloadScript` parameters that install the shim on {@link SHIM_CHANNEL}. */
@@ -312,8 +370,9 @@ export function pageShimPreloadParams(
   functionDeclaration: string;
   arguments: Array<{ type: 'channel'; value: { channel: string } }>;
 } {
-  // Preload scripts take only channel arguments, so the choice of parts is written into the source.
+  // Preload scripts take only channel arguments, so the choices are written into the source.
   const chosen = `{ webSockets: ${parts.webSockets === true}, eventSources: ${parts.eventSources === true} }`;
-  const functionDeclaration = pageShimFunction.replace('/*PARTS*/ { webSockets: true, eventSources: true }', chosen);
+  const withParts = pageShimFunction.replace('/*PARTS*/ { webSockets: true, eventSources: true }', chosen);
+  const functionDeclaration = parts.resourceTiming === true ? `(channel) => (${withParts})(channel, true)` : withParts;
   return { functionDeclaration, arguments: [{ type: 'channel', value: { channel } }] };
 }

@@ -51,6 +51,7 @@ export class CaptureRecorder {
     readonly options: CaptureOptions,
     private readonly currentContext: () => string | undefined,
     firstIndex = 0,
+    private readonly browser: 'chrome' | 'firefox' = 'chrome',
   ) {
     captureCounter += 1;
     this.id = `capture-${captureCounter}`;
@@ -126,9 +127,11 @@ export class CaptureRecorder {
   }
 
   async #installShim(): Promise<void> {
+    // Chromium's BiDi timings have no end of body: the page's Resource Timing gives it (see src/model/timings.ts).
     const params = pageShimPreloadParams(SHIM_CHANNEL, {
       webSockets: this.options.captureWebSockets,
       eventSources: this.options.captureStreaming,
+      resourceTiming: this.browser === 'chrome',
     });
     const added = await this.bidi.send<{ script: string }>('script.addPreloadScript', params);
     this.#preloadScript = added.script;
@@ -149,7 +152,8 @@ export class CaptureRecorder {
 
   #onEvent(method: string, params: unknown): void {
     if (!this.#active) return;
-    const result: IngestResult = this.log.ingest(method, params);
+    // The arrival time, sub-millisecond: Chromium's end of response is estimated from it (see NetworkLog.ingest).
+    const result: IngestResult = this.log.ingest(method, params, performance.timeOrigin + performance.now());
     const entry = result.entry;
     if (!entry || !this.#bodies) return;
     if (method === 'network.beforeRequestSent' && this.options.captureBodies !== 'none') {

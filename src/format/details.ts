@@ -53,7 +53,8 @@ function headerLines(headers: readonly Header[], important: readonly string[]): 
 
 function statusLine(entry: NetworkEntry): string {
   const total = entry.timings.total;
-  const took = total === undefined ? '' : ` (took ${formatMs(total)} ms)`;
+  const approx = entry.estimatedTimings?.includes('total') === true ? '~' : '';
+  const took = total === undefined ? '' : ` (took ${approx}${formatMs(total)} ms)`;
   const response = entry.response;
   const statusText = response ? `${response.status} ${response.statusText}`.trim() : undefined;
   const cached = response?.fromCache ? ' (from cache)' : '';
@@ -95,14 +96,22 @@ function sizeLine(entry: NetworkEntry): string | undefined {
 
 const TIMING_PHASES: ReadonlyArray<keyof Timings> = ['blocked', 'dns', 'connect', 'ssl', 'send', 'wait', 'receive', 'total'];
 
-/** `Timing: blocked 1 · dns 0.1 · … · total 7 ms`, or `(not reported by browser)` when nothing is known. */
-export function timingLine(timings: Timings): string {
+/** Says what `~` means on a timing line. */
+export const ESTIMATED_TIMING_NOTE = '~ estimated from when the browser\'s events arrived (Chromium reports no end of body)';
+
+/**
+ * `Timing: blocked 1 · dns 0.1 · … · total 7 ms`, or `(not reported by browser)` when nothing is known. Phases in
+ * `estimated` are shown as `~N` and the line says what that means.
+ */
+export function timingLine(timings: Timings, estimated: ReadonlyArray<keyof Timings> = []): string {
   const parts: string[] = [];
   for (const phase of TIMING_PHASES) {
     const value = timings[phase];
-    if (value !== undefined) parts.push(`${phase} ${formatMs(value)}`);
+    if (value !== undefined) parts.push(`${phase} ${estimated.includes(phase) ? '~' : ''}${formatMs(value)}`);
   }
-  return parts.length === 0 ? 'Timing: (not reported by browser)' : `Timing: ${parts.join(' · ')} ms`;
+  if (parts.length === 0) return 'Timing: (not reported by browser)';
+  const note = estimated.some((phase) => timings[phase] !== undefined) ? ` (${ESTIMATED_TIMING_NOTE})` : '';
+  return `Timing: ${parts.join(' · ')} ms${note}`;
 }
 
 function redirectLine(entry: NetworkEntry, options: DetailsOptions): string | undefined {
@@ -241,7 +250,7 @@ export function formatDetails(entry: NetworkEntry, options: DetailsOptions = {})
     }
   }
 
-  lines.push(timingLine(entry.timings));
+  lines.push(timingLine(entry.timings, entry.estimatedTimings));
   const redirect = redirectLine(entry, options);
   if (redirect !== undefined) lines.push(redirect);
   lines.push(...webSocketLines(entry, maxFrames), ...streamLines(entry, maxFrames), ...noteLines(entry));

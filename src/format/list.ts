@@ -57,7 +57,7 @@ function channelMarker(entry: NetworkEntry): string | undefined {
 /**
  * One line per request, e.g. `[4] POST /api/login 200 json 120B 8ms`:
  * `[index] METHOD url status|pending|ERR NAME [kind] [size] [duration] [ws:3↑3↓|sse:3]`.
- * Unknown facts are omitted, never shown as zero. The kind is left out when the URL already says it (`/logo.png`).
+ * Unknown facts are omitted, never shown as zero; an estimated duration reads `~305ms`. The kind is left out when the URL already says it (`/logo.png`).
  */
 export function formatListLine(entry: NetworkEntry, options: ListLineOptions = {}): string {
   const url = shortenUrl(entry.url, {
@@ -74,7 +74,7 @@ export function formatListLine(entry: NetworkEntry, options: ListLineOptions = {
     statusToken(entry),
     marker === undefined ? listKind(entry) : undefined,
     size === undefined || marker !== undefined ? undefined : formatBytes(size),
-    total === undefined ? undefined : formatDuration(total),
+    total === undefined ? undefined : `${entry.estimatedTimings?.includes('total') === true ? '~' : ''}${formatDuration(total)}`,
     marker,
   ];
   return parts.filter((part): part is string => part !== undefined && part.length > 0).join(' ');

@@ -96,8 +96,12 @@ function knownPhase(value: number | undefined): number | undefined {
  * HAR timings: optional phases (`blocked`, `dns`, `connect`, `ssl`) are -1 when unknown; required phases (`send`,
  * `wait`, `receive`) are 0 when unknown, and a known total not covered by phases goes to `wait` (said in `comment`).
  * `time` is the entry's total when known, else the sum of known phases (HAR: `ssl` is part of `connect`).
+ * Phases in `estimated` (Chromium's receive/total, from event arrival) are said so in `comment`.
  */
-export function harTimings(timings: Timings): { time: number; timings: HarTimings } {
+export function harTimings(
+  timings: Timings,
+  estimated: ReadonlyArray<keyof Timings> = [],
+): { time: number; timings: HarTimings } {
   const blocked = knownPhase(timings.blocked);
   const dns = knownPhase(timings.dns);
   const connect = knownPhase(timings.connect);
@@ -119,6 +123,10 @@ export function harTimings(timings: Timings): { time: number; timings: HarTiming
   const comments: string[] = [];
   if (unreported.length > 0) comments.push(`${unreported.join(', ')}: not reported by the browser (0)`);
   if (waitFromTotal) comments.push('wait: total minus the reported phases');
+  const estimates = estimated.filter((phase) => timings[phase] !== undefined);
+  if (estimates.length > 0) {
+    comments.push(`${estimates.join(', ')}: estimated from when the browser's events arrived (Chromium reports no end of body)`);
+  }
   const harTimingValues: HarTimings = {
     blocked: blocked ?? -1,
     dns: dns ?? -1,
@@ -228,7 +236,7 @@ function harResponse(entry: NetworkEntry, includeBodies: boolean): HarResponse {
 }
 
 function harEntry(entry: NetworkEntry, includeBodies: boolean, pageref: string | undefined): HarEntry {
-  const { time, timings } = harTimings(entry.timings);
+  const { time, timings } = harTimings(entry.timings, entry.estimatedTimings);
   const harEntryValue: HarEntry = {
     ...(pageref !== undefined ? { pageref } : {}),
     startedDateTime: new Date(entry.startedAt).toISOString(),

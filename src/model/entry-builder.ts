@@ -4,7 +4,7 @@
  * https://w3c.github.io/webdriver-bidi/#module-network
  */
 import { mimeVerdict } from './body-kind.js';
-import type { BidiDialect, BidiHeader, BidiNetworkEventParams } from './bidi-types.js';
+import type { BidiDialect, BidiFetchTimingInfo, BidiHeader, BidiNetworkEventParams } from './bidi-types.js';
 import type { Header, NetworkEntry, ResourceType, Timings } from './types.js';
 import { bodyFromText } from './bodies.js';
 import { cookiesFromBidi } from './cookies.js';
@@ -14,7 +14,7 @@ import { cachedNote } from './note-cache.js';
 import { initiatorFromBidi } from './initiator.js';
 import { refineResourceTypeFromResponse, resourceTypeFromRequest } from './resource-type.js';
 import { responseBodySizes } from './sizes.js';
-import { startedAtFromBidi, timingsFromBidi } from './timings.js';
+import { startedAtFromBidi, timingsFromBidi, type EndEvidence } from './timings.js';
 
 /** What the request body options say about bodies that arrive inside events (Chromium's `goog:postData`). */
 export interface EventBodyOptions {
@@ -248,18 +248,22 @@ function definedPhases(timings: Timings): number {
 }
 
 /**
- * Recomputes the timings from the event's FetchTimingInfo, unless the event knows fewer phases than the entry
- * already has (Chromium's stray fetchError, for one, carries all zeros).
+ * Recomputes the timings from an event's FetchTimingInfo, unless it knows fewer phases than the entry already has
+ * (Chromium's stray fetchError, for one, carries all zeros). `evidence` (the page's Resource Timing, when the hop's
+ * events arrived) gives Chromium's end of response; see {@link timingsFromBidi}.
  */
 export function applyTimings(
   entry: NetworkEntry,
-  params: BidiNetworkEventParams,
+  raw: BidiFetchTimingInfo | undefined,
   method: string,
   dialect: BidiDialect,
+  evidence?: EndEvidence,
 ): void {
-  const converted = timingsFromBidi(params.request.timings, dialect);
+  const converted = timingsFromBidi(raw, dialect, evidence);
   if (entry.source.timings !== undefined && definedPhases(converted.timings) < definedPhases(entry.timings)) return;
   entry.timings = converted.timings;
+  if (converted.estimated.length > 0) entry.estimatedTimings = converted.estimated;
+  else delete entry.estimatedTimings;
   entry.source.timings = cachedNote(['timings', method, ...converted.notes], () =>
     [`BiDi network.${shortEventName(method)} timings`, ...converted.notes].join('; '),
   );

@@ -24,6 +24,9 @@ import {
   urlOfEvent,
 } from './entry-builder.js';
 import type { EventBodyOptions } from './entry-builder.js';
+import type { EventArrivals } from './timings.js';
+import type { BidiFetchTimingInfo } from './bidi-types.js';
+import type { PageResourceTiming, PageTimingEntry } from './shim-messages.js';
 import { isShimChannel, parseShimMessage, shimJsonFromRemoteValue } from './shim-messages.js';
 import type { ShimSocket } from './shim-streams.js';
 import {
@@ -98,7 +101,32 @@ interface HopState {
   /** True for a WebSocket entry built from the page shim. */
   builtFromShim: boolean;
   socket?: ShimSocket;
+  /** When this hop's events reached the capture (Chromium's end of response is estimated from them; not Firefox). */
+  arrivals?: EventArrivals;
+  /** The page's Resource Timing entry for this hop (Chromium's end of response is taken from it). */
+  pageTiming?: PageResourceTiming;
+  /** The FetchTimingInfo and name of the last event that set the timings, to recompute them when evidence comes. */
+  lastTimings?: { raw: BidiFetchTimingInfo | undefined; method: string };
 }
+
+/** A page Resource Timing entry not yet matched to a hop (its network events may still be on their way). */
+interface PendingPageTiming {
+  url: string;
+  context: string | undefined;
+  timing: PageResourceTiming;
+}
+
+/** Marks a hop that no longer takes a page timing (it was completed long ago). */
+const DONE_PAGE_TIMING: PageResourceTiming = Object.freeze({ startTime: 0, responseStart: 0, responseEnd: 0 });
+
+/** How many unmatched page timing entries are kept, and how far a page entry's start may be from the hop's (ms). */
+const PENDING_PAGE_TIMINGS = 256;
+const PAGE_TIMING_WINDOW_MS = 1000;
+/**
+ * How many completed Chromium hops keep what a late page timing needs to recompute their end (raw timings,
+ * arrivals); older ones drop it, so a long capture does not hold it for every entry.
+ */
+const RECENT_COMPLETED_HOPS = 512;
 
 /** How far back (in entries) a new shim socket looks for its network entry, and how old that entry may be. */
 const LINK_SEARCH_DEPTH = 1000;
@@ -117,6 +145,20 @@ function zeroCounters(): Counters {
     dropped: 0,
     filtered: 0,
   };
+}
+
+/** A completed hop whose end is settled: drops what recomputing it needed, and takes no more page timing. */
+function settleEndEvidence(state: HopState): void {
+  state.lastTimings = undefined;
+  state.arrivals = undefined;
+  state.pageTiming = DONE_PAGE_TIMING;
+}
+
+/** Notes the first arrival of each kind of event of a hop. */
+function recordArrival(arrivals: EventArrivals, method: string, receivedAt: number): void {
+  if (method === 'network.beforeRequestSent') arrivals.requestSent ??= receivedAt;
+  else if (method === 'network.responseStarted') arrivals.responseStarted ??= receivedAt;
+  else if (method === 'network.responseCompleted') arrivals.responseCompleted ??= receivedAt;
 }
 
 /** True for an event stream that had its response and was aborted: the page closed it, it did not fail. */
@@ -138,6 +180,8 @@ export class NetworkLog {
   private readonly forgottenHops = new BoundedKeySet();
   private readonly shimSockets = new ShimSocketRegistry();
   private syntheticCount = 0;
+  private pendingPageTimings: PendingPageTiming[] = [];
+  private recentCompleted: HopState[] = [];
   private counters = zeroCounters();
   private evictedNow: NetworkEntry[] = [];
 
@@ -158,7 +202,9 @@ export class NetworkLog {
   /**
    * Applies one BiDi event (`network.beforeRequestSent|responseStarted|responseCompleted|fetchError`,
    * `script.message` from the page shim). Other events and malformed params are `ignored`; this never throws.
-   * `receivedAt` (epoch ms) is the fallback time when an event carries none.
+   * `receivedAt` (epoch ms) is when the event reached the capture: the fallback time when an event carries none,
+   * and on Chromium the source of a response's end (its `responseEnd` marks the headers), so callers should pass the
+   * arrival time of each event as precisely as they can.
    */
   ingest(method: string, params: unknown, receivedAt: number = Date.now()): IngestResult {
     this.evictedNow = [];
@@ -205,6 +251,8 @@ export class NetworkLog {
     this.filteredHops.clear();
     this.forgottenHops.clear();
     this.shimSockets.clear();
+    this.pendingPageTimings = [];
+    this.recentCompleted = [];
     this.counters = zeroCounters();
   }
 
@@ -237,8 +285,13 @@ export class NetworkLog {
     }
     if (state.dialect === 'unknown') state.dialect = detectBidiDialect(params);
     const entry = state.entry;
+    if (state.dialect !== 'firefox') recordArrival((state.arrivals ??= {}), method, receivedAt);
     applyRequestData(entry, params, method, state.dialect, state.origin, this.bodyOptions);
-    applyTimings(entry, params, method, state.dialect);
+    if (isResponse && state.dialect === 'chromium' && state.pageTiming === undefined) this.claimPendingPageTiming(state);
+    // Kept only while the page's Resource Timing may still come to correct the end.
+    if (state.dialect === 'chromium' && state.pageTiming === undefined) state.lastTimings = { raw: params.request.timings, method };
+    else state.lastTimings = undefined;
+    applyTimings(entry, params.request.timings, method, state.dialect, { arrivals: state.arrivals, page: state.pageTiming });
 
     let change: IngestChange = created ? 'created' : 'updated';
     if (isResponse) {
@@ -248,6 +301,8 @@ export class NetworkLog {
       if (method === 'network.responseCompleted' && entry.state === 'pending') {
         entry.state = 'complete';
         change = 'completed';
+        if (state.dialect === 'chromium' && state.pageTiming !== undefined) settleEndEvidence(state);
+        else if (state.dialect === 'chromium') this.keepForLatePageTiming(state);
       }
     } else if (isError && entry.state === 'pending' && isStreamClosedByPage(entry, params.errorText)) {
       // Chromium ends an EventSource the page closed with net::ERR_ABORTED and no responseCompleted.
@@ -309,7 +364,7 @@ export class NetworkLog {
       method === 'network.beforeRequestSent'
         ? 'BiDi network.beforeRequestSent'
         : `BiDi network.${shortEventName(method)} (capture began after the request started)`;
-    const state: HopState = { entry, keys: [hopKey], dialect: detectBidiDialect(params), origin, builtFromShim: false };
+    const state: HopState = { entry, keys: [hopKey], dialect: detectBidiDialect(params), origin, builtFromShim: false, };
     this.linkRedirect(state, params);
     this.addState(state);
     return state;
@@ -418,6 +473,73 @@ export class NetworkLog {
     if (socket !== undefined) this.shimSockets.markFiltered(socket.key);
   }
 
+  // ---- the page's Resource Timing (Chromium's end of response) ----
+
+  /** True when a page timing entry for `url` in `context`, started at `startTime`, can belong to this hop. */
+  private pageTimingFits(state: HopState, url: string, context: string | undefined, startTime: number): boolean {
+    const entry = state.entry;
+    return (
+      state.dialect === 'chromium' &&
+      state.pageTiming === undefined &&
+      entry.redirectCount === 0 &&
+      entry.redirect?.to === undefined &&
+      entry.url === url &&
+      sameContext(entry.context, context) &&
+      Math.abs(entry.startedAt - startTime) <= PAGE_TIMING_WINDOW_MS
+    );
+  }
+
+  /** Page timing entries of one shim message; the result names the last entry updated. */
+  private ingestPageTimings(entries: readonly PageTimingEntry[], context: string | undefined): IngestResult {
+    let updated: NetworkEntry | undefined;
+    for (const item of entries) updated = this.ingestPageTiming(item.url, context, item.timing) ?? updated;
+    return updated === undefined ? { change: 'ignored' } : { change: 'updated', entry: updated };
+  }
+
+  /** Chromium hops only: the page's timing goes to the hop with that URL whose start is nearest, or waits. */
+  private ingestPageTiming(url: string, context: string | undefined, timing: PageResourceTiming): NetworkEntry | undefined {
+    let best: HopState | undefined;
+    this.retained.findNewest(LINK_SEARCH_DEPTH, (state) => {
+      if (!this.pageTimingFits(state, url, context, timing.startTime)) return false;
+      const distance = Math.abs(state.entry.startedAt - timing.startTime);
+      if (best === undefined || distance < Math.abs(best.entry.startedAt - timing.startTime)) best = state;
+      return false;
+    });
+    if (best === undefined) {
+      this.pendingPageTimings.push({ url, context, timing });
+      if (this.pendingPageTimings.length > PENDING_PAGE_TIMINGS) this.pendingPageTimings.shift();
+      return undefined;
+    }
+    this.usePageTiming(best, timing);
+    return best.entry;
+  }
+
+  /** A completed Chromium hop keeps its end evidence while it is among the last {@link RECENT_COMPLETED_HOPS}. */
+  private keepForLatePageTiming(state: HopState): void {
+    this.recentCompleted.push(state);
+    if (this.recentCompleted.length <= RECENT_COMPLETED_HOPS) return;
+    const old = this.recentCompleted.splice(0, this.recentCompleted.length - RECENT_COMPLETED_HOPS);
+    for (const done of old) settleEndEvidence(done);
+  }
+
+  /** A response event of a Chromium hop: takes a page timing entry that arrived before it, if one fits. */
+  private claimPendingPageTiming(state: HopState): void {
+    const at = this.pendingPageTimings.findIndex((pending) =>
+      this.pageTimingFits(state, pending.url, pending.context, pending.timing.startTime),
+    );
+    if (at < 0) return;
+    const [pending] = this.pendingPageTimings.splice(at, 1);
+    if (pending !== undefined) state.pageTiming = pending.timing;
+  }
+
+  private usePageTiming(state: HopState, timing: PageResourceTiming): void {
+    state.pageTiming = timing;
+    const last = state.lastTimings;
+    if (last === undefined) return;
+    applyTimings(state.entry, last.raw, last.method, state.dialect, { arrivals: state.arrivals, page: timing });
+    if (state.entry.state !== 'pending') settleEndEvidence(state);
+  }
+
   // ---- script.message from the page shim ----
 
   private ingestScriptMessage(raw: unknown, receivedAt: number): IngestResult {
@@ -426,6 +548,7 @@ export class NetworkLog {
     const json = shimJsonFromRemoteValue(params.data);
     const message = json === undefined ? undefined : parseShimMessage(json);
     if (message === undefined) return { change: 'ignored' };
+    if (message.kind === 'rt') return this.ingestPageTimings(message.entries, params.context);
     const key = shimSocketKey(params.realm ?? params.context ?? 'unknown-realm', message);
     if (this.shimSockets.isFiltered(key)) return { change: 'filtered' };
     const time = message.time ?? receivedAt;
@@ -498,7 +621,7 @@ export class NetworkLog {
     }
     const entry = newSyntheticWebSocketEntry(this.nextIndex, `shim-ws-${++this.syntheticCount}`, socket);
     const origin = entry.source.request ?? '';
-    const state: HopState = { entry, keys: [], dialect: 'unknown', origin, builtFromShim: true };
+    const state: HopState = { entry, keys: [], dialect: 'unknown', origin, builtFromShim: true, };
     socket.synthetic = true;
     this.link(socket, state);
     this.addState(state);

@@ -9,6 +9,9 @@
  *   long text; `ws-close` {code, reason, wasClean}; `ws-error`.
  * - `sse-create` {url}; `sse-open`; `sse-msg` {event, lastEventId, text, truncated?}; `sse-error` {readyState};
  *   `sse-close`.
+ * - `rt` {e: [[url, st, rs, re], …]}: the page's PerformanceResourceTiming (and navigation) entries of one observer
+ *   callback: `st` = startTime, `rs` = responseStart (0 when the browser hides it: cross-origin without
+ *   Timing-Allow-Origin), `re` = responseEnd, each as epoch ms on the page clock.
  * `id` counts per document and per kind, so sockets are keyed by (realm, kind, id).
  */
 import { asBoolean, asNumber, asRecord, asString } from './bidi-types.js';
@@ -46,7 +49,21 @@ export type ShimMessage =
   | (ShimBase & { kind: 'sse-open' })
   | (ShimBase & { kind: 'sse-msg'; event: string; lastEventId?: string; text: string; truncated: boolean })
   | (ShimBase & { kind: 'sse-error'; readyState?: number })
-  | (ShimBase & { kind: 'sse-close' });
+  | (ShimBase & { kind: 'sse-close' })
+  | (ShimBase & { kind: 'rt'; entries: PageTimingEntry[] });
+
+/** One page Resource Timing entry: the URL and its times. */
+export interface PageTimingEntry {
+  url: string;
+  timing: PageResourceTiming;
+}
+
+/** A response's times as the page's Resource Timing saw them (epoch ms on the page clock; 0 = hidden). */
+export interface PageResourceTiming {
+  startTime: number;
+  responseStart: number;
+  responseEnd: number;
+}
 
 /** Kinds of shim messages. */
 export type ShimMessageKind = ShimMessage['kind'];
@@ -66,6 +83,21 @@ function readPayload(record: Record<string, unknown>): ShimPayload | undefined {
   if (size !== undefined && size >= 0) payload.size = size;
   if (base64 !== undefined) payload.base64 = base64;
   return payload;
+}
+
+/** Reads `[url, st, rs, re]` tuples, skipping malformed ones (no URL, no responseEnd). */
+function readPageTimings(raw: readonly unknown[]): PageTimingEntry[] {
+  const entries: PageTimingEntry[] = [];
+  for (const item of raw) {
+    if (!Array.isArray(item)) continue;
+    const url = asString(item[0]);
+    const startTime = asNumber(item[1]);
+    const responseStart = asNumber(item[2]) ?? 0;
+    const responseEnd = asNumber(item[3]);
+    if (url === undefined || url === '' || startTime === undefined || responseEnd === undefined || responseEnd <= 0) continue;
+    entries.push({ url, timing: { startTime, responseStart, responseEnd } });
+  }
+  return entries;
 }
 
 function readMessage(record: Record<string, unknown>): ShimMessage | undefined {
@@ -116,6 +148,10 @@ function readMessage(record: Record<string, unknown>): ShimMessage | undefined {
       };
     case 'sse-error':
       return { ...base, kind, readyState: asNumber(record['readyState']) };
+    case 'rt': {
+      const entries = Array.isArray(record['e']) ? readPageTimings(record['e']) : [];
+      return entries.length === 0 ? undefined : { ...base, kind, entries };
+    }
     default:
       return undefined;
   }

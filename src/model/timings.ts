@@ -8,6 +8,7 @@
  * does the same for a reused connection). A phase with an unmeasured endpoint stays undefined.
  */
 import type { BidiDialect, BidiFetchTimingInfo } from './bidi-types.js';
+import type { PageResourceTiming } from './shim-messages.js';
 import type { Timings } from './types.js';
 
 type TimingField = Exclude<keyof BidiFetchTimingInfo, 'timeOrigin'>;
@@ -55,6 +56,54 @@ export interface ConvertedTimings {
   timings: Timings;
   /** Short notes on missing phases, for `entry.source.timings`. */
   notes: string[];
+  /** Phases that are estimates rather than the browser's measurement (see {@link ResponseEndEstimate}). */
+  estimated: Array<keyof Timings>;
+}
+
+/**
+ * When a hop's events arrived (epoch ms on the capturing process's clock), to estimate the end of a response the
+ * browser does not report. Chromium 156's `responseEnd` equals `responseStart` (the headers' arrival) and every event
+ * carries the request's start as `timestamp`; only the arrival of `network.responseCompleted` tells when the body
+ * ended. Measured on loopback, events reach the client 5–25 ms after the fact, about the same delay for each event
+ * of a request, so the arrival gap between two events of the request is mapped onto the request's clock.
+ */
+export interface EventArrivals {
+  /** `network.beforeRequestSent` arrived. */
+  requestSent?: number;
+  /** `network.responseStarted` arrived. */
+  responseStarted?: number;
+  /** `network.responseCompleted` arrived. */
+  responseCompleted?: number;
+}
+
+/** What besides the event's FetchTimingInfo tells when a Chromium response ended. */
+export interface EndEvidence {
+  /** When the hop's events reached the capture. */
+  arrivals?: EventArrivals;
+  /** The page's Resource Timing entry for this response (from the page shim). Wins over the arrivals. */
+  page?: PageResourceTiming;
+}
+
+/** The estimate is used only when it is later than the reported end by more than this (ms): noise is not a body. */
+const ESTIMATE_MIN_GAIN_MS = 1;
+
+/**
+ * Chromium's end of response, estimated from event arrivals: `responseStart + (arrival(responseCompleted) −
+ * arrival(responseStarted))`, else `start + (arrival(responseCompleted) − arrival(beforeRequestSent))`. Undefined
+ * when the arrivals needed are not known.
+ */
+export function estimateResponseEnd(raw: BidiFetchTimingInfo, arrivals: EventArrivals): number | undefined {
+  const completed = arrivals.responseCompleted;
+  if (completed === undefined) return undefined;
+  const responseStart = absoluteTiming(raw, 'responseStart');
+  if (responseStart !== undefined && arrivals.responseStarted !== undefined && completed >= arrivals.responseStarted) {
+    return responseStart + (completed - arrivals.responseStarted);
+  }
+  const start = requestStartTime(raw);
+  if (start !== undefined && arrivals.requestSent !== undefined && completed >= arrivals.requestSent) {
+    return start + (completed - arrivals.requestSent);
+  }
+  return undefined;
 }
 
 function span(start: number | undefined, end: number | undefined): number | undefined {
@@ -71,12 +120,18 @@ function round3(value: number): number {
  * HAR-like phases in ms: blocked (start → first network phase), dns, connect (includes TLS, as in HAR), ssl,
  * wait (requestStart → responseStart; BiDi has no request-end time, so `send` is undefined and included in wait),
  * receive (responseStart → responseEnd) and total (start → responseEnd). Never negative, never a made-up 0.
+ *
+ * On Chromium the reported `responseEnd` marks the headers. With `evidence`, the end is taken, in this order, from
+ * the page's Resource Timing entry (measured by the browser: `responseStart + (page responseEnd − page
+ * responseStart)`), else from when the events arrived ({@link estimateResponseEnd}; receive and total are then
+ * listed in `estimated`). Without either, a Chromium response's receive and total stay unknown rather than wrong.
  */
 export function timingsFromBidi(
   raw: BidiFetchTimingInfo | undefined,
   dialect: BidiDialect = 'unknown',
+  evidence?: EndEvidence,
 ): ConvertedTimings {
-  if (raw === undefined) return { timings: {}, notes: ['no timing info in the event'] };
+  if (raw === undefined) return { timings: {}, notes: ['no timing info in the event'], estimated: [] };
   const start = requestStartTime(raw);
   const dnsStart = absoluteTiming(raw, 'dnsStart');
   const connectStart = absoluteTiming(raw, 'connectStart');
@@ -84,7 +139,8 @@ export function timingsFromBidi(
   const tlsStart = absoluteTiming(raw, 'tlsStart');
   const requestStart = absoluteTiming(raw, 'requestStart');
   const responseStart = absoluteTiming(raw, 'responseStart');
-  const responseEnd = absoluteTiming(raw, 'responseEnd');
+  const end = chromiumResponseEnd(raw, dialect, evidence);
+  const responseEnd = end.value;
 
   const timings: Timings = {};
   const blocked = span(start, dnsStart ?? connectStart ?? requestStart);
@@ -115,6 +171,64 @@ export function timingsFromBidi(
     notes.push('ssl: no TLS handshake reported');
   }
   notes.push('send: BiDi has no request-end time; it is included in wait');
-  if (responseEnd === undefined) notes.push('receive/total: responseEnd not reported');
-  return { timings, notes };
+  if (end.note !== undefined) notes.push(end.note);
+  else if (responseEnd === undefined) notes.push('receive/total: responseEnd not reported');
+  const estimated: Array<keyof Timings> = end.estimated ? ['receive', 'total'] : [];
+  return { timings, notes, estimated: estimated.filter((phase) => timings[phase] !== undefined) };
+}
+
+const CHROMIUM_END_NOTE =
+  "Chromium's responseEnd marks the headers, not the end of the body";
+
+/**
+ * Chromium's end of response from the page's Resource Timing, on the request's clock: the page's body duration
+ * added to the BiDi `responseStart`, else (responseStart hidden cross-origin) the page's whole duration added to the
+ * request's start.
+ */
+export function pageResponseEnd(raw: BidiFetchTimingInfo, page: PageResourceTiming): number | undefined {
+  if (!(page.responseEnd > 0)) return undefined;
+  const responseStart = absoluteTiming(raw, 'responseStart');
+  if (responseStart !== undefined && page.responseStart > 0 && page.responseEnd >= page.responseStart) {
+    return responseStart + (page.responseEnd - page.responseStart);
+  }
+  const start = requestStartTime(raw);
+  if (start !== undefined && page.responseEnd >= page.startTime) return start + (page.responseEnd - page.startTime);
+  return undefined;
+}
+
+/**
+ * The end of the response to use: the reported `responseEnd`, or on Chromium the page's Resource Timing, else the
+ * estimate from event arrivals (once `network.responseCompleted` has arrived), else undefined with a note.
+ */
+function chromiumResponseEnd(
+  raw: BidiFetchTimingInfo,
+  dialect: BidiDialect,
+  evidence: EndEvidence | undefined,
+): { value: number | undefined; estimated: boolean; note?: string } {
+  const reported = absoluteTiming(raw, 'responseEnd');
+  if (dialect !== 'chromium' || evidence === undefined) return { value: reported, estimated: false };
+  const fromPage = evidence.page === undefined ? undefined : pageResponseEnd(raw, evidence.page);
+  if (fromPage !== undefined) {
+    if (reported !== undefined && fromPage <= reported) return { value: reported, estimated: false };
+    return {
+      value: fromPage,
+      estimated: false,
+      note: `receive/total: from the page's Resource Timing (PerformanceResourceTiming.responseEnd; ${CHROMIUM_END_NOTE})`,
+    };
+  }
+  const arrivals = evidence.arrivals ?? {};
+  if (arrivals.responseCompleted === undefined) {
+    // Headers only so far: the body's end is not known yet.
+    return { value: undefined, estimated: false, note: `receive/total: not known before network.responseCompleted (${CHROMIUM_END_NOTE})` };
+  }
+  const estimate = estimateResponseEnd(raw, arrivals);
+  if (estimate === undefined) {
+    return { value: undefined, estimated: false, note: `receive/total: unknown (${CHROMIUM_END_NOTE}; the events needed to estimate it were not seen)` };
+  }
+  if (reported !== undefined && estimate <= reported + ESTIMATE_MIN_GAIN_MS) return { value: reported, estimated: false };
+  return {
+    value: estimate,
+    estimated: true,
+    note: `receive/total: estimated from event arrival (${CHROMIUM_END_NOTE}; end = when network.responseCompleted arrived, mapped onto the request's clock)`,
+  };
 }

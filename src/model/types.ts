@@ -165,6 +165,11 @@ export interface NetworkEntry {
   request: EntryRequest;
   response?: EntryResponse;
   timings: Timings;
+  /**
+   * Phases in `timings` that are estimates, not the browser's measurement (Chromium's receive/total come from when
+   * its events arrived); `source.timings` says how. Absent when every phase is measured.
+   */
+  estimatedTimings?: Array<keyof Timings>;
   redirect?: { from?: string; to?: string };
   error?: string;
   webSocket?: WebSocketInfo;

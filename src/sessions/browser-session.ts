@@ -116,7 +116,7 @@ export class BrowserSession {
    */
   async startCapture(options: CaptureOptions): Promise<{ capture: CaptureRecorder; dropped: string[] }> {
     const firstIndex = this.capture?.log.nextEntryIndex ?? 0;
-    const recorder = new CaptureRecorder(this.bidi, this.id, options, () => this.context, firstIndex);
+    const recorder = new CaptureRecorder(this.bidi, this.id, options, () => this.context, firstIndex, this.browser);
     await recorder.start();
     this.#captures.push(recorder);
     return { capture: recorder, dropped: this.#enforceRetention() };

@@ -46,6 +46,7 @@ function responseRecord(entry: NetworkEntry): Record<string, unknown> | undefine
     decodedBodySize: response.decodedBodySize,
     headers: response.headers,
     durationMs: entry.timings.total,
+    ...(entry.estimatedTimings?.includes('total') === true ? { durationEstimated: true } : {}),
     bodyState: response.body?.state,
   };
 }

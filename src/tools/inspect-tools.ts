@@ -136,6 +136,9 @@ const getRequestDetails = defineTool({
         status: shown.response?.status,
         resourceType: shown.resourceType,
         durationMs: shown.timings.total,
+        timings: shown.timings,
+        ...(shown.source.timings !== undefined ? { timingsSource: shown.source.timings } : {}),
+        ...(shown.estimatedTimings ? { estimatedTimings: shown.estimatedTimings } : {}),
         ...(token ? { confirmToken: token, truncatedBodies: details.truncatedBodies } : {}),
       },
     };

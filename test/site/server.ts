@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
 import { handleRequest } from './routes.js';
+import { TimedLog, preciseNow, serveTimed, type ConnectionRecord } from './timed.js';
 
 export { LARGE_SIZE, NEVER_READ_SENT, PNG_SIZE, gzipBodyText, jsonBodyText, largeBody, pngBytes } from './bodies.js';
 export { SITE_DONE_TITLE, SITE_STEPS, SITE_TITLE } from './pages.js';
@@ -11,6 +12,8 @@ export type { SiteStepResult } from './pages.js';
 export { SITE_SECRETS, TYPED_API_SECRETS, TYPED_API_TYPES } from './secrets.js';
 export type { SiteSecrets } from './secrets.js';
 export { SLOW_MAX_MS } from './routes.js';
+export { TimedLog } from './timed.js';
+export type { ConnectionRecord, TimedRecord } from './timed.js';
 
 /** A running test site on 127.0.0.1. */
 export interface TestSite {
@@ -19,6 +22,8 @@ export interface TestSite {
   port: number;
   /** A loopback port that was free (and closed) when the site started; the page's `dead` step fetches it. */
   closedPort: number;
+  /** Server-side hooks of `/timed` requests (shared with the other origins when started by `startTestWeb`). */
+  timed: TimedLog;
   /** Destroys every open socket (HTTP, SSE, WebSocket) and stops listening; resolves within about 2 s. */
   close(): Promise<void>;
 }
@@ -59,14 +64,27 @@ function echo(ws: WebSocket): void {
   });
 }
 
-/** Starts the test site on 127.0.0.1 (port 0 = random unless `options.port` is given). */
-export async function startTestSite(options: { port?: number } = {}): Promise<TestSite> {
+/**
+ * Starts the test site on 127.0.0.1 (port 0 = random unless `options.port` is given). `options.timed` is the log
+ * `/timed` requests go to (a new one by default).
+ */
+export async function startTestSite(options: { port?: number; timed?: TimedLog } = {}): Promise<TestSite> {
   const sockets = new Set<Socket>();
+  const connections = new WeakMap<Socket, ConnectionRecord>();
+  let connectionCount = 0;
+  const timed = options.timed ?? new TimedLog();
   const ctx = { closedPort: 0 };
-  const server = createServer((req, res) => handleRequest(req, res, ctx));
+  const server = createServer((req, res) => {
+    if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/timed') {
+      serveTimed(req, res, timed, connections.get(req.socket));
+      return;
+    }
+    handleRequest(req, res, ctx);
+  });
   const wss = new WebSocketServer({ noServer: true });
 
   server.on('connection', (socket: Socket) => {
+    connections.set(socket, { id: ++connectionCount, acceptedAt: preciseNow(), requests: 0 });
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -105,5 +123,5 @@ export async function startTestSite(options: { port?: number } = {}): Promise<Te
     return closing;
   };
 
-  return { origin: `http://${HOST}:${port}`, port, closedPort: ctx.closedPort, close };
+  return { origin: `http://${HOST}:${port}`, port, closedPort: ctx.closedPort, timed, close };
 }

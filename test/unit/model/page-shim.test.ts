@@ -298,8 +298,78 @@ test('preload params and documented limitations', () => {
   assert.match(params.functionDeclaration, /var parts = \{ webSockets: true, eventSources: true \};/);
   assert.equal(params.functionDeclaration.length, pageShimFunction.length - '/*PARTS*/ '.length);
   assert.deepEqual(params.arguments, [{ type: 'channel', value: { channel: 'bidiscope' } }]);
-  assert.match(pageShimFunction, /^\(channel\) => \{/);
+  assert.match(pageShimFunction, /^\(channel, resourceTiming\) => \{/);
+  const withTiming = pageShimPreloadParams('x', { webSockets: true, eventSources: true, resourceTiming: true });
+  assert.deepEqual(withTiming.arguments, [{ type: 'channel', value: { channel: 'x' } }], 'preload scripts take channels only');
+  assert.match(withTiming.functionDeclaration, /^\(channel\) => \(\(channel, resourceTiming\) => \{/);
+  assert.match(withTiming.functionDeclaration, /\}\)\(channel, true\)$/);
   assert.ok(PAGE_SHIM_LIMITATIONS.some((line) => line.includes('workers')));
   // Plain ES2019: no optional chaining, nullish coalescing or class fields in the page source.
   assert.doesNotMatch(pageShimFunction, /\?\.|\?\?/);
+});
+
+test("with resourceTiming, the page's Resource Timing entries are posted as rt messages the model parses", () => {
+  const { channel, messages } = recorder();
+  const observers: Array<{ callback: (list: { getEntries(): unknown[] }) => void; type: string }> = [];
+  const timers: Array<() => void> = [];
+  class FakeObserver {
+    constructor(private readonly callback: (list: { getEntries(): unknown[] }) => void) {}
+    observe(options: { type: string }): void {
+      observers.push({ callback: this.callback, type: options.type });
+    }
+  }
+  const target = {
+    WebSocket: FakeWebSocket,
+    EventSource: FakeEventSource,
+    EventTarget,
+    Blob,
+    btoa,
+    performance: { timeOrigin: TIME_ORIGIN, now: () => 12.5 },
+    PerformanceObserver: FakeObserver,
+    setTimeout: (callback: () => void): number => {
+      timers.push(callback);
+      return timers.length;
+    },
+  };
+  const shim = new Function('window', `return (${pageShimFunction});`)(target) as (channel: unknown, rt?: boolean) => void;
+  shim(channel, true);
+  assert.deepEqual(observers.map((observer) => observer.type), ['resource', 'navigation']);
+  observers[0]?.callback({
+    getEntries: () => [
+      { name: 'http://h/timed', startTime: 10, responseStart: 20, responseEnd: 320 },
+      { name: 'http://other/x', startTime: 11, responseStart: 0, responseEnd: 40 },
+      { name: 'http://h/aborted', startTime: 12, responseStart: 0, responseEnd: 0 },
+    ],
+  });
+  observers[1]?.callback({ getEntries: () => [] });
+  assert.equal(messages.length, 0, 'entries wait for the flush timer');
+  assert.equal(timers.length, 1, 'one timer for entries arriving together');
+  timers[0]?.();
+  assert.equal(messages.length, 1, 'one message per flush');
+  assert.deepEqual(
+    { ...messages[0], t: undefined },
+    {
+      k: 'rt',
+      id: 1,
+      e: [
+        ['http://h/timed', TIME_ORIGIN + 10, TIME_ORIGIN + 20, TIME_ORIGIN + 320],
+        ['http://other/x', TIME_ORIGIN + 11, 0, TIME_ORIGIN + 40],
+      ],
+      t: undefined,
+    },
+    'entries without a responseEnd are left out; a hidden responseStart (cross-origin) stays 0',
+  );
+  const parsed = parseShimMessage(JSON.stringify(messages[0]));
+  assert.deepEqual(parsed?.kind === 'rt' ? parsed.entries[0] : undefined, {
+    url: 'http://h/timed',
+    timing: { startTime: TIME_ORIGIN + 10, responseStart: TIME_ORIGIN + 20, responseEnd: TIME_ORIGIN + 320 },
+  });
+  assert.equal(parseShimMessage('{"k":"rt","id":3,"e":[["http://h/",1,0]]}'), undefined, 'no responseEnd: not a timing');
+  assert.equal(parseShimMessage('{"k":"rt","id":3,"e":"x"}'), undefined);
+
+  const plain = recorder();
+  const withoutObserver = { ...target, PerformanceObserver: FakeObserver };
+  observers.length = 0;
+  (new Function('window', `return (${pageShimFunction});`)(withoutObserver) as (channel: unknown) => void)(plain.channel);
+  assert.equal(observers.length, 0, 'off unless asked for (Firefox reports the end itself)');
 });
