@@ -48,3 +48,16 @@ export const requestDetailsOutput = v.looseObject({
 });
 export const confirmOutputOutput = v.looseObject({ files: v.array(v.looseObject({ path: v.string(), bytes: count })) });
 export const exportHarOutput = v.looseObject({ path: v.string(), entries: count, redacted: v.boolean() });
+export const addRuleOutput = v.looseObject({ sessionId, ruleId: v.string(), intercepts: v.string() });
+export const listRulesOutput = v.looseObject({
+  sessionId,
+  rules: v.array(v.looseObject({ ruleId: v.string(), hits: count, state: v.picklist(['active', 'expired']) })),
+});
+export const removeRulesOutput = v.looseObject({ sessionId, removed: v.array(v.string()) });
+export const networkConditionsOutput = v.looseObject({
+  sessionId,
+  offline: v.boolean(),
+  cache: v.picklist(['default', 'bypass']),
+  latencyMs: count,
+});
+export const replayHarOutput = v.looseObject({ sessionId, path: v.string(), servable: count, notReplayable: v.array(v.string()) });

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
-import { handleRequest } from './routes.js';
+import { handleRequest, type ReceivedRequest } from './routes.js';
 
 export { LARGE_SIZE, NEVER_READ_SENT, PNG_SIZE, gzipBodyText, jsonBodyText, largeBody, pngBytes } from './bodies.js';
 export { SITE_DONE_TITLE, SITE_STEPS, SITE_TITLE } from './pages.js';
@@ -11,6 +11,7 @@ export type { SiteStepResult } from './pages.js';
 export { SITE_SECRETS, TYPED_API_SECRETS, TYPED_API_TYPES } from './secrets.js';
 export type { SiteSecrets } from './secrets.js';
 export { SLOW_MAX_MS } from './routes.js';
+export type { ReceivedRequest } from './routes.js';
 
 /** A running test site on 127.0.0.1. */
 export interface TestSite {
@@ -19,6 +20,8 @@ export interface TestSite {
   port: number;
   /** A loopback port that was free (and closed) when the site started; the page's `dead` step fetches it. */
   closedPort: number;
+  /** Every request the site received so far (a live array, oldest first). */
+  received: ReceivedRequest[];
   /** Destroys every open socket (HTTP, SSE, WebSocket) and stops listening; resolves within about 2 s. */
   close(): Promise<void>;
 }
@@ -62,7 +65,7 @@ function echo(ws: WebSocket): void {
 /** Starts the test site on 127.0.0.1 (port 0 = random unless `options.port` is given). */
 export async function startTestSite(options: { port?: number } = {}): Promise<TestSite> {
   const sockets = new Set<Socket>();
-  const ctx = { closedPort: 0 };
+  const ctx: { closedPort: number; received: ReceivedRequest[] } = { closedPort: 0, received: [] };
   const server = createServer((req, res) => handleRequest(req, res, ctx));
   const wss = new WebSocketServer({ noServer: true });
 
@@ -105,5 +108,5 @@ export async function startTestSite(options: { port?: number } = {}): Promise<Te
     return closing;
   };
 
-  return { origin: `http://${HOST}:${port}`, port, closedPort: ctx.closedPort, close };
+  return { origin: `http://${HOST}:${port}`, port, closedPort: ctx.closedPort, received: ctx.received, close };
 }

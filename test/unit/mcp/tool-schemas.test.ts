@@ -52,7 +52,9 @@ test('output schemas accept a real-shaped result and reject a wrong one (the cli
   assert.equal(check({ ...good, total: undefined }).valid, false);
 });
 
-test('tools/list stays compact: under 16 KB as compact JSON', () => {
+// 24 KB since the traffic-shaping tools (add/list/remove_network_rule, set_network_conditions, replay_har) joined:
+// a rule's four action shapes alone are ~3 KB of schema.
+test('tools/list stays compact: under 24 KB as compact JSON', () => {
   const bytes = Buffer.byteLength(JSON.stringify({ tools: listings }));
-  assert.ok(bytes < 16 * 1024, `tools/list is ${bytes} bytes`);
+  assert.ok(bytes < 24 * 1024, `tools/list is ${bytes} bytes`);
 });
