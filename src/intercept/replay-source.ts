@@ -3,6 +3,7 @@ import type { OriginPattern } from './rules.js';
 
 /** A response to serve in place of the network. */
 export interface ServedResponse {
+  /** 0: the recorded request failed; it is replayed as a network error. */
   status: number;
   statusText: string;
   headers: Array<{ name: string; value: string }>;

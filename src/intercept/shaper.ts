@@ -172,15 +172,17 @@ export class NetworkShaper {
     const event = readNetworkEventParams(params);
     if (!event || this.#gone) return;
     const requestId = event.request.request;
-    if (this.#paused.has(requestId)) return;
+    // One key per hop: the next hop of a redirect we answered can arrive before our answer's command returns.
+    const hop = `${requestId}:${event.redirectCount}`;
+    if (this.#paused.has(hop)) return;
     const paused = new PausedRequest(requestId);
-    this.#paused.set(requestId, paused);
+    this.#paused.set(hop, paused);
     const bound = setTimeout(() => void paused.settle(() => this.#continue(requestId)), this.#boundFor(event));
     void this.#handle(event, paused)
       .catch(() => paused.settle(() => this.#continue(requestId), () => this.#fail(requestId)))
       .finally(() => {
         clearTimeout(bound);
-        this.#paused.delete(requestId);
+        this.#paused.delete(hop);
       });
   }
 
@@ -218,8 +220,13 @@ export class NetworkShaper {
     if (replay) {
       const body = event.request['goog:postData'];
       const answer = replay.answer({ method: event.request.method, url: event.request.url, ...(body !== undefined ? { body } : {}) });
+      if (answer?.status === 0) {
+        await paused.settle(() => this.#fail(requestId), () => this.#continue(requestId));
+        this.onActed(requestId, event.redirectCount, `replayed from ${replay.label}: failed as recorded`);
+        return;
+      }
       if (answer) {
-        await paused.settle(() => this.#provide(requestId, answer), () => this.#continue(requestId));
+        await paused.settle(() => this.#provide(requestId, answer), () => this.#fail(requestId));
         this.onActed(requestId, event.redirectCount, `replayed from ${replay.label}`);
         return;
       }

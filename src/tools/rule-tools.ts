@@ -4,7 +4,8 @@ import { compileUrlFilter, UrlFilterError } from '../model/url-filter.js';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import { originOfFilter, presentRule, actionSummary, type RuleAction } from '../intercept/rules.js';
 import type { AppContext } from './context.js';
-import { addRuleOutput, listRulesOutput, networkConditionsOutput, removeRulesOutput } from './output-schemas.js';
+import { addRuleOutput, listRulesOutput, networkConditionsOutput, removeRulesOutput, replayHarOutput } from './output-schemas.js';
+import { loadReplay } from './replay-loader.js';
 import { sessionIdField, wellFormedText } from './schemas.js';
 
 /** Longest delay or latency a rule may hold a request. */
@@ -229,5 +230,70 @@ const setNetworkConditions = defineTool({
   },
 });
 
+const replayInput = v.pipe(
+  v.strictObject({
+    sessionId: sessionIdField,
+    path: v.optional(
+      v.pipe(
+        v.string('a file path'),
+        v.minLength(1, 'a non-empty path'),
+        v.maxLength(4096, 'at most 4096 characters'),
+        v.check((p) => !p.includes('\0'), 'a path without NUL characters'),
+        v.description('HAR 1.2 file (bidiscope, Chrome, Firefox or Playwright), relative to the output directory, e.g. "har/s1.har".'),
+      ),
+    ),
+    notFound: v.optional(
+      v.pipe(v.picklist(['abort', 'passthrough'], '"abort" or "passthrough"'), v.description('Requests not in the HAR: "abort" (default, offline) or "passthrough" (go to the network).')),
+      'abort',
+    ),
+    matchBody: v.optional(v.pipe(v.boolean('true or false'), v.description('Prefer the entry with the same POST body (Chromium reports it; Firefox does not). Default false.')), false),
+    stop: v.optional(v.pipe(v.literal(true, 'true'), v.description('true: stop replaying.'))),
+  }),
+  v.check((input) => (input.path === undefined) !== (input.stop === undefined), 'either "path" or "stop": true'),
+);
+
+const replayHar = defineTool({
+  name: 'replay_har',
+  title: 'Replay a HAR',
+  description:
+    'Answers requests from a HAR file (method + URL, query order ignored) with the recorded status, headers and body, so a page works with its server gone. ' +
+    'Rules come first. Returns how many entries can be served and what cannot (WebSockets).',
+  input: replayInput,
+  output: replayHarOutput,
+  annotations: { readOnlyHint: false, idempotentHint: false },
+  async handler(input, context: AppContext) {
+    const session = context.sessions.get(input.sessionId);
+    if (input.stop) {
+      return session.serialize(async () => {
+        await session.shaper.setReplay(undefined);
+        return { text: `Replay stopped on ${session.id}.`, structured: { sessionId: session.id, path: '', servable: 0, notReplayable: [] } };
+      });
+    }
+    const loaded = await loadReplay(context, input.path ?? '', { notFound: input.notFound, matchBody: input.matchBody });
+    return session.serialize(async () => {
+      session.assertUsable();
+      await session.shaper.setReplay(loaded.source);
+      const { parsed } = loaded;
+      const lines = [
+        `Replaying ${loaded.file} (${parsed.creator}) on ${session.id}: ${parsed.entries.length} entries can be served; requests not in it: ${input.notFound}.`,
+        ...(parsed.notReplayable.length ? [`Cannot replay (${parsed.notReplayable.length}):`, ...parsed.notReplayable.slice(0, 10)] : []),
+        ...(parsed.notes.length ? [`Served differently (${parsed.notes.length}):`, ...parsed.notes.slice(0, 10)] : []),
+      ];
+      return {
+        text: lines.join('\n'),
+        structured: {
+          sessionId: session.id,
+          path: loaded.file,
+          creator: parsed.creator,
+          servable: parsed.entries.length,
+          notReplayable: parsed.notReplayable,
+          notes: parsed.notes,
+          notFound: input.notFound,
+        },
+      };
+    });
+  },
+});
+
 /** Traffic-shaping tools. */
-export const ruleTools: AnyTool<AppContext>[] = [addNetworkRule, listNetworkRules, removeNetworkRule, setNetworkConditions];
+export const ruleTools: AnyTool<AppContext>[] = [addNetworkRule, listNetworkRules, removeNetworkRule, setNetworkConditions, replayHar];

@@ -194,3 +194,59 @@ for (const browser of BROWSERS) {
     });
   });
 }
+
+/** Step results of the test site's main page (`window.__siteResults`). */
+async function siteResults(sessionId: string): Promise<Array<{ step: string; ok: boolean; detail: string }>> {
+  await waitFor('the replayed page to finish', async () => {
+    const done = await server.call('evaluate_script', { sessionId, expression: 'window.__siteDone === true' });
+    return done.structured?.result === true ? true : undefined;
+  }, 60_000);
+  const results = await server.call('evaluate_script', { sessionId, expression: 'window.__siteResults' });
+  return results.structured?.result as Array<{ step: string; ok: boolean; detail: string }>;
+}
+
+for (const [recorder, replayer] of [['chrome', 'firefox'], ['firefox', 'chrome']] as const) {
+  describe(`a HAR recorded in ${recorder} replays in ${replayer} with the server gone`, () => {
+    test('every step but the WebSocket completes from the HAR', async () => {
+      const own = await startTestSite();
+      const recording = await server.call('initialize_session', { browser: recorder });
+      const recordId = String(recording.structured?.sessionId);
+      await server.call('start_network_capture', { sessionId: recordId, captureBodies: 'all' });
+      await server.call('navigate', { sessionId: recordId, url: `${own.origin}/` });
+      const live = await siteResults(recordId);
+      assert.deepEqual(live.filter((step) => !step.ok), [], 'the live page works');
+      await waitFor('bodies fetched', async () => {
+        const status = await server.call('get_network_capture_status', { sessionId: recordId });
+        return (status.structured?.extraStats as { bodiesPending: number }).bodiesPending === 0 ? true : undefined;
+      });
+      const harPath = `har/replay-${recorder}-${Date.now()}.har`;
+      const exported = await server.call('export_har', { sessionId: recordId, path: harPath });
+      assert.equal(exported.isError, false, exported.text);
+      await server.call('close_session', { sessionId: recordId });
+      await own.close();
+      const heardBefore = own.received.length;
+
+      const replaying = await server.call('initialize_session', { browser: replayer });
+      const sessionId = String(replaying.structured?.sessionId);
+      const replayed = await server.call('replay_har', { sessionId, path: harPath });
+      assert.equal(replayed.isError, false, replayed.text);
+      assert.ok(Number(replayed.structured?.servable) >= 12, replayed.text);
+      assert.match(replayed.text, /WebSocket/);
+      await server.call('start_network_capture', { sessionId });
+      const nav = await server.call('navigate', { sessionId, url: `${own.origin}/` });
+      assert.equal(nav.isError, false, nav.text);
+      const results = await siteResults(sessionId);
+      const failed = results.filter((step) => !step.ok).map((step) => `${step.step}: ${step.detail}`);
+      assert.deepEqual(failed.filter((line) => !line.startsWith('ws:')), [], 'only the WebSocket cannot be replayed');
+      assert.equal(results.length, 11);
+      assert.equal(own.received.length, heardBefore, 'nothing reached a server');
+      const listed = await server.call('list_network_requests', { sessionId, urlFilter: '/api/json' });
+      assert.match(listed.text, /\(replayed from replay-/);
+
+      const bad = await server.call('replay_har', { sessionId, path: '../outside.har' });
+      assert.equal(bad.isError, true);
+      assert.match(bad.text, /"path"/);
+      await server.call('close_session', { sessionId });
+    });
+  });
+}
