@@ -3,6 +3,7 @@ import type { QueryLatencyResult, ThroughputResult } from './in-process.js';
 import type { MemoryResult } from './memory.js';
 import type { OverheadResult } from './overhead.js';
 import type { TokenResult } from './tokens.js';
+import { shapingTable, type ShapingResult } from './shaping.js';
 
 /** Everything measured for one browser. */
 export interface BrowserResult {
@@ -11,6 +12,7 @@ export interface BrowserResult {
   overhead: OverheadResult;
   tokens: TokenResult;
   memory: MemoryResult;
+  shaping?: ShapingResult;
 }
 
 /** The whole run. */
@@ -106,5 +108,7 @@ export function markdownTables(result: BenchResult): string {
   ];
   const m = result.machine;
   const footer = `${m.cpus} CPUs, load average ${m.loadAverageAtStart.map((value) => value.toFixed(1)).join(' ')} at start, Node ${m.node}, ${result.durationSeconds.toFixed(0)} s total.`;
-  return [...browsers, '', ...inProcess, '', footer].join('\n');
+  const shaped = result.browsers.flatMap((r) => (r.shaping ? [{ name: browserName(r), shaping: r.shaping }] : []));
+  const shaping = shaped.length > 0 ? ['', shapingTable(shaped)] : [];
+  return [...browsers, ...shaping, '', ...inProcess, '', footer].join('\n');
 }
