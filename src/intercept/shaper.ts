@@ -22,7 +22,7 @@ const EVENT = 'network.beforeRequestSent';
 /** Told when a rule or a replay acted on a request, so the capture can say so. */
 export type ActedListener = (requestId: string, redirectCount: number, note: string) => void;
 
-type Owner = string; // a rule id, 'replay' or 'latency'
+type Owner = string; // a rule id, 'replay', 'replay-next' or 'latency'
 
 /** The reason phrase for a status; Chromium refuses to provide a response with an empty one. */
 export function reasonPhrase(status: number): string {
@@ -103,14 +103,19 @@ export class NetworkShaper {
 
   /** Replaces the replay source (undefined stops replaying). */
   async setReplay(source: ReplaySource | undefined): Promise<void> {
-    await this.#removeIntercept('replay');
-    this.#replay = undefined;
+    // The new intercept goes in first: when the browser refuses it, the previous replay stays as it was.
     if (source) {
       const patterns =
         source.notFound === 'abort' ? undefined : source.origins.flatMap((origin) => interceptPatterns(origin) ?? []);
-      if (patterns === undefined || patterns.length > 0) await this.#addIntercept('replay', patterns);
-      this.#replay = source;
+      if (patterns === undefined || patterns.length > 0) await this.#addIntercept('replay-next', patterns);
     }
+    await this.#removeIntercept('replay');
+    const next = this.#intercepts.get('replay-next');
+    if (next !== undefined) {
+      this.#intercepts.delete('replay-next');
+      this.#intercepts.set('replay', next);
+    }
+    this.#replay = source;
     await this.#unsubscribeWhenIdle();
   }
 

@@ -107,3 +107,26 @@ test('dispose releases held requests at once and removes intercepts; times expir
   assert.ok(bidi.sent.some((item) => item.method === 'network.removeIntercept' && item.params.intercept === 'i2'));
   assert.equal(bidi.sent.at(-1)?.method, 'session.unsubscribe');
 });
+
+test('a replay the browser refuses leaves the previous replay in place; replay answers and aborts as recorded', async () => {
+  const { buildReplay } = await import('../../../src/intercept/replay.js');
+  const bidi = new FakeBidi();
+  const acted: string[] = [];
+  const shaper = new NetworkShaper(bidi, (id, _hop, note) => acted.push(`${id} ${note}`));
+  const first = buildReplay([
+    { method: 'GET', url: 'http://h/a', status: 200, statusText: 'OK', headers: [], body: { base64: 'YQ==' } },
+    { method: 'GET', url: 'http://h/down', status: 0, statusText: '', headers: [] },
+  ], { label: 'one.har', notFound: 'abort', matchBody: false });
+  await shaper.setReplay(first);
+  bidi.failing.add('network.addIntercept');
+  await assert.rejects(shaper.setReplay(buildReplay([], { label: 'two.har', notFound: 'abort', matchBody: false })));
+  assert.equal(shaper.replay?.label, 'one.har');
+  bidi.emit('q1', 'http://h/a', ['i1']);
+  bidi.emit('q2', 'http://h/down', ['i1']);
+  bidi.emit('q3', 'http://h/elsewhere', ['i1']);
+  await until(() => acted.length === 3 && shaper.pausedCount === 0, 'all three released');
+  assert.deepEqual(bidi.released('q1'), ['network.provideResponse']);
+  assert.deepEqual(bidi.released('q2'), ['network.failRequest']);
+  assert.deepEqual(bidi.released('q3'), ['network.failRequest']);
+  assert.deepEqual(acted.sort(), ['q1 replayed from one.har', 'q2 replayed from one.har: failed as recorded', 'q3 not in one.har: aborted']);
+});
