@@ -18,6 +18,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const headerName = v.pipe(v.string(), v.check((name) => HEADER_NAME.test(name), 'an HTTP header name'));
 const headerMap = (what: string) =>
   v.pipe(
+    // A record alone accepts an array (as an object with index keys): refuse it first.
+    v.custom<Record<string, string>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'an object of header name → value, e.g. {"x-a":"1"}'),
     v.record(v.string(), v.string('a header value string')),
     v.check((value) => Object.keys(value).length <= 50, 'at most 50 headers'),
     v.check((value) => Object.keys(value).every((name) => HEADER_NAME.test(name)), 'HTTP header names'),
