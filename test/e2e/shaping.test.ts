@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestSite, type TestSite } from '../site/server.js';
 import { BROWSERS, removeTestDirs, startServer, type ServerUnderTest } from '../helpers/mcp-server.js';
@@ -246,6 +247,17 @@ for (const [recorder, replayer] of [['chrome', 'firefox'], ['firefox', 'chrome']
       const bad = await server.call('replay_har', { sessionId, path: '../outside.har' });
       assert.equal(bad.isError, true);
       assert.match(bad.text, /"path"/);
+      const harDir = dirname(String(exported.structured?.path));
+      writeFileSync(join(harDir, 'not-json.har'), '{"log": [');
+      writeFileSync(join(harDir, 'not-har.har'), '{"entries": []}');
+      for (const [name, why] of [['not-json.har', /not valid JSON/], ['not-har.har', /no log\.entries/], ['missing.har', /no such file/]] as const) {
+        const refused = await server.call('replay_har', { sessionId, path: `har/${name}` });
+        assert.equal(refused.isError, true, refused.text);
+        assert.match(refused.text, /Invalid "path"/);
+        assert.match(refused.text, why);
+      }
+      const still = await server.call('list_network_rules', { sessionId });
+      assert.match(String((still.structured?.replay as { file?: string } | undefined)?.file), /^replay-/, 'a refused HAR leaves the replay in force');
       await server.call('close_session', { sessionId });
     });
   });
