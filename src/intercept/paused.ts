@@ -7,6 +7,9 @@
 /** Sends one release command; may throw. */
 export type Release = () => Promise<unknown>;
 
+/** How a request was released. */
+export type Settled = { by: 'primary' | 'already' } | { by: 'fallback'; reason: string };
+
 export class PausedRequest {
   #settled = false;
   #wake: (() => void) | undefined;
@@ -37,18 +40,19 @@ export class PausedRequest {
   }
 
   /**
-   * Releases the request with `primary`; when that fails, with `fallback` (e.g. continue, then fail). A second call
-   * does nothing and returns false. Never throws.
+   * Releases the request with `primary`; when that fails, with `fallback` (e.g. continue, then fail). Says which
+   * ran: `primary`, `fallback` (primary failed; the fallback was tried) or `already` (released before). Never throws.
    */
-  async settle(primary: Release, fallback?: Release): Promise<boolean> {
-    if (this.#settled) return false;
+  async settle(primary: Release, fallback?: Release): Promise<Settled> {
+    if (this.#settled) return { by: 'already' };
     this.#settled = true;
     this.wake();
     try {
       await primary();
-    } catch {
+      return { by: 'primary' };
+    } catch (error) {
       if (fallback) await fallback().catch(() => undefined);
+      return { by: 'fallback', reason: error instanceof Error ? error.message : String(error) };
     }
-    return true;
   }
 }

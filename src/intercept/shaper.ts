@@ -9,7 +9,7 @@ import type { BidiConnection, BidiEventListener } from '../browser/bidi-connecti
 import { headersFromBidi } from '../model/headers.js';
 import { asRecord, readNetworkEventParams, type BidiHeader, type BidiNetworkEventParams } from '../model/bidi-types.js';
 import { resourceTypeFromRequest } from '../model/resource-type.js';
-import { PausedRequest } from './paused.js';
+import { PausedRequest, type Settled } from './paused.js';
 import type { ReplaySource, ServedResponse } from './replay-source.js';
 import { actionSummary, firstMatch, interceptPatterns, isActive, type BidiUrlPattern, type NetworkRule, type RuleAction } from './rules.js';
 
@@ -33,12 +33,28 @@ function bidiHeader(name: string, value: string): BidiHeader {
   return { name, value: { type: 'string', value } };
 }
 
-/** Request headers after a modify action (names compared case-insensitively). */
+/**
+ * Request headers after a modify action (names compared case-insensitively). A new body brings its own
+ * `content-length` where the browser listed one: Firefox otherwise sends the old one and the server reads a cut body.
+ */
 export function modifiedHeaders(original: readonly BidiHeader[], action: Extract<RuleAction, { type: 'modify' }>): BidiHeader[] {
-  const drop = new Set([...(action.removeHeaders ?? []), ...Object.keys(action.setHeaders ?? {})].map((name) => name.toLowerCase()));
+  // Only a content-length the browser listed is replaced: Chromium lists none and refuses one being set.
+  const resize = action.body !== undefined && original.some((header) => header.name.toLowerCase() === 'content-length');
+  const names = [...(action.removeHeaders ?? []), ...Object.keys(action.setHeaders ?? {})];
+  if (resize) names.push('content-length');
+  const drop = new Set(names.map((name) => name.toLowerCase()));
   const kept = original.filter((header) => !drop.has(header.name.toLowerCase()));
-  for (const [name, value] of Object.entries(action.setHeaders ?? {})) kept.push(bidiHeader(name, value));
+  for (const [name, value] of Object.entries(action.setHeaders ?? {})) {
+    if (!resize || name.toLowerCase() !== 'content-length') kept.push(bidiHeader(name, value));
+  }
+  if (resize) kept.push(bidiHeader('content-length', String(Buffer.byteLength(action.body ?? '', 'utf8'))));
   return kept;
+}
+
+/** A note on what acted, saying so when the browser refused the action (and what was done instead). */
+function noted(note: string, settled: Settled): string {
+  if (settled.by !== 'fallback') return note;
+  return `${note} — refused by the browser (${settled.reason.slice(0, 160)}); released without it`;
 }
 
 /** The served response for a respond action. */
@@ -217,8 +233,8 @@ export class NetworkShaper {
     if (rule && !isActive(rule)) void this.#expire(rule);
     await paused.hold(this.#latencyMs);
     if (rule) {
-      await this.#apply(rule, event, paused);
-      this.onActed(requestId, event.redirectCount, `rule ${rule.id}: ${actionSummary(rule.action)}`);
+      const settled = await this.#apply(rule, event, paused);
+      this.onActed(requestId, event.redirectCount, noted(`rule ${rule.id}: ${actionSummary(rule.action)}`, settled));
       return;
     }
     const replay = this.#replay;
@@ -226,46 +242,43 @@ export class NetworkShaper {
       const body = event.request['goog:postData'];
       const answer = replay.answer({ method: event.request.method, url: event.request.url, ...(body !== undefined ? { body } : {}) });
       if (answer?.status === 0) {
-        await paused.settle(() => this.#fail(requestId), () => this.#continue(requestId));
-        this.onActed(requestId, event.redirectCount, `replayed from ${replay.label}: failed as recorded`);
+        const settled = await paused.settle(() => this.#fail(requestId), () => this.#continue(requestId));
+        this.onActed(requestId, event.redirectCount, noted(`replayed from ${replay.label}: failed as recorded`, settled));
         return;
       }
       if (answer) {
-        await paused.settle(() => this.#provide(requestId, answer), () => this.#fail(requestId));
-        this.onActed(requestId, event.redirectCount, `replayed from ${replay.label}`);
+        const settled = await paused.settle(() => this.#provide(requestId, answer), () => this.#fail(requestId));
+        this.onActed(requestId, event.redirectCount, noted(`replayed from ${replay.label}`, settled));
         return;
       }
       if (replay.notFound === 'abort') {
-        await paused.settle(() => this.#fail(requestId), () => this.#continue(requestId));
-        this.onActed(requestId, event.redirectCount, `not in ${replay.label}: aborted`);
+        const settled = await paused.settle(() => this.#fail(requestId), () => this.#continue(requestId));
+        this.onActed(requestId, event.redirectCount, noted(`not in ${replay.label}: aborted`, settled));
         return;
       }
     }
     await paused.settle(() => this.#continue(requestId));
   }
 
-  async #apply(rule: NetworkRule, event: BidiNetworkEventParams, paused: PausedRequest): Promise<void> {
+  #apply(rule: NetworkRule, event: BidiNetworkEventParams, paused: PausedRequest): Promise<Settled> {
     const requestId = event.request.request;
     const action = rule.action;
     switch (action.type) {
       case 'block':
-        await paused.settle(() => this.#fail(requestId), () => this.#continue(requestId));
-        return;
+        return paused.settle(() => this.#fail(requestId), () => this.#continue(requestId));
       case 'respond':
-        await paused.settle(() => this.#provide(requestId, respondResponse(action)), () => this.#fail(requestId));
-        return;
+        return paused.settle(() => this.#provide(requestId, respondResponse(action)), () => this.#fail(requestId));
       case 'delay':
-        await paused.hold(action.ms);
-        await paused.settle(() => this.#continue(requestId));
-        return;
+        return paused.hold(action.ms).then(() => paused.settle(() => this.#continue(requestId)));
       case 'modify': {
         const params: Record<string, unknown> = { request: requestId };
-        if (action.setHeaders || action.removeHeaders) params.headers = modifiedHeaders(event.request.headers, action);
+        if (action.setHeaders || action.removeHeaders || action.body !== undefined) {
+          params.headers = modifiedHeaders(event.request.headers, action);
+        }
         if (action.url !== undefined) params.url = action.url;
         if (action.method !== undefined) params.method = action.method;
         if (action.body !== undefined) params.body = { type: 'string', value: action.body };
-        await paused.settle(() => this.bidi.send('network.continueRequest', params, COMMAND_MS), () => this.#continue(requestId));
-        return;
+        return paused.settle(() => this.bidi.send('network.continueRequest', params, COMMAND_MS), () => this.#continue(requestId));
       }
     }
   }

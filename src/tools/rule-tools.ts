@@ -103,6 +103,13 @@ const addNetworkRule = defineTool({
       const scheme = new URL(input.action.url).protocol;
       if (scheme !== 'http:' && scheme !== 'https:') throw new ToolError('Invalid "action.url": an http(s) URL.');
     }
+    if (input.action.type === 'modify' && input.action.url !== undefined && session.browser === 'firefox') {
+      // Measured (Firefox 153): continueRequest with a new url sends the request there, but the page's fetch is aborted.
+      throw new ToolError(
+        'Invalid "action.url": Firefox aborts the page\'s request when an intercepted request is sent to another URL. ' +
+          'Use {"type":"respond","status":307,"headers":{"location":"<new URL>"}} instead (a redirect, followed in both browsers).',
+      );
+    }
     return session.serialize(async () => {
       session.assertUsable();
       const origin = originOfFilter(filter);

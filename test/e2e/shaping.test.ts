@@ -138,6 +138,42 @@ for (const browser of BROWSERS) {
       assert.equal(onClosed.isError, true);
     });
 
+    test('modify rewrites the method and body (and, in Chromium, the URL); Firefox refuses a URL rewrite and says why', async () => {
+      const opened = await server.call('initialize_session', { browser });
+      const sessionId = String(opened.structured?.sessionId);
+      await server.call('navigate', { sessionId, url: `${site.origin}/blank` });
+      const tag = `${browser}-${Date.now()}`;
+      await addRule(sessionId, {
+        urlFilter: `/tiny?i=body-${tag}`,
+        action: { type: 'modify', method: 'PUT', body: '{"rewritten":true}', setHeaders: { 'content-type': 'application/json' } },
+      });
+      assert.match((await pageFetch(sessionId, `/tiny?i=body-${tag}`, { method: 'POST', body: 'orig' })).outcome, /^200 /);
+      const seen = await waitFor('the rewritten request at the server', async () => {
+        const found = site.received.find((request) => request.path === `/tiny?i=body-${tag}`);
+        return found?.body !== undefined ? found : undefined;
+      });
+      assert.equal(seen.method, 'PUT', JSON.stringify(site.received.filter((request) => request.path.includes(`body-${tag}`))));
+      assert.equal(seen.body, '{"rewritten":true}', 'the whole new body arrives (content-length follows it)');
+
+      const rewrite = { urlFilter: `/tiny?i=from-${tag}`, action: { type: 'modify', url: `${site.origin}/tiny?i=to-${tag}` } };
+      if (browser === 'firefox') {
+        const refused = await server.call('add_network_rule', { sessionId, ...rewrite });
+        assert.equal(refused.isError, true, refused.text);
+        assert.match(refused.text, /"action\.url": Firefox aborts[\s\S]*"respond","status":307/);
+      } else {
+        await addRule(sessionId, rewrite);
+        assert.match((await pageFetch(sessionId, `/tiny?i=from-${tag}`)).outcome, /^200 /);
+        assert.ok(receivedPaths().includes(`/tiny?i=to-${tag}`), 'the new URL reached the server');
+        assert.ok(!receivedPaths().includes(`/tiny?i=from-${tag}`), 'the original URL reached the server');
+      }
+      // A redirect answered by a rule works in both browsers.
+      await addRule(sessionId, { urlFilter: `/tiny?i=moved-${tag}`, action: { type: 'respond', status: 307, headers: { location: `/tiny?i=target-${tag}` } } });
+      assert.match((await pageFetch(sessionId, `/tiny?i=moved-${tag}`)).outcome, /^200 /);
+      assert.ok(receivedPaths().includes(`/tiny?i=target-${tag}`));
+      assert.ok(!receivedPaths().includes(`/tiny?i=moved-${tag}`));
+      await server.call('close_session', { sessionId });
+    });
+
     test('offline, extra headers and latency', async () => {
       const opened = await server.call('initialize_session', { browser });
       const sessionId = String(opened.structured?.sessionId);

@@ -17,6 +17,8 @@ export interface ReceivedRequest {
   /** Path with query. */
   path: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The request body as text (first 4 KB), once it has been read; '' for none. */
+  body?: string;
 }
 
 const MAX_RECEIVED = 20_000;
@@ -158,7 +160,17 @@ export function handleRequest(req: IncomingMessage, res: ServerResponse, ctx: Ro
   res.setHeader('cache-control', 'no-store');
   res.on('error', () => undefined);
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  ctx.received.push({ method: req.method ?? '', path: url.pathname + url.search, headers: { ...req.headers } });
+  const received: ReceivedRequest = { method: req.method ?? '', path: url.pathname + url.search, headers: { ...req.headers } };
+  ctx.received.push(received);
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  req.on('data', (chunk: Buffer) => {
+    if (kept < 4096) chunks.push(chunk);
+    kept += chunk.length;
+  });
+  req.on('end', () => {
+    received.body = Buffer.concat(chunks).toString('utf8').slice(0, 4096);
+  });
   if (ctx.received.length > MAX_RECEIVED) ctx.received.splice(0, ctx.received.length - MAX_RECEIVED);
   const route = ROUTES.get(url.pathname);
   if (route) route(req, res, url, ctx);

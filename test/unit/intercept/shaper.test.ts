@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BidiConnection, BidiEventListener } from '../../../src/browser/bidi-connection.js';
 import { compileUrlFilter } from '../../../src/model/url-filter.js';
-import { NetworkShaper } from '../../../src/intercept/shaper.js';
+import { modifiedHeaders, NetworkShaper } from '../../../src/intercept/shaper.js';
 
 /** A BiDi connection that records commands and lets the test emit events; `failing` methods throw. */
 class FakeBidi implements BidiConnection {
@@ -73,12 +73,14 @@ test('each paused request is released once by the action of the first matching r
 
 test('a failing action falls back to continuing, then failing: nothing stays paused', async () => {
   const bidi = new FakeBidi();
-  const shaper = new NetworkShaper(bidi);
+  const acted: string[] = [];
+  const shaper = new NetworkShaper(bidi, (_id, _hop, note) => acted.push(note));
   await shaper.addRule({ filter: compileUrlFilter('/'), action: { type: 'respond', status: 200, body: 'x' } });
   bidi.failing.add('network.provideResponse');
   bidi.emit('q1', 'http://h/a', ['i1']);
-  await until(() => shaper.pausedCount === 0, 'released');
+  await until(() => shaper.pausedCount === 0 && acted.length === 1, 'released');
   assert.deepEqual(bidi.released('q1'), ['network.provideResponse', 'network.failRequest']);
+  assert.match(acted[0] ?? '', /^rule r1: respond 200 — refused by the browser \(network\.provideResponse refused\); released without it$/);
 });
 
 test('a rule that cannot be installed leaves nothing behind', async () => {
@@ -129,4 +131,13 @@ test('a replay the browser refuses leaves the previous replay in place; replay a
   assert.deepEqual(bidi.released('q2'), ['network.failRequest']);
   assert.deepEqual(bidi.released('q3'), ['network.failRequest']);
   assert.deepEqual(acted.sort(), ['q1 replayed from one.har', 'q2 replayed from one.har: failed as recorded', 'q3 not in one.har: aborted']);
+});
+
+test('a new body replaces content-length only where the browser listed one', () => {
+  const header = (name: string, value: string) => ({ name, value: { type: 'string' as const, value } });
+  const firefox = [header('Content-Length', '4'), header('Content-Type', 'text/plain')];
+  assert.deepEqual(modifiedHeaders(firefox, { type: 'modify', body: 'héllo' }), [header('Content-Type', 'text/plain'), header('content-length', '6')]);
+  const chromium = [header('Content-Type', 'text/plain')];
+  assert.deepEqual(modifiedHeaders(chromium, { type: 'modify', body: 'hello', setHeaders: { 'x-a': '1' } }), [header('Content-Type', 'text/plain'), header('x-a', '1')]);
+  assert.deepEqual(modifiedHeaders(firefox, { type: 'modify', removeHeaders: ['content-type'] }), [header('Content-Length', '4')]);
 });
