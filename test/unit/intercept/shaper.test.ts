@@ -141,3 +141,24 @@ test('a new body replaces content-length only where the browser listed one', () 
   assert.deepEqual(modifiedHeaders(chromium, { type: 'modify', body: 'hello', setHeaders: { 'x-a': '1' } }), [header('Content-Type', 'text/plain'), header('x-a', '1')]);
   assert.deepEqual(modifiedHeaders(firefox, { type: 'modify', removeHeaders: ['content-type'] }), [header('Content-Length', '4')]);
 });
+
+test('a passthrough replay intercepts only the HAR\'s origins and lets what it lacks go to the network', async () => {
+  const { buildReplay } = await import('../../../src/intercept/replay.js');
+  const bidi = new FakeBidi();
+  const shaper = new NetworkShaper(bidi);
+  await shaper.setReplay(buildReplay([
+    { method: 'GET', url: 'http://127.0.0.1:8200/a', status: 200, statusText: 'OK', headers: [] },
+    { method: 'GET', url: 'https://cdn.example/x.js', status: 200, statusText: 'OK', headers: [] },
+  ], { label: 'p.har', notFound: 'passthrough', matchBody: false }));
+  const intercept = bidi.sent.find((item) => item.method === 'network.addIntercept');
+  assert.deepEqual(intercept?.params.urlPatterns, [
+    { type: 'pattern', protocol: 'http', hostname: '127.0.0.1', port: '8200' },
+    { type: 'pattern', protocol: 'https', hostname: 'cdn.example' },
+  ]);
+  bidi.emit('q1', 'http://127.0.0.1:8200/missing', ['i1']);
+  await until(() => shaper.pausedCount === 0 && bidi.released('q1').length > 0, 'released');
+  assert.deepEqual(bidi.released('q1'), ['network.continueRequest']);
+  await shaper.setReplay(undefined);
+  assert.ok(bidi.sent.some((item) => item.method === 'network.removeIntercept' && item.params.intercept === 'i1'));
+  assert.equal(bidi.sent.at(-1)?.method, 'session.unsubscribe');
+});
