@@ -283,10 +283,14 @@ const replayHar = defineTool({
       session.assertUsable();
       await session.shaper.setReplay(loaded.source);
       const { parsed } = loaded;
+      const notes = [...parsed.notes];
+      if (session.browser === 'chrome' && parsed.entries.some((entry) => entry.status >= 300 && entry.status < 400)) {
+        notes.push('Chromium sometimes does not pause the hop after a replayed redirect; that hop then goes to the network.');
+      }
       const lines = [
         `Replaying ${loaded.file} (${parsed.creator}) on ${session.id}: ${parsed.entries.length} entries can be served; requests not in it: ${input.notFound}.`,
         ...(parsed.notReplayable.length ? [`Cannot replay (${parsed.notReplayable.length}):`, ...parsed.notReplayable.slice(0, 10)] : []),
-        ...(parsed.notes.length ? [`Served differently (${parsed.notes.length}):`, ...parsed.notes.slice(0, 10)] : []),
+        ...(notes.length ? [`Served differently (${notes.length}):`, ...notes.slice(0, 10)] : []),
       ];
       return {
         text: lines.join('\n'),
@@ -296,7 +300,7 @@ const replayHar = defineTool({
           creator: parsed.creator,
           servable: parsed.entries.length,
           notReplayable: parsed.notReplayable,
-          notes: parsed.notes,
+          notes,
           notFound: input.notFound,
         },
       };
