@@ -6,12 +6,13 @@
  * Options: --browsers chrome,firefox  --reps 5  --requests 1000  --memory-steps 1000,10000  --quick
  *          --no-grid (skip the Selenium Grid piece)  --grid-only (run only it)
  *          --only scripts (just evaluate_script at scale: results of 1 KB … 20 MB and arrays of 2k … 200k)
+ *          --only shaping (just the traffic-shaping piece: rules on 1,000 fetches, HAR replay vs live)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../test/helpers/mcp-server.js';
-import { startTestSite } from '../test/site/server.js';
+import { startTestSite, type TestSite } from '../test/site/server.js';
 import { measureQueryLatency, measureThroughput } from './bench/in-process.js';
 import { measureMemory } from './bench/memory.js';
 import { gridMarkdown, measureGrid, type GridResult } from './bench/grid.js';
@@ -21,6 +22,7 @@ import { markdownTables, TARGETS, type BenchResult, type BrowserResult } from '.
 import { measureScriptResults, scriptResultTable, type ScriptBenchResult } from './bench/script-results.js';
 import { startBenchServer, type BenchServer } from './bench/server.js';
 import { measureTokens } from './bench/tokens.js';
+import { measureShaping, shapingTable } from './bench/shaping.js';
 
 type Browser = 'chrome' | 'firefox';
 
@@ -32,6 +34,7 @@ interface Options {
   /** Run the Selenium Grid piece (grid vs local chromedriver); `only` skips everything else. */
   grid: 'yes' | 'no' | 'only';
   onlyScripts: boolean;
+  onlyShaping: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -49,6 +52,7 @@ function parseOptions(argv: readonly string[]): Options {
     memorySteps: (value('--memory-steps') ?? (quick ? '1000,2000' : '1000,10000')).split(',').map(Number),
     grid: argv.includes('--grid-only') ? 'only' : argv.includes('--no-grid') || !browsers.includes('chrome') ? 'no' : 'yes',
     onlyScripts: value('--only') === 'scripts',
+    onlyShaping: value('--only') === 'shaping',
   };
 }
 
@@ -86,7 +90,8 @@ async function withServer<T>(inspect: boolean, run: (server: BenchServer) => Pro
  * One server per browser (with the inspector, for forced GCs): memory first, while the server is fresh, then query
  * round trips at 10k entries; then a new session for capture overhead and token cost.
  */
-async function benchBrowser(browser: Browser, origin: string, options: Options): Promise<BrowserResult> {
+async function benchBrowser(browser: Browser, site: TestSite, options: Options): Promise<BrowserResult> {
+  const origin = site.origin;
   return withServer(true, async (server) => {
     log(`${browser}: server memory at ${options.memorySteps.join(', ')} entries, then query round trips`);
     const first = await openSession(server, browser);
@@ -98,7 +103,9 @@ async function benchBrowser(browser: Browser, origin: string, options: Options):
     const tokens = await measureTokens(server, sessionId, origin);
     await server.must('close_session', { sessionId }, 60_000);
     const { rows } = await benchScripts(server, browser, origin, options);
-    return { browser, version, overhead, tokens, memory, scripts: { rows } };
+    log(`${browser}: traffic shaping (rules on ${options.requests} fetches, HAR replay vs live)`);
+    const shaping = await benchShaping(server, browser, site, options);
+    return { browser, version, overhead, tokens, memory, scripts: { rows }, shaping };
   });
 }
 
@@ -135,12 +142,50 @@ async function mainScriptsOnly(options: Options): Promise<void> {
   if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
 }
 
+async function benchShaping(server: BenchServer, browser: Browser, site: TestSite, options: Options) {
+  const { sessionId } = await openSession(server, browser);
+  const shaping = await measureShaping(server, sessionId, site, { requests: options.requests, repetitions: options.repetitions }, log);
+  await server.must('close_session', { sessionId }, 60_000);
+  return shaping;
+}
+
+/** `--only shaping`: the traffic-shaping piece alone, both browsers, one server each. */
+async function mainShaping(options: Options): Promise<void> {
+  const startedAt = new Date();
+  const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node, platform: `${process.platform}-${process.arch}` };
+  const site = await startTestSite();
+  const results: Array<{ browser: Browser; version: string; name: string; shaping: Awaited<ReturnType<typeof measureShaping>> }> = [];
+  try {
+    for (const browser of options.browsers) {
+      await withServer(false, async (server) => {
+        log(`${browser}: traffic shaping (rules on ${options.requests} fetches, HAR replay vs live)`);
+        const { version } = await openSession(server, browser).then(async (opened) => {
+          await server.must('close_session', { sessionId: opened.sessionId }, 60_000);
+          return opened;
+        });
+        const shaping = await benchShaping(server, browser, site, options);
+        results.push({ browser, version, name: `${browser === 'chrome' ? 'Chromium' : 'Firefox'} ${version.split('.')[0] ?? ''}`, shaping });
+      });
+    }
+  } finally {
+    await site.close();
+  }
+  const directory = join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(directory, { recursive: true });
+  const file = join(directory, `shaping-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), durationSeconds: (Date.now() - startedAt.getTime()) / 1000, machine, results, leftovers }, null, 2)}\n`);
+  const footer = `${machine.cpus} CPUs, load average ${machine.loadAverageAtStart.map((value) => value.toFixed(1)).join(' ')} at start, Node ${machine.node}.`;
+  process.stdout.write(`${shapingTable(results)}\n\n${footer}\nJSON: ${file}\n`);
+  if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options.onlyScripts) {
     await mainScriptsOnly(options);
     return;
   }
+  if (options.onlyShaping) return mainShaping(options);
   const startedAt = new Date();
   const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node, platform: `${process.platform}-${process.arch}` };
   if (options.grid === 'only') {
@@ -154,7 +199,7 @@ async function main(): Promise<void> {
   const browsers: BrowserResult[] = [];
   let grid: GridResult | string | undefined;
   try {
-    for (const browser of options.browsers) browsers.push(await benchBrowser(browser, site.origin, options));
+    for (const browser of options.browsers) browsers.push(await benchBrowser(browser, site, options));
     if (options.grid === 'yes') grid = await gridPiece(site.origin, options);
   } finally {
     await site.close();

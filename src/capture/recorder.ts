@@ -82,7 +82,8 @@ export class CaptureRecorder {
   /** Sets everything up in the browser; on failure, undoes what was done and rethrows. */
   async start(): Promise<void> {
     const events: string[] = [...NETWORK_EVENTS];
-    const wantShim = this.options.captureWebSockets || this.options.captureStreaming;
+    // On Chromium the shim also reports Resource Timing (its BiDi timings have no end of body), so it is always there.
+    const wantShim = this.options.captureWebSockets || this.options.captureStreaming || this.browser === 'chrome';
     if (wantShim) events.push('script.message');
     this.#listen(events);
     try {

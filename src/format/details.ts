@@ -223,6 +223,7 @@ export function formatDetails(entry: NetworkEntry, options: DetailsOptions = {})
   const maxFrames = options.maxFrames ?? 20;
   const truncatedBodies: Array<'request' | 'response'> = [];
   const lines: string[] = [`${entry.method} ${entry.url}`, statusLine(entry), typeLine(entry)];
+  if (entry.shapedBy !== undefined) lines.push(`Shaped: ${entry.shapedBy}`);
   const size = sizeLine(entry);
   if (size !== undefined) lines.push(size);
   const initiator = initiatorLine(entry);

@@ -249,6 +249,7 @@ function harEntry(entry: NetworkEntry, includeBodies: boolean, pageref: string |
   };
   if (entry.state === 'failed') harEntryValue._error = entry.error ?? 'unknown error';
   if (entry.initiator) harEntryValue._initiator = { ...entry.initiator };
+  if (entry.shapedBy !== undefined) harEntryValue._bidiscope = { shapedBy: entry.shapedBy };
   if (entry.webSocket) {
     harEntryValue._webSocketMessages = entry.webSocket.frames.map((frame) => ({
       type: frame.direction === 'sent' ? 'send' : 'receive',

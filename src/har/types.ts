@@ -116,6 +116,8 @@ export interface HarEntry {
   /** Network error text for failed requests (`net::ERR_CONNECTION_REFUSED`); the response then has status 0. */
   _error?: string;
   _initiator?: HarInitiator;
+  /** bidiscope's own facts: what a network rule or a HAR replay did to this request. */
+  _bidiscope?: { shapedBy: string };
   _webSocketMessages?: HarWebSocketMessage[];
   _eventSourceMessages?: HarEventSourceMessage[];
 }

@@ -175,4 +175,6 @@ export interface NetworkEntry {
   webSocket?: WebSocketInfo;
   stream?: StreamInfo;
   source: Partial<Record<SourceField, string>>;
+  /** What a network rule or a HAR replay did to this request (`rule r1: respond 200`, `replayed from x.har`). */
+  shapedBy?: string;
 }

@@ -11,6 +11,11 @@ export type { EvaluationOutcome, ScriptCode } from './script-runner.js';
 
 /** How many captures a session keeps, and how much they may hold together; the oldest go first. */
 export const CAPTURE_RETENTION = { maxCaptures: 10, maxEntries: 200_000, maxBodyBytes: 512 * 1024 * 1024 } as const;
+import { NetworkConditions } from '../intercept/conditions.js';
+import { NetworkShaper } from '../intercept/shaper.js';
+
+/** Longest close() waits for the shaper to release paused requests and remove its intercepts. */
+const SHAPER_DISPOSE_MS = 3_000;
 
 /** How far a navigation waits. */
 export type NavigationWait = 'none' | 'interactive' | 'complete';
@@ -24,6 +29,16 @@ const PROBE_TIMEOUT_MS = 1_000;
 /** True for the error BiDi gives for a browsing context that does not exist (any more). */
 function isNoSuchContext(error: unknown): boolean {
   return error instanceof BidiCommandError && /no such frame|Cannot find context|not found/i.test(error.message);
+}
+
+/** Releases the shaper's paused requests and intercepts, waiting at most {@link SHAPER_DISPOSE_MS}. */
+async function disposeBounded(shaper: NetworkShaper): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, SHAPER_DISPOSE_MS);
+  });
+  await Promise.race([shaper.dispose().catch(() => undefined), bound]);
+  if (timer) clearTimeout(timer);
 }
 
 /** One open browser with its BiDi session; tracks the tab it drives and whether the browser is still alive. */
@@ -43,12 +58,21 @@ export class BrowserSession {
   /** Tail of the queue {@link serialize} runs tasks on. */
   #queue: Promise<unknown> = Promise.resolve();
   readonly #deathListeners: Array<(reason: string) => void> = [];
+  /** Rules, HAR replay and latency: owns every request its intercepts pause. */
+  readonly shaper: NetworkShaper;
+  /** Offline, cache, extra headers, latency. */
+  readonly conditions: NetworkConditions;
 
   constructor(
     readonly id: string,
     readonly options: LaunchOptions,
     readonly launched: LaunchedBrowser,
   ) {
+    this.shaper = new NetworkShaper(launched.bidi, (requestId, redirectCount, note) => {
+      const entry = this.capture?.log.findById(`${requestId}:${redirectCount}`);
+      if (entry) entry.shapedBy = note;
+    });
+    this.conditions = new NetworkConditions(launched.bidi, this.shaper);
     void launched.exited.then((reason) => this.#markDead(reason));
     launched.bidi.onClose((reason) => this.#markDead(reason));
   }
@@ -91,6 +115,7 @@ export class BrowserSession {
     this.#state = 'dead';
     this.#deadReason = reason;
     this.capture?.markBrowserGone(reason);
+    this.shaper.markGone();
     for (const listener of this.#deathListeners) listener(reason);
   }
 
@@ -315,9 +340,11 @@ export class BrowserSession {
   close(): Promise<void> {
     if (!this.#closing) {
       this.#closing = (async () => {
+        const wasOpen = this.#state === 'open';
         if (this.#state === 'open') this.#state = 'closed';
         this.scriptResults.clear();
         try {
+          if (wasOpen) await disposeBounded(this.shaper);
           await this.launched.close();
         } finally {
           this.#state = 'closed';

@@ -29,6 +29,7 @@ function requestRecord(entry: NetworkEntry): Record<string, unknown> {
     ...(entry.request.body ? { bodyState: entry.request.body.state, bodySize: entry.request.body.size } : {}),
     ...(entry.error ? { error: entry.error } : {}),
     ...(entry.redirect ? { redirect: entry.redirect } : {}),
+    ...(entry.shapedBy !== undefined ? { shapedBy: entry.shapedBy } : {}),
   };
 }
 

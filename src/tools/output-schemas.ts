@@ -57,3 +57,16 @@ export const searchNetworkOutput = v.looseObject({
 });
 export const diffCapturesOutput = v.looseObject({ paired: count, onlyInA: v.array(v.unknown()), onlyInB: v.array(v.unknown()), changed: v.array(v.unknown()) });
 export const exportRequestOutput = v.looseObject({ index: count, format: v.string(), command: v.string() });
+export const addRuleOutput = v.looseObject({ sessionId, ruleId: v.string(), intercepts: v.string() });
+export const listRulesOutput = v.looseObject({
+  sessionId,
+  rules: v.array(v.looseObject({ ruleId: v.string(), hits: count, state: v.picklist(['active', 'expired']) })),
+});
+export const removeRulesOutput = v.looseObject({ sessionId, removed: v.array(v.string()) });
+export const networkConditionsOutput = v.looseObject({
+  sessionId,
+  offline: v.boolean(),
+  cache: v.picklist(['default', 'bypass']),
+  latencyMs: count,
+});
+export const replayHarOutput = v.looseObject({ sessionId, path: v.string(), servable: count, notReplayable: v.array(v.string()) });

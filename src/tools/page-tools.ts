@@ -45,14 +45,9 @@ const evaluateScript = defineTool({
   name: 'evaluate_script',
   title: 'Run JavaScript in the page',
   description:
-    'Runs JavaScript in the session\'s tab and returns the result as JSON — how an agent clicks, submits, scrolls or ' +
-    'reads the page. Give either `expression` (e.g. "document.title"; statements work too) or `function` (e.g. ' +
-    '"(a, b) => a + b") with optional JSON `args`. Promises are awaited unless awaitPromise is false. Results up to ' +
-    '4 KB of JSON come back whole; bigger ones as their shape, size and a preview, with a one-time confirm_output ' +
-    'token that saves the full value as a JSON file. Values JSON cannot hold (undefined, NaN, BigInt, functions, DOM ' +
-    'nodes, cycles, Map/Set) are described. An exception in the page is an error result. A script still running at ' +
-    'timeoutMs fails the call; if it keeps the page busy (an endless loop), Chromium stops it and keeps the page, ' +
-    'Firefox gets a new blank tab in place of the stuck one (navigate again).',
+    'Runs JavaScript in the tab (how an agent clicks, submits, reads) and returns JSON. Up to 4 KB comes back whole; ' +
+    'more as shape, size and preview with a confirm_output token for the full value. A page exception is an error; ' +
+    'a script still running at timeoutMs fails the call and a stuck page is recovered.',
   input: v.pipe(
     v.strictObject({
       sessionId: sessionIdField,

@@ -233,6 +233,14 @@ function hostileCases(site: TestSite): FuzzCase[] {
     const inside = path === '..\\..\\x'; // a plain file name on POSIX: written inside the output dir
     cases.push({ tool: 'export_har', args: { path }, expect: inside ? 'any' : true, why: `path ${JSON.stringify(path)}`, ...(inside ? {} : { match: /outside the output directory|NUL|Invalid "path"|Could not write/ }) });
   }
+  for (const path of TRAVERSAL) {
+    cases.push({ tool: 'replay_har', args: { path }, expect: true, why: `replay path ${JSON.stringify(path)}`, match: /Invalid "path"/ });
+  }
+  for (const urlFilter of INVALID_REGEXES) {
+    cases.push({ tool: 'add_network_rule', args: { urlFilter, action: { type: 'block' } }, expect: true, why: `rule with invalid regex ${urlFilter}`, match: /Invalid "urlFilter"/ });
+  }
+  cases.push({ tool: 'add_network_rule', args: { urlFilter: '/x', action: { type: 'modify', setHeaders: { 'X-A': 'a\r\nInjected: 1' } } }, expect: true, why: 'CRLF in a rule header', match: /setHeaders/ });
+  cases.push({ tool: 'add_network_rule', args: { urlFilter: '/x', action: { type: 'respond', status: 200, body: 'a', bodyBase64: 'YQ==' } }, expect: true, why: 'text and base64 body', match: /bodyBase64/ });
   for (let i = 0; i < 20; i++) {
     const hex = Array.from({ length: 16 }, () => '0123456789abcdef'[int(0, 15)]).join('');
     cases.push({ tool: 'confirm_output', args: { token: `cfm_${hex}` }, expect: true, why: 'random well-formed token' });

@@ -145,6 +145,7 @@ function indexScript(closedPort: number): string {
       results.push({ step: name, ok, detail, ms: Math.round(performance.now() - started) });
     }
     document.title = ${JSON.stringify(SITE_DONE_TITLE)};
+    window.__siteDoneMs = performance.now();
     window.__siteDone = true;
     return results;
   }

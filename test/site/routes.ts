@@ -7,7 +7,21 @@ import { SITE_SECRETS, TYPED_API_SECRETS, TYPED_API_TYPES } from './secrets.js';
 /** What a route needs to know about the running site. */
 export interface RouteContext {
   closedPort: number;
+  /** Every request the site received, oldest first (bounded: the oldest are dropped past 20,000). */
+  received: ReceivedRequest[];
 }
+
+/** One request as the site received it. */
+export interface ReceivedRequest {
+  method: string;
+  /** Path with query. */
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The request body as text (first 4 KB), once it has been read; '' for none. */
+  body?: string;
+}
+
+const MAX_RECEIVED = 20_000;
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext) => void;
 
@@ -171,6 +185,18 @@ export function handleRequest(req: IncomingMessage, res: ServerResponse, ctx: Ro
   res.setHeader('cache-control', 'no-store');
   res.on('error', () => undefined);
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const received: ReceivedRequest = { method: req.method ?? '', path: url.pathname + url.search, headers: { ...req.headers } };
+  ctx.received.push(received);
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  req.on('data', (chunk: Buffer) => {
+    if (kept < 4096) chunks.push(chunk);
+    kept += chunk.length;
+  });
+  req.on('end', () => {
+    received.body = Buffer.concat(chunks).toString('utf8').slice(0, 4096);
+  });
+  if (ctx.received.length > MAX_RECEIVED) ctx.received.splice(0, ctx.received.length - MAX_RECEIVED);
   const route = ROUTES.get(url.pathname);
   if (route) route(req, res, url, ctx);
   else sendJson(res, 404, { error: 'not found', path: url.pathname });

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
-import { handleRequest } from './routes.js';
+import { handleRequest, type ReceivedRequest } from './routes.js';
 import { TimedLog, preciseNow, serveTimed, type ConnectionRecord } from './timed.js';
 
 export { LARGE_SIZE, NEVER_READ_SENT, PNG_SIZE, gzipBodyText, jsonBodyText, largeBody, pngBytes } from './bodies.js';
@@ -14,6 +14,7 @@ export type { SiteSecrets } from './secrets.js';
 export { SLOW_MAX_MS } from './routes.js';
 export { TimedLog } from './timed.js';
 export type { ConnectionRecord, TimedRecord } from './timed.js';
+export type { ReceivedRequest } from './routes.js';
 
 /** A running test site on 127.0.0.1. */
 export interface TestSite {
@@ -24,6 +25,8 @@ export interface TestSite {
   closedPort: number;
   /** Server-side hooks of `/timed` requests (shared with the other origins when started by `startTestWeb`). */
   timed: TimedLog;
+  /** Every request the site received so far (a live array, oldest first). */
+  received: ReceivedRequest[];
   /** Destroys every open socket (HTTP, SSE, WebSocket) and stops listening; resolves within about 2 s. */
   close(): Promise<void>;
 }
@@ -73,7 +76,7 @@ export async function startTestSite(options: { port?: number; timed?: TimedLog }
   const connections = new WeakMap<Socket, ConnectionRecord>();
   let connectionCount = 0;
   const timed = options.timed ?? new TimedLog();
-  const ctx = { closedPort: 0 };
+  const ctx: { closedPort: number; received: ReceivedRequest[] } = { closedPort: 0, received: [] };
   const server = createServer((req, res) => {
     if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/timed') {
       serveTimed(req, res, timed, connections.get(req.socket));
@@ -123,5 +126,5 @@ export async function startTestSite(options: { port?: number; timed?: TimedLog }
     return closing;
   };
 
-  return { origin: `http://${HOST}:${port}`, port, closedPort: ctx.closedPort, timed, close };
+  return { origin: `http://${HOST}:${port}`, port, closedPort: ctx.closedPort, timed, received: ctx.received, close };
 }

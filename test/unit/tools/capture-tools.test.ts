@@ -44,13 +44,16 @@ describe('start_network_capture', () => {
     assert.match(again.text, /^A capture \(capture-\d+\) is already active on chrome-1\. Call stop_network_capture first\.$/);
   });
 
-  test('without bodies and page script it asks for neither', async () => {
+  test('without bodies, WebSockets and SSE: no collector; on Chromium the page script stays, for Resource Timing only', async () => {
     const s = await start();
     const { bidi } = await s.open();
     await s.call('start_network_capture', { captureBodies: 'none', captureWebSockets: false, captureStreaming: false });
     assert.equal(bidi.sentOf('network.addDataCollector').length, 0);
-    assert.equal(bidi.sentOf('script.addPreloadScript').length, 0);
-    assert.deepEqual(bidi.sentOf('session.subscribe')[1]?.params, { events: NETWORK_EVENTS });
+    const preload = bidi.sentOf('script.addPreloadScript');
+    assert.equal(preload.length, 1);
+    assert.match(String(preload[0]?.params.functionDeclaration), /var parts = \{ webSockets: false, eventSources: false \};/);
+    assert.match(String(preload[0]?.params.functionDeclaration), /\(channel, true\)$/, 'Resource Timing on');
+    assert.deepEqual(bidi.sentOf('session.subscribe')[1]?.params, { events: [...NETWORK_EVENTS, 'script.message'] });
   });
 
   test('a browser without request-body collection falls back and says so', async () => {
