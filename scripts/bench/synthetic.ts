@@ -61,3 +61,12 @@ export function syntheticLog(entries: number): NetworkLog {
   const log = ingestAll(syntheticStream(Math.ceil(entries / perCopy)));
   return log;
 }
+
+/** A capture log of at least `entries` entries from one browser's recorded page load (relabelled copies). */
+export function browserLog(fixture: FixtureName, entries: number): NetworkLog {
+  const base = loadFixtureEvents(fixture).filter((event) => isSubscribedEvent(event.name));
+  const perCopy = ingestAll(base).stats().retained;
+  const stream: RecordedBidiEvent[] = [];
+  for (let copy = 0; copy < Math.ceil(entries / perCopy); copy++) for (const event of base) stream.push(relabel(event, copy));
+  return ingestAll(stream);
+}

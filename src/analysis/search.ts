@@ -60,6 +60,8 @@ export function searchEntries(entries: readonly NetworkEntry[], pattern: TextPat
   const fields = new Set(options.fields);
   const now = options.now ?? (() => performance.now());
   const length = pattern.source.length;
+  // A regex with ^ or $ can match one header line but not the lines joined, so it skips the joined pre-check.
+  const anchored = pattern.kind === 'regex' && /[\^$]/.test(pattern.source);
   let collecting = true;
   const look = (entry: NetworkEntry, where: string, text: string): void => {
     const end = pattern.matchEnd(text);
@@ -95,8 +97,12 @@ export function searchEntries(entries: readonly NetworkEntry[], pattern: TextPat
     outcome.entriesSearched += 1;
     if (fields.has('url')) look(entry, 'url', entry.url);
     if (fields.has('headers')) {
-      for (const header of entry.request.headers) look(entry, `request header ${header.name}`, `${header.name}: ${header.value}`);
-      for (const header of entry.response?.headers ?? []) look(entry, `response header ${header.name}`, `${header.name}: ${header.value}`);
+      // One pass over all header lines first: most entries have no hit, and one call per header costs more than its text.
+      const lines = (headers: readonly { name: string; value: string }[]): string => headers.map((header) => `${header.name}: ${header.value}`).join('\n');
+      if (anchored || pattern.matchEnd(`${lines(entry.request.headers)}\n${lines(entry.response?.headers ?? [])}`) >= 0) {
+        for (const header of entry.request.headers) look(entry, `request header ${header.name}`, `${header.name}: ${header.value}`);
+        for (const header of entry.response?.headers ?? []) look(entry, `response header ${header.name}`, `${header.name}: ${header.value}`);
+      }
     }
     if (fields.has('requestBody')) lookAtBody(entry, 'request');
     if (fields.has('responseBody')) lookAtBody(entry, 'response');

@@ -22,6 +22,8 @@ test('search finds a body marker, a header, a frame and an SSE event, with where
   const header = search(entries, 'content-type: application/json');
   assert.ok(header.hits.some((hit) => hit.where.startsWith('response header')));
   for (const hit of [...body.hits, ...frames.hits]) assert.doesNotMatch(hit.snippet, /\n/);
+  const anchored = search(entries, '/^cache-control: no-store$/i');
+  assert.ok(anchored.hits.some((hit) => hit.where === 'response header Cache-Control'), 'an anchored regex matches one header line');
 });
 
 test('search over redacted entries never finds a redacted secret; over raw ones it does (the check can fail)', () => {
