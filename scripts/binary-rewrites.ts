@@ -20,7 +20,7 @@ export interface SourceRewrite {
   why: string;
 }
 
-/** The rewrites the binary needs (see /work/shared/notes/bidi-facts.md, "One binary"). */
+/** The rewrites the binary needs (see docs/binary.md). */
 export const REWRITES: readonly SourceRewrite[] = [
   {
     id: '@wdio/utils startWebDriver',

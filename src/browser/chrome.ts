@@ -6,10 +6,9 @@ import type { BrowserIdentity, LaunchOptions } from './launch-options.js';
 import { createTempDir, delay, isolatedEnvironment, OwnedProcess, removeTempDir } from './owned-process.js';
 import type { LaunchedBrowser } from './launched-browser.js';
 
-/** Chromium flags for a quiet, offline-friendly, isolated instance. */
-export function chromeArgs(options: LaunchOptions, profileDir: string): string[] {
+/** Chromium flags for a quiet, offline-friendly instance, wherever it runs (started here or by a WebDriver endpoint). */
+export function chromeQuietArgs(options: LaunchOptions): string[] {
   const args = [
-    '--no-sandbox',
     '--disable-gpu',
     '--disable-quic',
     '--no-first-run',
@@ -20,13 +19,16 @@ export function chromeArgs(options: LaunchOptions, profileDir: string): string[]
     '--disable-default-apps',
     '--disable-extensions',
     '--metrics-recording-only',
-    '--password-store=basic',
-    '--use-mock-keychain',
-    `--user-data-dir=${profileDir}`,
   ];
   if (options.headless) args.push('--headless=new');
-  if (options.viewport) args.push(`--window-size=${options.viewport.width},${options.viewport.height}`);
   if (options.userAgent !== undefined) args.push(`--user-agent=${options.userAgent}`);
+  return args;
+}
+
+/** Chromium flags for an instance bidiscope starts: the quiet ones, plus its own profile and no OS keyring. */
+export function chromeArgs(options: LaunchOptions, profileDir: string): string[] {
+  const args = ['--no-sandbox', ...chromeQuietArgs(options), '--password-store=basic', '--use-mock-keychain', `--user-data-dir=${profileDir}`];
+  if (options.viewport) args.push(`--window-size=${options.viewport.width},${options.viewport.height}`);
   return args;
 }
 

@@ -1,3 +1,4 @@
+import { chromeQuietArgs } from './chrome.js';
 import WebDriver, { type BidiHandler } from 'webdriver';
 import { redactKnownValues, stringLeaves } from '../redact/index.js';
 import { connectBidi, withoutCompression, wrapHandler, type BidiConnection } from './bidi-connection.js';
@@ -63,9 +64,7 @@ function webdriverCapabilities(options: LaunchOptions): Record<string, unknown> 
   if (options.browser === 'chrome') {
     // The sandbox cannot start as root; a loopback endpoint run by root needs it off (a grid decides for itself).
     if (process.getuid?.() === 0) args.push('--no-sandbox');
-    args.push('--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync');
-    if (options.headless) args.push('--headless=new');
-    if (options.userAgent !== undefined) args.push(`--user-agent=${options.userAgent}`);
+    args.push(...chromeQuietArgs(options));
     return { browserName: 'chrome', webSocketUrl: true, acceptInsecureCerts: options.acceptInsecureCerts ?? false, 'goog:chromeOptions': { args } };
   }
   if (options.headless) args.push('-headless');

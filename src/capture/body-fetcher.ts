@@ -1,3 +1,4 @@
+import { findHeader } from '../model/headers.js';
 import type { BidiConnection } from '../browser/bidi-connection.js';
 import { BidiCommandError } from '../browser/bidi-connection.js';
 import { bodyFromBidiBytes } from '../model/bodies.js';
@@ -187,5 +188,5 @@ function chromiumRequestBytes(
 }
 
 function requestContentType(entry: NetworkEntry): string | undefined {
-  return entry.request.headers.find((header) => header.name.toLowerCase() === 'content-type')?.value;
+  return findHeader(entry.request.headers, 'content-type');
 }

@@ -1,3 +1,5 @@
+import { PAGE_SHIM_LIMITATIONS } from './page-shim.js';
+
 /** What network capture can record in a given browser build, from measured minimum versions. */
 export interface CaptureSupport {
   requestBodies: boolean;
@@ -20,9 +22,7 @@ export function captureSupportFor(browser: 'chrome' | 'firefox', version: string
   const major = majorVersion(version);
   const [responseMin, requestMin] = browser === 'chrome' ? [140, 142] : [143, 146];
   const known = major !== undefined;
-  const notes = [
-    'WebSocket frames and EventSource messages are recorded by a preload script: documents loaded before capture started and sockets opened in workers are not covered.',
-  ];
+  const notes = [`WebSocket frames and EventSource messages are recorded by a preload script. ${PAGE_SHIM_LIMITATIONS.join(' ')}`];
   if (browser === 'chrome') notes.push('Chromium sends no network events for WebSocket handshakes; those entries are built from the page script.');
   if (browser === 'firefox') notes.push('Firefox sends no initiator details.');
   if (!known) notes.push(`Browser version "${version}" not understood; body capture assumed available.`);

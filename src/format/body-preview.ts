@@ -1,7 +1,7 @@
 /** Body previews for the details view: small JSON pretty-printed, long text cut with a coverage note, binary described. */
 import type { BodyRecord } from '../model/types.js';
 import { bodyText, classifyText } from '../model/body-kind.js';
-import { base64DecodedLength } from './units.js';
+import { base64DecodedLength } from '../model/bytes.js';
 
 /** Index just past the JSON string literal starting at `start` (which holds `"`). */
 function jsonStringEnd(text: string, start: number): number {
@@ -107,7 +107,7 @@ export function previewBody(body: BodyRecord | undefined, mimeType: string | und
   const data = body.data ?? '';
   const text = bodyText(body, mimeType);
   if (text === undefined) {
-    const size = body.size ?? base64DecodedLength(data);
+    const size = body.size ?? base64DecodedLength(data) ?? '?';
     return { text: `<binary ${mimeType ?? 'data'}, ${size} bytes>`, partial: data.length > 0 };
   }
   if (text.length === 0 && !body.truncated) return { text: '(empty)', partial: false };

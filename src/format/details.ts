@@ -1,7 +1,9 @@
 /** The details view of one request (`get_request_details`), in mcp-web-inspector's layout plus timing, redirects, frames. */
 import type { Header, NetworkEntry, SourceField, Timings } from '../model/types.js';
 import { previewBody } from './body-preview.js';
-import { findHeader, responseMimeType } from './kinds.js';
+import { findHeader } from '../model/headers.js';
+import { METHODS_WITHOUT_BODY } from '../model/http.js';
+import { responseMimeType } from './kinds.js';
 import { formatBytes, formatMs, formatTimeOfDay, oneLinePreview } from './units.js';
 
 export interface DetailsOptions {
@@ -32,7 +34,6 @@ const IMPORTANT_RESPONSE_HEADERS = [
 ];
 const MAX_HEADER_VALUE_CHARS = 200;
 const MAX_FRAME_PREVIEW_CHARS = 80;
-const METHODS_WITHOUT_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** `  name: value` lines for the important headers (in the given order), plus a count of the others. */
 function headerLines(headers: readonly Header[], important: readonly string[]): string[] {

@@ -1,5 +1,6 @@
 /** Short names for content kinds, used to say "what is this" in a few bytes. */
-import type { Header, NetworkEntry, ResourceType } from '../model/types.js';
+import { findHeader } from '../model/headers.js';
+import type { NetworkEntry, ResourceType } from '../model/types.js';
 
 const MIME_KINDS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^text\/event-stream/, 'sse'],
@@ -88,15 +89,10 @@ const RESOURCE_TYPE_ABBREVIATIONS: Readonly<Record<ResourceType, string | undefi
   other: undefined,
 };
 
-/** First value of a header, case-insensitively. */
-export function findHeader(headers: readonly Header[] | undefined, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return headers?.find((header) => header.name.toLowerCase() === lower)?.value;
-}
 
 /** The response MIME type: the recorded one, else the `content-type` header. */
 export function responseMimeType(entry: NetworkEntry): string | undefined {
-  return entry.response?.mimeType ?? findHeader(entry.response?.headers, 'content-type');
+  return entry.response?.mimeType ?? findHeader(entry.response?.headers ?? [], 'content-type');
 }
 
 /**

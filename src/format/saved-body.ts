@@ -2,7 +2,8 @@
 import { bodyText } from '../model/body-kind.js';
 import { base64ToBytes, utf8ByteLength } from '../model/bytes.js';
 import { findHeader } from '../model/headers.js';
-import type { BodyRecord, NetworkEntry } from '../model/types.js';
+import type { NetworkEntry } from '../model/types.js';
+import { mimeKind } from './kinds.js';
 
 /** One file to write. */
 export interface SavedBody {
@@ -15,15 +16,15 @@ export interface SavedBody {
   truncated: boolean;
 }
 
-const EXTENSIONS: Array<[RegExp, string]> = [
-  [/json/, 'json'], [/html/, 'html'], [/javascript|ecmascript/, 'js'], [/css/, 'css'], [/xml/, 'xml'], [/png/, 'png'],
-  [/jpe?g/, 'jpg'], [/gif/, 'gif'], [/webp/, 'webp'], [/svg/, 'svg'], [/text\//, 'txt'], [/octet-stream/, 'bin'],
-];
+/** File extensions for the kinds {@link mimeKind} names, where the kind is not already one. */
+const EXTENSION_OF_KIND: Readonly<Record<string, string>> = {
+  text: 'txt', form: 'txt', multipart: 'txt', sse: 'txt', img: 'bin', font: 'bin', video: 'bin', audio: 'bin',
+};
 
-function extensionFor(mimeType: string | undefined, body: BodyRecord, isText: boolean): string {
-  const mime = (mimeType ?? '').toLowerCase();
-  for (const [pattern, extension] of EXTENSIONS) if (pattern.test(mime)) return extension;
-  return isText ? 'txt' : 'bin';
+function extensionFor(mimeType: string | undefined, isText: boolean): string {
+  const kind = mimeKind(mimeType);
+  if (kind === undefined) return isText ? 'txt' : 'bin';
+  return EXTENSION_OF_KIND[kind] ?? kind;
 }
 
 function slugOfPath(url: string): string {
@@ -53,7 +54,7 @@ export function savedBodyFile(entry: NetworkEntry, which: 'request' | 'response'
   const text = bodyText(body, mimeType);
   const content = text ?? base64ToBytes(body.data) ?? new Uint8Array();
   return {
-    fileName: `${entry.index}-${which}-${slugOfPath(entry.url)}.${extensionFor(mimeType, body, text !== undefined)}`,
+    fileName: `${entry.index}-${which}-${slugOfPath(entry.url)}.${extensionFor(mimeType, text !== undefined)}`,
     content,
     bytes: typeof content === 'string' ? utf8ByteLength(content) : content.length,
     truncated: body.truncated === true,

@@ -43,13 +43,6 @@ export function formatTimeOfDay(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(11, 23);
 }
 
-/** Decoded byte length of a base64 string, without decoding it. */
-export function base64DecodedLength(base64: string): number {
-  const clean = base64.replace(/[^A-Za-z0-9+/=_-]/g, '');
-  const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
-  return Math.max(0, Math.floor((clean.length * 3) / 4) - padding);
-}
-
 /** Cuts a single-line preview to `maxChars`, escaping newlines so one item stays on one line. */
 export function oneLinePreview(text: string, maxChars: number): string {
   const escaped = text.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');

@@ -1,4 +1,6 @@
 /** Capture model → HAR 1.2. Pure: returns an object; the caller serializes and writes it. */
+import { findHeader } from '../model/headers.js';
+import { METHODS_WITHOUT_BODY } from '../model/http.js';
 import type { BodyRecord, Header, NetworkEntry, Timings } from '../model/types.js';
 import { bodyText } from '../model/body-kind.js';
 import { base64DecodedLength, utf8ByteLength } from '../model/bytes.js';
@@ -26,11 +28,6 @@ export interface BuildHarOptions {
   pages?: PageInput[];
 }
 
-const METHODS_WITHOUT_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-function findHeader(headers: readonly Header[], name: string): string | undefined {
-  return headers.find((header) => header.name.toLowerCase() === name)?.value;
-}
 
 /** `http/1.1` → `HTTP/1.1`, `h2` → `HTTP/2`, `h3` → `HTTP/3`; unknown → `''` (HAR has no "unknown" here). */
 export function harHttpVersion(protocol: string | undefined): string {

@@ -1,4 +1,5 @@
 /** Cookie conversions for HAR: BiDi cookies, `Cookie` request headers and `Set-Cookie` response headers. */
+import { cookiesFromSetCookieHeaders } from '../model/cookies.js';
 import type { Cookie, Header } from '../model/types.js';
 import type { HarCookie } from './types.js';
 
@@ -32,40 +33,7 @@ export function harCookiesFromCookieHeader(value: string): HarCookie[] {
   return cookies;
 }
 
-/** One `Set-Cookie` line → a HAR cookie with path, domain, expires (from `Expires`), httpOnly and secure. */
-export function harCookieFromSetCookie(line: string): HarCookie | undefined {
-  const [nameValue = '', ...attributes] = line.split(';');
-  if (nameValue.trim().length === 0) return undefined;
-  const equalsAt = nameValue.indexOf('=');
-  const cookie: HarCookie =
-    equalsAt === -1
-      ? { name: '', value: nameValue.trim() }
-      : { name: nameValue.slice(0, equalsAt).trim(), value: nameValue.slice(equalsAt + 1).trim() };
-  for (const attribute of attributes) {
-    const attributeEquals = attribute.indexOf('=');
-    const key = (attributeEquals === -1 ? attribute : attribute.slice(0, attributeEquals)).trim().toLowerCase();
-    const attributeValue = attributeEquals === -1 ? '' : attribute.slice(attributeEquals + 1).trim();
-    if (key === 'path') cookie.path = attributeValue;
-    else if (key === 'domain') cookie.domain = attributeValue;
-    else if (key === 'httponly') cookie.httpOnly = true;
-    else if (key === 'secure') cookie.secure = true;
-    else if (key === 'expires') {
-      const expires = isoFromDate(new Date(attributeValue));
-      if (expires !== undefined) cookie.expires = expires;
-    }
-  }
-  return cookie;
-}
-
-/** Every cookie set by a response's `Set-Cookie` headers (several headers, or one value folded with newlines). */
+/** Every cookie set by a response's `Set-Cookie` headers, parsed by the model's one Set-Cookie parser. */
 export function harCookiesFromSetCookieHeaders(headers: readonly Header[]): HarCookie[] {
-  const cookies: HarCookie[] = [];
-  for (const header of headers) {
-    if (header.name.toLowerCase() !== 'set-cookie') continue;
-    for (const line of header.value.split('\n')) {
-      const cookie = harCookieFromSetCookie(line);
-      if (cookie) cookies.push(cookie);
-    }
-  }
-  return cookies;
+  return cookiesFromSetCookieHeaders(headers).map(harCookieFromCookie);
 }

@@ -7,7 +7,6 @@ export type { PageInput, PageAssignment } from './pages.js';
 export {
   harCookieFromCookie,
   harCookiesFromCookieHeader,
-  harCookieFromSetCookie,
   harCookiesFromSetCookieHeaders,
 } from './cookies.js';
 export type {

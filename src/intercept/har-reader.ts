@@ -14,6 +14,7 @@
  *   not an HTTP response. Event streams are served as one body: their events arrive at once, without the recorded
  *   timing.
  */
+import { findHeader } from '../model/headers.js';
 
 /** One HAR entry as replay serves it. */
 export interface ReplayEntry {
@@ -97,7 +98,7 @@ function bodyOf(content: Json, messages: unknown): ReplayEntry['body'] {
 
 function mimeOf(content: Json, headers: ReadonlyArray<{ name: string; value: string }>): string {
   if (typeof content.mimeType === 'string' && content.mimeType) return content.mimeType.toLowerCase();
-  return headers.find((header) => header.name.toLowerCase() === 'content-type')?.value.toLowerCase() ?? '';
+  return findHeader(headers, 'content-type')?.toLowerCase() ?? '';
 }
 
 function readEntry(raw: unknown, position: number, notReplayable: string[]): ReplayEntry | undefined {

@@ -5,7 +5,6 @@
 
 const utf8Encoder = new TextEncoder();
 const strictUtf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const lenientUtf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Size in bytes of `text` encoded as UTF-8, without allocating the encoding. */
 export function utf8ByteLength(text: string): number {
@@ -37,11 +36,6 @@ export function decodeUtf8Strict(bytes: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The bytes as UTF-8 text, invalid sequences replaced by U+FFFD. */
-export function decodeUtf8Lenient(bytes: Uint8Array): string {
-  return lenientUtf8Decoder.decode(bytes);
 }
 
 /** Bytes per `String.fromCharCode.apply` call: well under engines' argument limits, and a multiple of 3 (base64). */

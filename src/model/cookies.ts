@@ -51,10 +51,13 @@ export function parseSetCookie(headerValue: string, now?: number): Cookie | unde
   return cookie;
 }
 
-/** Cookies set by a response: every `Set-Cookie` header parsed with {@link parseSetCookie}. */
+/**
+ * Cookies set by a response: every `Set-Cookie` header (several headers, or one value folded with newlines) parsed
+ * with {@link parseSetCookie}.
+ */
 export function cookiesFromSetCookieHeaders(headers: readonly Header[], now?: number): Cookie[] {
   const cookies: Cookie[] = [];
-  for (const value of findHeaders(headers, 'set-cookie')) {
+  for (const value of findHeaders(headers, 'set-cookie').flatMap((folded) => folded.split('\n'))) {
     const cookie = parseSetCookie(value, now);
     if (cookie !== undefined) cookies.push(cookie);
   }

@@ -7,6 +7,15 @@ export class OutputWriteError extends Error {}
 
 /** Resolves `path` against `outputDir` and refuses anything that would land outside it. */
 export function resolveInside(outputDir: string, path: string, allowAbsolute = false): string {
+  // A `..` between backslashes is a way out on Windows: the check reads `\\` as a separator everywhere, so the policy
+  // is the same on every platform.
+  if (path.includes('\\')) {
+    const asSlashes = path.replace(/\\/g, '/');
+    const fromRootAsSlashes = relative(resolve(outputDir), resolve(outputDir, asSlashes));
+    if (fromRootAsSlashes.split(sep).includes('..') || isAbsolute(fromRootAsSlashes)) {
+      throw new OutputWriteError(`Path "${path}" is outside the output directory ${outputDir}; give a path inside it (relative paths are resolved there).`);
+    }
+  }
   if (allowAbsolute && isAbsolute(path)) return resolve(path);
   const target = isAbsolute(path) ? resolve(path) : resolve(outputDir, path);
   const fromRoot = relative(resolve(outputDir), target);

@@ -1,12 +1,9 @@
 /** Whole-entry redaction: the one function every output path calls before showing or writing an entry. */
-import type { BodyRecord, Header, NetworkEntry } from '../model/types.js';
+import { findHeader } from '../model/headers.js';
+import type { NetworkEntry } from '../model/types.js';
 import { redactBodyRecord, redactBodyText } from './body.js';
 import { redactCookies, redactHeaders } from './headers.js';
 import { redactUrl } from './url.js';
-
-function headerValue(headers: readonly Header[], name: string): string | undefined {
-  return headers.find((header) => header.name.toLowerCase() === name)?.value;
-}
 
 /**
  * Returns a deep copy of `entry` with secrets hidden: URLs (entry, initiator, redirect, WebSocket, stream),
@@ -22,13 +19,13 @@ export function redactEntry(entry: NetworkEntry): NetworkEntry {
     if (copy.redirect.to !== undefined) copy.redirect.to = redactUrl(copy.redirect.to);
   }
 
-  const requestMimeType = headerValue(copy.request.headers, 'content-type');
+  const requestMimeType = findHeader(copy.request.headers, 'content-type');
   copy.request.headers = redactHeaders(copy.request.headers);
   copy.request.cookies = redactCookies(copy.request.cookies);
   if (copy.request.body) redactBodyRecord(copy.request.body, requestMimeType);
 
   if (copy.response) {
-    const responseMimeType = copy.response.mimeType ?? headerValue(copy.response.headers, 'content-type');
+    const responseMimeType = copy.response.mimeType ?? findHeader(copy.response.headers, 'content-type');
     copy.response.headers = redactHeaders(copy.response.headers);
     if (copy.response.body) redactBodyRecord(copy.response.body, responseMimeType);
   }

@@ -2,6 +2,7 @@
  * The redaction gate for HAR written by anyone (a teammate's DevTools export, Playwright, bidiscope): the same rules
  * as {@link redactEntry}, applied to HAR fields. Pure; returns a deep copy.
  */
+import { findHeader } from '../model/headers.js';
 import type { BodyRecord } from '../model/types.js';
 import type { Har, HarCookie, HarNameValue } from '../har/types.js';
 import { redactBodyRecord, redactBodyText } from './body.js';
@@ -10,7 +11,7 @@ import { REDACTED, isSensitiveQueryParam } from './sensitive-keys.js';
 import { redactUrl } from './url.js';
 
 function headerMime(headers: readonly HarNameValue[]): string | undefined {
-  return headers.find((header) => header.name.toLowerCase() === 'content-type')?.value;
+  return findHeader(headers, 'content-type');
 }
 
 function hideCookies(cookies: readonly HarCookie[]): HarCookie[] {

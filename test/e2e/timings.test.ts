@@ -231,7 +231,12 @@ for (const browser of BROWSERS) {
         const offset = sendAt - truth.receivedAt;
         blockedTimes.push(timings.blocked ?? -1);
         rows.push(`${browser} ${protocol} burst | conn ${truth.connection?.id}#${truth.requestOnConnection} | blocked ${f(timings.blocked)} connect ${f(timings.connect)} wait ${f(timings.wait)} | ${f(offset)}`);
-        assert.ok(Math.abs(offset) <= SEND_SLACK_MS + 1, `${id}: start + blocked is ${offset.toFixed(1)} ms from the server's receipt (${JSON.stringify(timings)})`);
+        // The server's receipt is stamped by this (busy) test process, so it can only be late: a send time after the
+        // receipt would be a real error and gets the tight bound; before it, the bound allows the server's own lag.
+        assert.ok(
+          offset <= SEND_SLACK_MS + 1 && offset >= -3 * SEND_SLACK_MS,
+          `${id}: start + blocked is ${offset.toFixed(1)} ms from the server's receipt (${JSON.stringify(timings)})`,
+        );
       }
       if (protocol === 'h1') {
         // Six connections per host: the last two wait for a free one (~300 ms), and blocked says so.

@@ -6,14 +6,14 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HELP_TEXT, parseCli, UsageError, type CliOptions } from '../../../src/cli/args.js';
 
-const CWD = '/work/here';
+const CWD = '/home/user/project';
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}): CliOptions => parseCli(argv, env, CWD);
 
 test('defaults: chrome, headless, ./.bidiscope, 8 sessions, stdio', () => {
   assert.deepEqual(parse([]), {
     browser: 'chrome',
     headless: true,
-    outputDir: '/work/here/.bidiscope',
+    outputDir: '/home/user/project/.bidiscope',
     maxSessions: 8,
     allowAbsolutePaths: false,
     showVersion: false,
@@ -25,7 +25,7 @@ test('defaults: chrome, headless, ./.bidiscope, 8 sessions, stdio', () => {
 const SETTINGS: Array<[string[], NodeJS.ProcessEnv, Partial<CliOptions>]> = [
   [['--browser', 'firefox'], { BIDISCOPE_BROWSER: 'firefox' }, { browser: 'firefox' }],
   [['--headed'], { BIDISCOPE_HEADLESS: '0' }, { headless: false }],
-  [['--output-dir', 'out'], { BIDISCOPE_OUTPUT_DIR: 'out' }, { outputDir: '/work/here/out' }],
+  [['--output-dir', 'out'], { BIDISCOPE_OUTPUT_DIR: 'out' }, { outputDir: '/home/user/project/out' }],
   [['--output-dir', '/abs/out'], { BIDISCOPE_OUTPUT_DIR: '/abs/out' }, { outputDir: '/abs/out' }],
   [['--max-sessions', '64'], { BIDISCOPE_MAX_SESSIONS: '64' }, { maxSessions: 64 }],
   [['--allow-absolute-paths'], { BIDISCOPE_ALLOW_ABSOLUTE_PATHS: '1' }, { allowAbsolutePaths: true }],

@@ -24,10 +24,11 @@ test('relative paths resolve inside the output directory', () => {
   assert.equal(resolveInside('/out', './x/../y.json'), '/out/y.json');
   assert.equal(resolveInside('/out', '/out/inside.har'), '/out/inside.har');
   assert.equal(resolveInside('/out', '..data/file'), '/out/..data/file', 'a name starting with two dots is not a parent');
+  assert.equal(resolveInside('/out', 'a\\b.har'), '/out/a\\b.har', 'a backslash that stays inside is kept');
 });
 
 test('paths that leave the output directory are refused, absolute ones unless allowed', () => {
-  for (const path of ['../a.har', 'har/../../a.har', '/etc/passwd', '/out-other/a.har', '.', '']) {
+  for (const path of ['../a.har', 'har/../../a.har', '/etc/passwd', '/out-other/a.har', '.', '', '..\\..\\x', 'a/..\\..\\x']) {
     assert.throws(() => resolveInside('/out', path), (error: unknown) => {
       assert.ok(error instanceof OutputWriteError);
       assert.equal(error.message, `Path "${path}" is outside the output directory /out; give a path inside it (relative paths are resolved there).`);
