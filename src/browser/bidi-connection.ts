@@ -1,3 +1,4 @@
+import { sessionBidiHandler } from './webdriverio-internals.js';
 import { BidiHandler } from 'webdriver';
 import { routeMessages } from './message-routing.js';
 
@@ -75,6 +76,9 @@ export async function connectBidi(webSocketUrl: string, connectTimeoutMs = 10_00
   return wrapHandler(handler);
 }
 
+/** Set once the fallback (routing not engaged) has been reported, so it is said once per process. */
+let routingFallbackLogged = false;
+
 /** Wraps an already connected handler (e.g. the one a classic WebDriver session created). */
 export function wrapHandler(handler: BidiHandler): BidiConnection {
   const socket = handler.socket;
@@ -105,7 +109,15 @@ export function wrapHandler(handler: BidiHandler): BidiConnection {
     }
   };
   // One JSON.parse per message where WebdriverIO's listeners are recognised; otherwise an extra listener, as before.
-  if (!routeMessages(socket, dispatch)) socket.on('message', (data: Buffer | string) => dispatch(data.toString()));
+  if (!routeMessages(socket, dispatch)) {
+    if (!routingFallbackLogged) {
+      routingFallbackLogged = true;
+      process.stderr.write(
+        "bidiscope: WebdriverIO's BiDi socket listeners were not recognised (a changed release?); every BiDi message is parsed twice more. See src/browser/webdriverio-internals.ts.\n",
+      );
+    }
+    socket.on('message', (data: Buffer | string) => dispatch(data.toString()));
+  }
   const markClosed = (reason: string): void => {
     if (closed) return;
     closed = true;
@@ -171,4 +183,20 @@ export function wrapHandler(handler: BidiHandler): BidiConnection {
       markClosed('closed by bidiscope');
     },
   };
+}
+
+/**
+ * The BiDi connection of a classic session: WebdriverIO's own handler (reconnected without permessage-deflate when
+ * the session gave its URL), else a new connection to `webSocketUrl`; `missing()` is thrown when there is neither.
+ */
+export async function classicSessionBidi(client: { capabilities: unknown }, missing: () => Error): Promise<BidiConnection> {
+  const handler = sessionBidiHandler(client);
+  const webSocketUrl = (client.capabilities as { webSocketUrl?: unknown }).webSocketUrl;
+  if (handler?.isConnected && typeof webSocketUrl === 'string') {
+    await withoutCompression(handler, webSocketUrl);
+    return wrapHandler(handler);
+  }
+  if (handler?.isConnected) return wrapHandler(handler);
+  if (typeof webSocketUrl === 'string') return connectBidi(webSocketUrl);
+  throw missing();
 }

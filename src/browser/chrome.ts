@@ -1,5 +1,5 @@
-import WebDriver, { type BidiHandler } from 'webdriver';
-import { connectBidi, withoutCompression, wrapHandler, type BidiConnection } from './bidi-connection.js';
+import WebDriver from 'webdriver';
+import { classicSessionBidi, type BidiConnection } from './bidi-connection.js';
 import { findExecutable } from './find-executable.js';
 import { findFreePort } from './free-port.js';
 import type { BrowserIdentity, LaunchOptions } from './launch-options.js';
@@ -79,18 +79,7 @@ export async function launchChrome(options: LaunchOptions): Promise<LaunchedBrow
         'goog:chromeOptions': { binary: chromePath, args: chromeArgs(options, `${tempDir}/profile`) },
       },
     });
-    const handler = (client as unknown as { _bidiHandler?: BidiHandler })._bidiHandler;
-    const webSocketUrl = (client.capabilities as { webSocketUrl?: unknown }).webSocketUrl;
-    if (handler?.isConnected && typeof webSocketUrl === 'string') {
-      await withoutCompression(handler, webSocketUrl);
-      bidi = wrapHandler(handler);
-    } else if (handler?.isConnected) {
-      bidi = wrapHandler(handler);
-    } else if (typeof webSocketUrl === 'string') {
-      bidi = await connectBidi(webSocketUrl);
-    } else {
-      throw new Error('chromedriver created a session without a BiDi WebSocket URL (is chromedriver older than 115?)');
-    }
+    bidi = await classicSessionBidi(client, () => new Error('chromedriver created a session without a BiDi WebSocket URL (is chromedriver older than 115?)'));
     const caps = client.capabilities as { browserName?: string; browserVersion?: string };
     const identity: BrowserIdentity = { name: caps.browserName ?? 'chrome', version: caps.browserVersion ?? 'unknown' };
     const owned = { driver, bidi };

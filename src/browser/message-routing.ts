@@ -11,6 +11,7 @@
  * (handed, decoded once, to the handler, which parses it). Anything else goes both ways, as before. When the
  * handler's listener is not found (a WebdriverIO release that works differently), nothing is changed.
  */
+import { CLIENT_REEMITTER_NAME, HANDLER_LISTENER_NAME } from './webdriverio-internals.js';
 import type { WebSocket } from 'ws';
 
 /** Where a message goes, judged by its first bytes. */
@@ -29,9 +30,6 @@ export function messageKind(head: string): MessageKind {
 
 type MessageListener = (data: unknown, isBinary?: unknown) => void;
 
-/** Names WebdriverIO 9's listeners have (bound methods): the handler's response matcher, the client's re-emitter. */
-const HANDLER_LISTENER = 'bound #handleResponse';
-const CLIENT_REEMITTER = 'bound parseBidiMessage';
 
 function textOf(data: unknown): string {
   if (typeof data === 'string') return data;
@@ -54,10 +52,10 @@ function headOf(data: unknown): string {
 export function routeMessages(socket: WebSocket, onEvent: (text: string) => void): boolean {
   if (typeof socket.listeners !== 'function' || typeof socket.removeListener !== 'function') return false;
   const existing = socket.listeners('message') as MessageListener[];
-  const handlerListener = existing.find((listener) => listener.name === HANDLER_LISTENER);
+  const handlerListener = existing.find((listener) => listener.name === HANDLER_LISTENER_NAME);
   if (handlerListener === undefined) return false;
   socket.removeListener('message', handlerListener);
-  for (const listener of existing) if (listener.name === CLIENT_REEMITTER) socket.removeListener('message', listener);
+  for (const listener of existing) if (listener.name === CLIENT_REEMITTER_NAME) socket.removeListener('message', listener);
   socket.on('message', (data: unknown, isBinary: unknown) => {
     const kind = messageKind(headOf(data));
     const text = textOf(data);

@@ -1,7 +1,7 @@
 import { chromeQuietArgs } from './chrome.js';
-import WebDriver, { type BidiHandler } from 'webdriver';
+import WebDriver from 'webdriver';
 import { redactKnownValues, stringLeaves } from '../redact/index.js';
-import { connectBidi, withoutCompression, wrapHandler, type BidiConnection } from './bidi-connection.js';
+import { classicSessionBidi, connectBidi, type BidiConnection } from './bidi-connection.js';
 import { mergeCapabilities } from './capabilities.js';
 import { displayEndpoint, endpointStatus, gridSessionTimeoutMs, newSessionTimeoutMessage } from './endpoint-status.js';
 import { keepAliveInterval, startKeepAlive } from './keep-alive.js';
@@ -124,15 +124,10 @@ export async function connectWebDriverEndpoint(endpoint: WebDriverEndpoint | str
   }
   const endSession = () => client.deleteSession();
   try {
-    const handler = (client as unknown as { _bidiHandler?: BidiHandler })._bidiHandler;
-    const webSocketUrl = (client.capabilities as { webSocketUrl?: unknown }).webSocketUrl;
-    let bidi: BidiConnection;
-    if (handler?.isConnected && typeof webSocketUrl === 'string') {
-      await withoutCompression(handler, webSocketUrl);
-      bidi = wrapHandler(handler);
-    } else if (handler?.isConnected) bidi = wrapHandler(handler);
-    else if (typeof webSocketUrl === 'string') bidi = await connectBidi(webSocketUrl);
-    else throw new Error(`The WebDriver endpoint ${shown} created a session without BiDi (no webSocketUrl). It needs WebDriver BiDi support.`);
+    const bidi = await classicSessionBidi(
+      client,
+      () => new Error(`The WebDriver endpoint ${shown} created a session without BiDi (no webSocketUrl). It needs WebDriver BiDi support.`),
+    );
     const caps = client.capabilities as { browserName?: string; browserVersion?: string };
     const identity = { name: caps.browserName ?? options.browser, version: caps.browserVersion ?? 'unknown' };
     const keepAliveMs = keepAliveInterval(gridSessionTimeoutMs(await endpointStatus(url)));

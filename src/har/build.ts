@@ -1,7 +1,7 @@
 /** Capture model → HAR 1.2. Pure: returns an object; the caller serializes and writes it. */
 import { findHeader } from '../model/headers.js';
 import { METHODS_WITHOUT_BODY } from '../model/http.js';
-import type { BodyRecord, Header, NetworkEntry, Timings } from '../model/types.js';
+import type { BodyRecord, NetworkEntry, Timings } from '../model/types.js';
 import { bodyText } from '../model/body-kind.js';
 import { base64DecodedLength, utf8ByteLength } from '../model/bytes.js';
 import { harCookieFromCookie, harCookiesFromCookieHeader, harCookiesFromSetCookieHeaders } from './cookies.js';

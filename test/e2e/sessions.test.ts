@@ -7,7 +7,6 @@ import {
   removeTestDirs,
   startServer,
   waitForExit,
-  type ServerUnderTest,
 } from '../helpers/mcp-server.js';
 import { assertNothingLeft } from '../helpers/scenario.js';
 
