@@ -41,6 +41,8 @@ export class BodyFetcher {
   #stopped = false;
 
   constructor(
+    /** Stores a body on its entry (the log's {@link NetworkLog.setBody}). */
+    private readonly store: (entry: NetworkEntry, which: 'request' | 'response', body: BodyRecord) => void,
     private readonly bidi: BidiConnection,
     private readonly collector: string,
     private readonly mode: 'text' | 'all',
@@ -59,26 +61,26 @@ export class BodyFetcher {
     const response = entry.response;
     if (!response || response.body) return;
     if (entry.resourceType === 'eventsource' || entry.stream) {
-      response.body = {
+      this.store(entry, 'response', {
         state: 'not-captured',
         reason: this.streamsRecorded
           ? 'streamed response: see the recorded stream events'
           : 'streamed response, and captureStreaming is false: its events were not recorded',
-      };
+      });
       return;
     }
     if (entry.resourceType === 'websocket' || response.status === 101) return;
     // 204 No Content and 205 Reset Content carry no body (RFC 9110): nothing to fetch, nothing to count.
     if (response.status === 204 || response.status === 205) return;
     if (response.status >= 300 && response.status < 400 && response.status !== 304) {
-      response.body = { state: 'not-captured', reason: 'redirect response: the body is on the final hop' };
+      this.store(entry, 'response', { state: 'not-captured', reason: 'redirect response: the body is on the final hop' });
       return;
     }
     if (this.mode === 'text' && !mayBeTextual(response.mimeType)) {
-      response.body = { state: 'not-captured', reason: `binary body (${response.mimeType}) not captured with captureBodies "text"` };
+      this.store(entry, 'response', { state: 'not-captured', reason: `binary body (${response.mimeType}) not captured with captureBodies "text"` });
       return;
     }
-    response.body = { state: 'pending' };
+    this.store(entry, 'response', { state: 'pending' });
     this.#push({ entry, kind: 'response' });
   }
 
@@ -87,7 +89,7 @@ export class BodyFetcher {
     if (entry.request.body) return;
     const size = entry.request.bodySize;
     if (size === undefined || size <= 0) return;
-    entry.request.body = { state: 'pending' };
+    this.store(entry, 'request', { state: 'pending' });
     this.#push({ entry, kind: 'request' });
   }
 
@@ -146,9 +148,9 @@ export class BodyFetcher {
 
   #settle(job: BodyJob, record: BodyRecord): void {
     if (job.kind === 'response') {
-      if (job.entry.response) job.entry.response.body = record;
+      this.store(job.entry, 'response', record);
     } else {
-      job.entry.request.body = record;
+      this.store(job.entry, 'request', record);
     }
   }
 

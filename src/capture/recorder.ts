@@ -118,6 +118,7 @@ export class CaptureRecorder {
     }
     this.#collector = result.collector;
     this.#bodies = new BodyFetcher(
+      (entry, which, body) => this.log.setBody(entry, which, body),
       this.bidi,
       result.collector,
       this.options.captureBodies === 'all' ? 'all' : 'text',
@@ -198,7 +199,7 @@ export class CaptureRecorder {
   #settleUnfinished(reason: string): void {
     if (this.options.captureBodies === 'none') return;
     for (const entry of this.log.entries()) {
-      if (entry.state === 'pending' && entry.response && !entry.response.body) entry.response.body = { state: 'unavailable', reason };
+      if (entry.state === 'pending' && entry.response && !entry.response.body) this.log.setBody(entry, 'response', { state: 'unavailable', reason });
     }
   }
 
@@ -212,8 +213,8 @@ export class CaptureRecorder {
     for (const [event, listener] of this.#listeners) this.bidi.off(event, listener);
     this.#listeners = [];
     for (const entry of this.log.entries()) {
-      if (entry.request.body?.state === 'pending') entry.request.body = { state: 'unavailable', reason: `the browser went away (${reason})` };
-      if (entry.response?.body?.state === 'pending') entry.response.body = { state: 'unavailable', reason: `the browser went away (${reason})` };
+      if (entry.request.body?.state === 'pending') this.log.setBody(entry, 'request', { state: 'unavailable', reason: `the browser went away (${reason})` });
+      if (entry.response?.body?.state === 'pending') this.log.setBody(entry, 'response', { state: 'unavailable', reason: `the browser went away (${reason})` });
     }
     this.#settleUnfinished(`the browser went away while the response was still loading (${reason})`);
   }
@@ -229,6 +230,16 @@ export class CaptureRecorder {
       if (this.#active && this.options.captureBodies !== 'none') await this.#addCollector().catch(() => undefined);
     }
     return count;
+  }
+
+  /** Retained entries in index order (live: read them, change them only through the log). */
+  entries(): readonly NetworkEntry[] {
+    return this.log.entries();
+  }
+
+  /** The retained entry with this id (request id and redirect count), if any. */
+  findById(id: string): NetworkEntry | undefined {
+    return this.log.findById(id);
   }
 
   /** Finds an entry by stable index. */

@@ -10,7 +10,7 @@
  *   the shim.
  */
 import type { BidiDialect, BidiNetworkEventParams } from './bidi-types.js';
-import type { NetworkEntry, ResourceType } from './types.js';
+import type { BodyRecord, NetworkEntry, ResourceType } from './types.js';
 import type { ShimMessage } from './shim-messages.js';
 import { detectBidiDialect, readNetworkEventParams, readScriptMessageParams } from './bidi-types.js';
 import {
@@ -88,6 +88,8 @@ export interface NetworkLogStats {
   streamEvents: number;
   dropped: number;
   filtered: number;
+  /** Events that could not be applied because applying them threw (a bug or a protocol change; see `ingestErrors`). */
+  failedEvents: number;
   retained: number;
 }
 
@@ -144,6 +146,7 @@ function zeroCounters(): Counters {
     streamEvents: 0,
     dropped: 0,
     filtered: 0,
+    failedEvents: 0,
   };
 }
 
@@ -184,6 +187,7 @@ export class NetworkLog {
   private recentCompleted: HopState[] = [];
   private counters = zeroCounters();
   private evictedNow: NetworkEntry[] = [];
+  private readonly firstFailures = new Map<string, string>();
 
   constructor(options: NetworkLogOptions = {}) {
     this.accept = options.accept;
@@ -213,7 +217,10 @@ export class NetworkLog {
       if (method === 'script.message') result = this.ingestScriptMessage(params, receivedAt);
       else if (method.startsWith('network.')) result = this.ingestNetworkEvent(method, params, receivedAt);
       else result = { change: 'ignored' };
-    } catch {
+    } catch (error) {
+      // Never throw at the recorder, but never hide it either: counted in stats, first one per event kept.
+      this.counters.failedEvents++;
+      if (!this.firstFailures.has(method)) this.firstFailures.set(method, error instanceof Error ? error.message : String(error));
       result = { change: 'ignored' };
     }
     if (this.evictedNow.length > 0) result.evicted = this.evictedNow;
@@ -233,6 +240,21 @@ export class NetworkLog {
   /** The retained entry with this id (or whose BiDi hop key is this id, for merged WebSocket handshakes). */
   findById(id: string): NetworkEntry | undefined {
     return (this.byEntryId.get(id) ?? this.byHopKey.get(id))?.entry;
+  }
+
+  /**
+   * Records a body of one of this log's entries (fetched from the browser later, or why it never will be). The only
+   * way code outside the model changes an entry.
+   */
+  setBody(entry: NetworkEntry, which: 'request' | 'response', body: BodyRecord): void {
+    if (this.byEntryId.get(entry.id)?.entry !== entry) return;
+    if (which === 'request') entry.request.body = body;
+    else if (entry.response) entry.response.body = body;
+  }
+
+  /** The first error of each event kind that could not be applied (see `failedEvents` in {@link stats}). */
+  ingestErrors(): ReadonlyMap<string, string> {
+    return this.firstFailures;
   }
 
   /** Capture counters. */

@@ -119,6 +119,25 @@ export class BrowserSession {
     for (const listener of this.#deathListeners) listener(reason);
   }
 
+  /** Browser name and version as the browser reported them. */
+  get identity(): { name: string; version: string } {
+    return this.launched.identity;
+  }
+
+  /**
+   * Session-wide network settings from initialize_session, for every tab the session opens (unlike
+   * set_network_conditions, which acts on the current tab).
+   */
+  async applySessionNetworkSettings(settings: { bypassCache: boolean; extraHeaders?: Record<string, string> }): Promise<void> {
+    if (settings.bypassCache) await this.bidi.send('network.setCacheBehavior', { cacheBehavior: 'bypass' });
+    if (settings.extraHeaders) {
+      const headers = Object.entries(settings.extraHeaders).map(([name, value]) => ({ name, value: { type: 'string', value } }));
+      await this.bidi.send('network.setExtraHeaders', { headers }).catch((error: unknown) => {
+        throw new Error(`extraHeaders is not supported by this browser build: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
+  }
+
   /** The latest capture (active, or stopped and still queryable), if any. */
   get capture(): CaptureRecorder | undefined {
     return this.#captures.at(-1);

@@ -50,7 +50,7 @@ const searchNetwork = defineTool({
     const capture = requireCapture(session, input.captureId);
     const pattern = compileQuery(input.query);
     const started = performance.now();
-    const entries = capture.log.entries().map((entry) => presentable(session, entry));
+    const entries = capture.entries().map((entry) => presentable(session, entry));
     const outcome = searchEntries(entries, pattern, {
       fields: input.in ?? SEARCH_FIELDS,
       maxHits: input.offset + input.limit,
@@ -135,10 +135,10 @@ const diffCaptures = defineTool({
     const captureA = requireCapture(sessionA, input.a.captureId);
     const captureB = requireCapture(sessionB, input.b.captureId);
     if (captureA === captureB) throw new ToolError('Invalid "b": it names the same capture as "a"; give two different captures (captureId, or another sessionId).');
-    const entriesA = captureA.log.entries().map((entry) => presentable(sessionA, entry));
-    const entriesB = captureB.log.entries().map((entry) => presentable(sessionB, entry));
+    const entriesA = captureA.entries().map((entry) => presentable(sessionA, entry));
+    const entriesB = captureB.entries().map((entry) => presentable(sessionB, entry));
     const diff = diffEntries(entriesA, entriesB, { ignoreQuery: input.ignoreQuery, ignoreOrigin: input.ignoreOrigin });
-    const label = (session: typeof sessionA, id: string): string => `${id} (${session.id}, ${session.launched.identity.name} ${session.launched.identity.version})`;
+    const label = (session: typeof sessionA, id: string): string => `${id} (${session.id}, ${session.identity.name} ${session.identity.version})`;
     return {
       text: diffText(diff, label(sessionA, captureA.id), label(sessionB, captureB.id)),
       structured: {

@@ -117,6 +117,7 @@ export function captureStatus(session: BrowserSession): Record<string, unknown> 
       retained: stats.retained,
       dropped: stats.dropped,
       filtered: stats.filtered,
+      failedEvents: stats.failedEvents,
       bodiesStoredBytes: stats.bodiesStoredBytes,
       bodiesPending: stats.bodiesPending,
       bodiesSkippedForBudget: stats.bodiesSkippedForBudget,
@@ -217,7 +218,7 @@ const stopNetworkCapture = defineTool({
       }
       await capture.stop();
       const status = captureStatus(session);
-      const entries = capture.log.entries().map((entry) => presentable(session, withoutBodyData(entry)));
+      const entries = capture.entries().map((entry) => presentable(session, withoutBodyData(entry)));
       const data = captureData(entries);
       const stats = capture.stats();
       const summary = { totalRequests: stats.requests, totalResponses: stats.responses, totalWsFrames: stats.wsFrames, streamingResponses: stats.streamingResponses, failed: stats.failed, dropped: stats.dropped };

@@ -67,7 +67,7 @@ const listNetworkRequests = defineTool({
     const session = context.sessions.get(input.sessionId);
     const capture = requireCapture(session, input.captureId);
     const spec: EntryFilterSpec = { urlFilter: input.urlFilter, method: input.method, status: input.status, resourceType: input.resourceType, failedOnly: input.failedOnly };
-    const all = capture.log.entries();
+    const all = capture.entries();
     const matching = all.filter(entryFilter(spec));
     const page = matching.slice(input.offset, input.offset + input.limit).map((entry) => listable(session, entry));
     const baseOrigin = baseOriginOf(all);
@@ -114,7 +114,7 @@ const getRequestDetails = defineTool({
     const shown = presentable(session, entry);
     const details = formatDetails(shown, {
       resolveEntry: (id) => {
-        const linked = capture.log.findById(id);
+        const linked = capture.findById(id);
         return linked ? { index: linked.index, url: presentable(session, linked).url } : undefined;
       },
     });
@@ -230,7 +230,7 @@ const exportHar = defineTool({
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
     const capture = requireCapture(session, input.captureId);
-    const entries = capture.log.entries().map((entry) => presentable(session, entry));
+    const entries = capture.entries().map((entry) => presentable(session, entry));
     const har = presentableHar(session, entries, context.version, input.includeBodies);
     const relative = input.path ?? `har/${session.id}-${capture.id}.har`;
     const path = await writeOutputFile(context.config.outputDir, relative, JSON.stringify(har, null, 1), context.config.allowAbsolutePaths);

@@ -65,7 +65,7 @@ export function requireCapture(session: BrowserSession, captureId?: string): Cap
 export function presentableHar(session: BrowserSession, shownEntries: readonly NetworkEntry[], version: string, includeBodies: boolean): Har {
   return buildHar(shownEntries, {
     creatorVersion: version,
-    browser: { name: session.launched.identity.name, version: session.launched.identity.version },
+    browser: { name: session.identity.name, version: session.identity.version },
     includeBodies,
   });
 }
@@ -81,7 +81,7 @@ export function findEntry(session: BrowserSession, index: number, captureId?: st
     const entry = capture.entry(index);
     if (entry) return { capture, entry };
   }
-  const entries = chosen.log.entries();
+  const entries = chosen.entries();
   const first = entries[0]?.index;
   const last = entries.at(-1)?.index;
   const range = first === undefined ? 'the capture is empty' : `valid indexes are ${first}–${last}`;

@@ -24,9 +24,9 @@ const exportReport = defineTool({
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
     const capture = requireCapture(session, input.captureId);
-    const entries = capture.log.entries().map((entry) => presentable(session, entry));
+    const entries = capture.entries().map((entry) => presentable(session, entry));
     const har = presentableHar(session, entries, context.version, true);
-    const identity = session.launched.identity;
+    const identity = session.identity;
     const html = renderReport(har, `bidiscope ${capture.id} — ${identity.name} ${identity.version}`);
     const relative = input.path ?? `reports/${session.id}-${capture.id}.html`;
     const path = await writeOutputFile(context.config.outputDir, relative, html, context.config.allowAbsolutePaths);

@@ -55,8 +55,8 @@ export function describeSession(session: BrowserSession): Record<string, unknown
   return {
     sessionId: session.id,
     browser: session.browser,
-    browserName: session.launched.identity.name,
-    browserVersion: session.launched.identity.version,
+    browserName: session.identity.name,
+    browserVersion: session.identity.version,
     state: session.state,
     ...(session.deadReason ? { deadReason: session.deadReason } : {}),
     headless: session.options.headless,
@@ -92,20 +92,14 @@ const initializeSession = defineTool({
       async (opened) => {
         opened.exposeSensitiveNetworkData = input.exposeSensitiveNetworkData;
         if (input.viewport) await opened.setViewport(input.viewport);
-        if (input.bypassCache) await opened.bidi.send('network.setCacheBehavior', { cacheBehavior: 'bypass' });
-        if (input.extraHeaders) {
-          const headers = Object.entries(input.extraHeaders).map(([name, value]) => ({ name, value: { type: 'string', value } }));
-          await opened.bidi.send('network.setExtraHeaders', { headers }).catch((error: unknown) => {
-            throw new Error(`extraHeaders is not supported by this browser build: ${error instanceof Error ? error.message : String(error)}`);
-          });
-        }
+        await opened.applySessionNetworkSettings({ bypassCache: input.bypassCache === true, extraHeaders: input.extraHeaders });
         if (input.url) {
           await extras.progress(`opening ${input.url}`);
           await opened.navigate(input.url, 'complete', input.timeoutMs);
         }
       },
     );
-    const identity = session.launched.identity;
+    const identity = session.identity;
     const support = captureSupportFor(session.browser, identity.version);
     const structured = { ...describeSession(session), captureSupport: support, ...(input.url ? { url: input.url } : {}) };
     const text =

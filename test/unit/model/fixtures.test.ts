@@ -169,6 +169,7 @@ describe('Chromium 156 fixture', () => {
       streamEvents: 3,
       dropped: 0,
       filtered: 0,
+      failedEvents: 0,
       retained: 14,
     });
   });
@@ -249,6 +250,7 @@ describe('Firefox 153 fixture', () => {
       streamEvents: 3,
       dropped: 0,
       filtered: 0,
+      failedEvents: 0,
       retained: 15,
     });
   });

@@ -44,6 +44,7 @@ test('maxEntries evicts the oldest entries and keeps the indexes of the rest', (
     streamEvents: 0,
     dropped: 1,
     filtered: 0,
+    failedEvents: 0,
     retained: 2,
   });
 });
@@ -122,6 +123,7 @@ test('clear() forgets everything but never reuses an index', () => {
     streamEvents: 0,
     dropped: 0,
     filtered: 0,
+    failedEvents: 0,
     retained: 0,
   });
   const result = log.ingest('network.beforeRequestSent', hopParams({ id: 'n', url: 'http://h/new' }));
@@ -376,4 +378,17 @@ test('request bodies inside events honour captureBodies and maxBodyBytes', () =>
     assert.equal(set?.request.body, undefined, String(type));
     assert.match(set?.source.requestBody ?? '', /goog:postData ignored/);
   }
+});
+
+test('an event that throws while applied is counted and its first error kept, never thrown at the caller', () => {
+  const log = new NetworkLog();
+  const hostile = {
+    get request(): never {
+      throw new Error('boom');
+    },
+  };
+  assert.deepEqual(log.ingest('network.beforeRequestSent', hostile), { change: 'ignored' });
+  log.ingest('network.beforeRequestSent', hostile);
+  assert.equal(log.stats().failedEvents, 2);
+  assert.deepEqual([...log.ingestErrors()], [['network.beforeRequestSent', 'boom']]);
 });
