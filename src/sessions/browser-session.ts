@@ -204,7 +204,7 @@ export class BrowserSession {
    * stopping, clearing a capture) never interleave when a client fires calls concurrently. A failing task does not
    * block later ones. Reads need no queue.
    */
-  serialize<T>(task: () => Promise<T>): Promise<T> {
+  runExclusive<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(task, task);
     this.#queue = run.catch(() => undefined);
     return run;

@@ -7,7 +7,7 @@ import { compileTextPattern, UrlFilterError, type TextPattern } from '../model/u
 import { writeOutputFile } from '../output/files.js';
 import type { AppContext } from './context.js';
 import { diffCapturesOutput, exportRequestOutput, searchNetworkOutput } from './output-schemas.js';
-import { findEntry, presentable, requireCapture } from './present.js';
+import { findEntry, redactedForSession, requireCapture } from './present.js';
 import { captureIdField, sessionIdField } from './schemas.js';
 
 /** How long one search may run before it answers with what it found so far. */
@@ -50,7 +50,7 @@ const searchNetwork = defineTool({
     const capture = requireCapture(session, input.captureId);
     const pattern = compileQuery(input.query);
     const started = performance.now();
-    const entries = capture.entries().map((entry) => presentable(session, entry));
+    const entries = capture.entries().map((entry) => redactedForSession(session, entry));
     const outcome = searchEntries(entries, pattern, {
       fields: input.in ?? SEARCH_FIELDS,
       maxHits: input.offset + input.limit,
@@ -135,8 +135,8 @@ const diffCaptures = defineTool({
     const captureA = requireCapture(sessionA, input.a.captureId);
     const captureB = requireCapture(sessionB, input.b.captureId);
     if (captureA === captureB) throw new ToolError('Invalid "b": it names the same capture as "a"; give two different captures (captureId, or another sessionId).');
-    const entriesA = captureA.entries().map((entry) => presentable(sessionA, entry));
-    const entriesB = captureB.entries().map((entry) => presentable(sessionB, entry));
+    const entriesA = captureA.entries().map((entry) => redactedForSession(sessionA, entry));
+    const entriesB = captureB.entries().map((entry) => redactedForSession(sessionB, entry));
     const diff = diffEntries(entriesA, entriesB, { ignoreQuery: input.ignoreQuery, ignoreOrigin: input.ignoreOrigin });
     const label = (session: typeof sessionA, id: string): string => `${id} (${session.id}, ${session.identity.name} ${session.identity.version})`;
     return {
@@ -168,7 +168,7 @@ const exportRequest = defineTool({
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
     const { capture, entry: live } = findEntry(session, input.index, input.captureId);
-    const entry = presentable(session, live);
+    const entry = redactedForSession(session, live);
     const exposed = session.exposeSensitiveNetworkData;
     let bodyFile: string | undefined;
     const payload = requestPayload(entry);

@@ -8,7 +8,7 @@ import { writeOutputFile } from '../output/files.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
 import { captureData, withoutBodyData } from './capture-data.js';
 import type { AppContext } from './context.js';
-import { presentable, requireCapture } from './present.js';
+import { redactedForSession, requireCapture } from './present.js';
 import { captureStatusOutput, clearCaptureOutput, listCapturesOutput, startCaptureOutput, stopCaptureOutput } from './output-schemas.js';
 import { captureIdField, sessionIdField } from './schemas.js';
 import { CAPTURE_RETENTION } from '../sessions/browser-session.js';
@@ -158,7 +158,7 @@ const startNetworkCapture = defineTool({
     const session = context.sessions.get(input.sessionId);
     const urlFilter = compileFilter(input.urlFilter);
     // Serialized per session: of concurrent starts exactly one creates a recorder, the others see it active.
-    return session.serialize(async () => {
+    return session.runExclusive(async () => {
       session.assertUsable();
       if (session.capture?.active) {
         throw new ToolError(`A capture (${session.capture.id}) is already active on ${session.id}. Call stop_network_capture first.`);
@@ -211,14 +211,14 @@ const stopNetworkCapture = defineTool({
   annotations: { readOnlyHint: false },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
-    return session.serialize(async () => {
+    return session.runExclusive(async () => {
       const capture = requireCapture(session);
       if (!capture.active) {
         throw new ToolError(`Capture ${capture.id} on ${session.id} is already stopped. Its data is still available to list_network_requests and export_har.`);
       }
       await capture.stop();
       const status = captureStatus(session);
-      const entries = capture.entries().map((entry) => presentable(session, withoutBodyData(entry)));
+      const entries = capture.entries().map((entry) => redactedForSession(session, withoutBodyData(entry)));
       const data = captureData(entries);
       const stats = capture.stats();
       const summary = { totalRequests: stats.requests, totalResponses: stats.responses, totalWsFrames: stats.wsFrames, streamingResponses: stats.streamingResponses, failed: stats.failed, dropped: stats.dropped };
@@ -257,7 +257,7 @@ const clearNetworkCapture = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
-    return session.serialize(async () => {
+    return session.runExclusive(async () => {
       const capture = requireCapture(session, input.captureId);
       const cleared = await capture.clear();
       return { text: `Cleared ${cleared} entries from ${capture.id} on ${session.id}.`, structured: { sessionId: session.id, captureId: capture.id, cleared, status: capture.active ? 'active' : 'inactive' } };

@@ -10,7 +10,7 @@ import { savedBodyFile } from '../format/saved-body.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
 import type { PendingScriptResult } from './confirm-tokens.js';
 import type { AppContext } from './context.js';
-import { findEntry, listable, presentable, presentableHar, requireCapture } from './present.js';
+import { findEntry, listable, redactedForSession, harOfShownEntries, requireCapture } from './present.js';
 import { confirmOutputOutput, exportHarOutput, listRequestsOutput, requestDetailsOutput } from './output-schemas.js';
 import { captureIdField, outputPathField, sessionIdField } from './schemas.js';
 
@@ -111,11 +111,11 @@ const getRequestDetails = defineTool({
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
     const { capture, entry } = findEntry(session, input.index, input.captureId);
-    const shown = presentable(session, entry);
+    const shown = redactedForSession(session, entry);
     const details = formatDetails(shown, {
       resolveEntry: (id) => {
         const linked = capture.findById(id);
-        return linked ? { index: linked.index, url: presentable(session, linked).url } : undefined;
+        return linked ? { index: linked.index, url: redactedForSession(session, linked).url } : undefined;
       },
     });
     let text = details.text;
@@ -199,7 +199,7 @@ const confirmOutput = defineTool({
         `Entry [${output.index}] is no longer in ${output.captureId} (the capture was cleared or maxEntries dropped it); its bodies are gone.`,
       );
     }
-    const entry = presentable(session, live);
+    const entry = redactedForSession(session, live);
     const saved: Array<{ body: string; path: string; bytes: number; truncated: boolean }> = [];
     for (const which of output.bodies) {
       const file = savedBodyFile(entry, which);
@@ -230,8 +230,8 @@ const exportHar = defineTool({
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
     const capture = requireCapture(session, input.captureId);
-    const entries = capture.entries().map((entry) => presentable(session, entry));
-    const har = presentableHar(session, entries, context.version, input.includeBodies);
+    const entries = capture.entries().map((entry) => redactedForSession(session, entry));
+    const har = harOfShownEntries(session, entries, context.version, input.includeBodies);
     const relative = input.path ?? `har/${session.id}-${capture.id}.har`;
     const path = await writeOutputFile(context.config.outputDir, relative, JSON.stringify(har, null, 1), context.config.allowAbsolutePaths);
     const wsMessages = entries.reduce((sum, entry) => sum + (entry.webSocket?.frames.length ?? 0), 0);

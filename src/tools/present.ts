@@ -27,7 +27,7 @@ function changeStamp(entry: NetworkEntry): string {
 }
 
 /** The entry as this session may show it: redacted unless the session exposes sensitive data. Do not modify it. */
-export function presentable(session: BrowserSession, entry: NetworkEntry): NetworkEntry {
+export function redactedForSession(session: BrowserSession, entry: NetworkEntry): NetworkEntry {
   if (session.exposeSensitiveNetworkData) return entry;
   const stamp = changeStamp(entry);
   const cached = redactedCopies.get(entry);
@@ -39,7 +39,7 @@ export function presentable(session: BrowserSession, entry: NetworkEntry): Netwo
 
 /**
  * The entry as one list line may show it. A line shows the URL, method, status, kind, size, duration and error name;
- * of those only the URL can carry secrets, so only the URL is redacted — a full {@link presentable} deep copy of
+ * of those only the URL can carry secrets, so only the URL is redacted — a full {@link redactedForSession} deep copy of
  * every entry on a page of 100 costs far more than the page itself.
  */
 export function listable(session: BrowserSession, entry: NetworkEntry): NetworkEntry {
@@ -61,8 +61,8 @@ export function requireCapture(session: BrowserSession, captureId?: string): Cap
   throw new ToolError(`Invalid "captureId": ${session.id} has no capture ${captureId} (it has: ${known}). list_captures lists them.`);
 }
 
-/** HAR 1.2 of entries already made {@link presentable}, with the session's browser as the HAR's browser. */
-export function presentableHar(session: BrowserSession, shownEntries: readonly NetworkEntry[], version: string, includeBodies: boolean): Har {
+/** HAR 1.2 of entries already made {@link redactedForSession}, with the session's browser as the HAR's browser. */
+export function harOfShownEntries(session: BrowserSession, shownEntries: readonly NetworkEntry[], version: string, includeBodies: boolean): Har {
   return buildHar(shownEntries, {
     creatorVersion: version,
     browser: { name: session.identity.name, version: session.identity.version },

@@ -5,7 +5,7 @@ import { writeOutputFile } from '../output/files.js';
 import { renderReport } from '../report/index.js';
 import type { AppContext } from './context.js';
 import { exportReportOutput } from './output-schemas.js';
-import { presentable, presentableHar, requireCapture } from './present.js';
+import { redactedForSession, harOfShownEntries, requireCapture } from './present.js';
 import { captureIdField, outputPathField, sessionIdField } from './schemas.js';
 
 const exportReport = defineTool({
@@ -24,8 +24,8 @@ const exportReport = defineTool({
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
     const capture = requireCapture(session, input.captureId);
-    const entries = capture.entries().map((entry) => presentable(session, entry));
-    const har = presentableHar(session, entries, context.version, true);
+    const entries = capture.entries().map((entry) => redactedForSession(session, entry));
+    const har = harOfShownEntries(session, entries, context.version, true);
     const identity = session.identity;
     const html = renderReport(har, `bidiscope ${capture.id} — ${identity.name} ${identity.version}`);
     const relative = input.path ?? `reports/${session.id}-${capture.id}.html`;

@@ -110,7 +110,7 @@ const addNetworkRule = defineTool({
           'Use {"type":"respond","status":307,"headers":{"location":"<new URL>"}} instead (a redirect, followed in both browsers).',
       );
     }
-    return session.serialize(async () => {
+    return session.runExclusive(async () => {
       session.assertUsable();
       const origin = originOfFilter(filter);
       const rule = await session.shaper.addRule({
@@ -181,7 +181,7 @@ const removeNetworkRule = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
-    return session.serialize(async () => {
+    return session.runExclusive(async () => {
       if (input.ruleId !== undefined && !session.shaper.rules.some((rule) => rule.id === input.ruleId)) {
         const known = session.shaper.rules.map((rule) => rule.id).join(', ') || 'none';
         throw new ToolError(`Invalid "ruleId": no rule ${input.ruleId} on ${session.id} (rules: ${known}).`);
@@ -214,7 +214,7 @@ const setNetworkConditions = defineTool({
   annotations: { readOnlyHint: false, idempotentHint: true },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
-    return session.serialize(async () => {
+    return session.runExclusive(async () => {
       const { context: tab } = await session.ensureContext();
       let state;
       try {
@@ -273,13 +273,13 @@ const replayHar = defineTool({
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
     if (input.stop) {
-      return session.serialize(async () => {
+      return session.runExclusive(async () => {
         await session.shaper.setReplay(undefined);
         return { text: `Replay stopped on ${session.id}.`, structured: { sessionId: session.id, path: '', servable: 0, notReplayable: [] } };
       });
     }
     const loaded = await loadReplay(context, input.path ?? '', { notFound: input.notFound, matchBody: input.matchBody });
-    return session.serialize(async () => {
+    return session.runExclusive(async () => {
       session.assertUsable();
       await session.shaper.setReplay(loaded.source);
       const { parsed } = loaded;

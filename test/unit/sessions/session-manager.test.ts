@@ -45,12 +45,12 @@ test('a session serializes state changes, and a failed task does not block the n
   const manager = new SessionManager(1, fake.launcher);
   const session = await manager.open(CHROME);
   const order: string[] = [];
-  const slow = session.serialize(async () => {
+  const slow = session.runExclusive(async () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     order.push('slow');
     throw new Error('slow failed');
   });
-  const fast = session.serialize(async () => {
+  const fast = session.runExclusive(async () => {
     order.push('fast');
     return 'done';
   });
