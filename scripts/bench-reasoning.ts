@@ -52,11 +52,11 @@ for (const [name, fixture] of [['Chromium 156', 'chromium-156-index-page'], ['Fi
 const [chrome, firefox] = [captures['Chromium 156'] ?? [], captures['Firefox 153'] ?? []];
 const diffMs = time(() => diffEntries(chrome, firefox));
 process.stdout.write(
-  [
+  `${[
     '| capture | entries | search, substring, cold (incl. redaction) | search, substring, warm (target ≤ 200 ms) | search, regex, warm (target ≤ 1 s) |',
     '|---|---|---|---|---|',
     ...rows,
     '',
     `diff_captures of the Chromium and the Firefox capture (10k entries each): ${Math.round(diffMs)} ms (target ≤ 500 ms); medians of ${ROUNDS}.`,
-  ].join('\n') + '\n',
+  ].join('\n')}\n`,
 );

@@ -16,7 +16,7 @@ export type RequestPayload = { kind: 'none' } | { kind: 'text'; text: string } |
 /** What the command needs of the request body. */
 export function requestPayload(entry: NetworkEntry): RequestPayload {
   const body = entry.request.body;
-  if (!body || body.state !== 'available' || body.data === undefined) return { kind: 'none' };
+  if (body?.state !== 'available' || body.data === undefined) return { kind: 'none' };
   const text = bodyText(body, findHeader(entry.request.headers, 'content-type'));
   // A NUL cannot travel in a shell argument; such text goes by file like binary data.
   if (text !== undefined && !text.includes('\0')) return { kind: 'text', text };

@@ -110,7 +110,9 @@ export function searchEntries(entries: readonly NetworkEntry[], pattern: TextPat
       entry.webSocket?.frames.forEach((frame, number) => {
         if (frame.data !== undefined && frame.opcode === 1) look(entry, `frame ${number} ${frame.direction === 'sent' ? '↑' : '↓'}`, frame.data);
       });
-      entry.stream?.events.forEach((event, number) => look(entry, `event ${number} (${event.event})`, event.data));
+      entry.stream?.events.forEach((event, number) => {
+        look(entry, `event ${number} (${event.event})`, event.data);
+      });
     }
   }
   return outcome;

@@ -49,7 +49,7 @@ export function bodyMimeType(entry: NetworkEntry, which: 'request' | 'response')
  */
 export function savedBodyFile(entry: NetworkEntry, which: 'request' | 'response'): SavedBody | undefined {
   const body = which === 'request' ? entry.request.body : entry.response?.body;
-  if (!body || body.state !== 'available' || body.data === undefined) return undefined;
+  if (body?.state !== 'available' || body.data === undefined) return undefined;
   const mimeType = bodyMimeType(entry, which);
   const text = bodyText(body, mimeType);
   const content = text ?? base64ToBytes(body.data) ?? new Uint8Array();

@@ -66,7 +66,7 @@ export function harQueryString(url: string): HarQueryParam[] {
 
 /** Size of the data a body record holds, when it holds the whole body. */
 function bodyDataSize(body: BodyRecord | undefined): number | undefined {
-  if (!body || body.state !== 'available' || body.data === undefined || body.truncated) return undefined;
+  if (body?.state !== 'available' || body.data === undefined || body.truncated) return undefined;
   return body.encoding === 'base64' ? base64DecodedLength(body.data) : utf8ByteLength(body.data);
 }
 

@@ -120,7 +120,7 @@ export function decodeBase64Text(base64: string): string | undefined {
  * previews, saved files, HAR and search all read text through this one function.
  */
 export function bodyText(body: BodyRecord | undefined, mimeType: string | undefined): string | undefined {
-  if (!body || body.state !== 'available' || body.data === undefined) return undefined;
+  if (body?.state !== 'available' || body.data === undefined) return undefined;
   if (body.encoding !== 'base64') return body.data;
   const text = decodeBase64Text(body.data);
   return text !== undefined && isTextBody(text, mimeType) ? text : undefined;

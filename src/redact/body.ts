@@ -131,6 +131,7 @@ function redactJsonLines(text: string): string | undefined {
  */
 export function redactBodyText(text: string, mimeType?: string): string {
   const kind = classifyText(text, mimeType);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: U+001E starts each record of application/json-seq.
   if (kind === 'json' || /^\s*[[{\u001e]/.test(text)) {
     const redacted = redactJsonText(text, redactJsonStringValue) ?? redactJsonLines(text);
     if (redacted !== undefined) return redacted;

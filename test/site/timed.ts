@@ -118,7 +118,9 @@ export function serveTimed(
   }
   log.add(record);
   const timers: NodeJS.Timeout[] = [];
-  res.on('close', () => timers.forEach((timer) => clearTimeout(timer)));
+  res.on('close', () => {
+    for (const timer of timers) clearTimeout(timer);
+  });
   const headers = {
     'content-type': 'text/plain; charset=utf-8',
     'content-length': String(2 * TIMED_CHUNK_BYTES),

@@ -50,6 +50,7 @@ test('the scanner flags computed import()/require() and accepts string literals'
     'const m = await import(name);',
     'await import(\n  /* @vite-ignore */\n  options.automationProtocol || "webdriver"\n)',
     'import("./" + file)',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a computed import, not a template.
     'import(`./${file}`)',
     'require(path)',
     '__require(mod)',

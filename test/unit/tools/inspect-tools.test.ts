@@ -215,9 +215,9 @@ describe('export_har', () => {
 
   test('refuses paths outside the output directory unless allowed', async () => {
     const { s } = await captured();
-    const escape = await s.call('export_har', { path: '../escape.har' });
-    assert.equal(escape.isError, true);
-    assert.equal(escape.text, `export_har failed: Path "../escape.har" is outside the output directory ${s.outputDir}; give a path inside it (relative paths are resolved there).`);
+    const outside = await s.call('export_har', { path: '../escape.har' });
+    assert.equal(outside.isError, true);
+    assert.equal(outside.text, `export_har failed: Path "../escape.har" is outside the output directory ${s.outputDir}; give a path inside it (relative paths are resolved there).`);
     const absolute = await s.call('export_har', { path: '/tmp/bidiscope-unit-absolute.har' });
     assert.match(absolute.text, /^export_har failed: Path "\/tmp\/bidiscope-unit-absolute\.har" is outside the output directory/);
     assert.equal(existsSync('/tmp/bidiscope-unit-absolute.har'), false);
