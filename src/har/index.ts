@@ -1,7 +1,7 @@
 /** HAR 1.2 export of the capture model. Pure: no I/O, no redaction (callers pass redacted entries). */
 export { buildHar, harTimings, harHttpVersion, harQueryString } from './build.js';
 export type { BuildHarOptions } from './build.js';
-export { readHar, HarReadError } from './read.js';
+export { readHar, parseHarJson, HarReadError } from './read.js';
 export { assignPages } from './pages.js';
 export type { PageInput, PageAssignment } from './pages.js';
 export {

@@ -115,14 +115,26 @@ function pairs(list: ReadonlyArray<{ name: string; value: string }>): HarNameVal
   return list.map(({ name, value }) => ({ name, value }));
 }
 
-/** Parses HAR text; throws {@link HarReadError} naming what is wrong. */
-export function readHar(text: string): Har {
+/**
+ * HAR text as JSON whose `log.entries` is an array (a leading byte-order mark allowed); throws {@link HarReadError}
+ * otherwise. The one entry point for every HAR bidiscope reads (the report, replay).
+ */
+export function parseHarJson(text: string): { log: Record<string, unknown> & { entries: unknown[] } } {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     throw new HarReadError(`not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const log = typeof json === 'object' && json !== null ? (json as { log?: unknown }).log : undefined;
+  if (typeof log !== 'object' || log === null) throw new HarReadError('not a HAR 1.2 file: log: missing');
+  if (!Array.isArray((log as { entries?: unknown }).entries)) throw new HarReadError('not a HAR 1.2 file: log.entries: missing');
+  return json as { log: Record<string, unknown> & { entries: unknown[] } };
+}
+
+/** Parses HAR text into bidiscope's HAR types, strictly; throws {@link HarReadError} naming what is wrong. */
+export function readHar(text: string): Har {
+  const json = parseHarJson(text);
   const parsed = v.safeParse(harSchema, json);
   if (!parsed.success) {
     const issue = parsed.issues[0];

@@ -15,6 +15,9 @@
  *   timing.
  */
 import { findHeader } from '../model/headers.js';
+import { HarReadError, parseHarJson } from '../har/read.js';
+
+export { HarReadError };
 
 /** One HAR entry as replay serves it. */
 export interface ReplayEntry {
@@ -42,8 +45,6 @@ export interface ParsedHar {
   notes: string[];
 }
 
-/** A file that is not a usable HAR; the message says what is wrong. */
-export class HarReadError extends Error {}
 
 type Json = Record<string, unknown>;
 
@@ -150,14 +151,7 @@ function readEntry(raw: unknown, position: number, notReplayable: string[]): Rep
 
 /** Parses HAR text; throws {@link HarReadError} for text that is not JSON or not a HAR 1.2 log with entries. */
 export function parseHar(text: string): ParsedHar {
-  let json: unknown;
-  try {
-    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (error) {
-    throw new HarReadError(`not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-  const log = isObject(json) && isObject(json.log) ? json.log : undefined;
-  if (!log || !Array.isArray(log.entries)) throw new HarReadError('not a HAR: no log.entries array');
+  const { log } = parseHarJson(text);
   const creator = isObject(log.creator) && typeof log.creator.name === 'string' ? log.creator.name : 'unknown';
   const notReplayable: string[] = [];
   const entries: ReplayEntry[] = [];

@@ -296,7 +296,7 @@ for (const [recorder, replayer] of [['chrome', 'firefox'], ['firefox', 'chrome']
       const harDir = dirname(String(exported.structured?.path));
       writeFileSync(join(harDir, 'not-json.har'), '{"log": [');
       writeFileSync(join(harDir, 'not-har.har'), '{"entries": []}');
-      for (const [name, why] of [['not-json.har', /not valid JSON/], ['not-har.har', /no log\.entries/], ['missing.har', /no such file/]] as const) {
+      for (const [name, why] of [['not-json.har', /not JSON/], ['not-har.har', /not a HAR 1\.2 file/], ['missing.har', /no such file/]] as const) {
         const refused = await server.call('replay_har', { sessionId, path: `har/${name}` });
         assert.equal(refused.isError, true, refused.text);
         assert.match(refused.text, /Invalid "path"/);
