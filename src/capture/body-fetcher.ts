@@ -40,16 +40,31 @@ export class BodyFetcher {
   #skippedForBudget = 0;
   #stopped = false;
 
+  readonly #store: (entry: NetworkEntry, which: 'request' | 'response', body: BodyRecord) => void;
+  readonly #bidi: BidiConnection;
+  readonly #collector: string;
+  readonly #mode: 'text' | 'all';
+  readonly #maxBodyBytes: number;
+  readonly #maxTotalBodyBytes: number;
+  readonly #streamsRecorded: boolean;
   constructor(
     /** Stores a body on its entry (the log's {@link NetworkLog.setBody}). */
-    private readonly store: (entry: NetworkEntry, which: 'request' | 'response', body: BodyRecord) => void,
-    private readonly bidi: BidiConnection,
-    private readonly collector: string,
-    private readonly mode: 'text' | 'all',
-    private readonly maxBodyBytes: number,
-    private readonly maxTotalBodyBytes: number,
-    private readonly streamsRecorded = true,
-  ) {}
+    store: (entry: NetworkEntry, which: 'request' | 'response', body: BodyRecord) => void,
+    bidi: BidiConnection,
+    collector: string,
+    mode: 'text' | 'all',
+    maxBodyBytes: number,
+    maxTotalBodyBytes: number,
+    streamsRecorded: boolean = true,
+  ) {
+    this.#store = store;
+    this.#bidi = bidi;
+    this.#collector = collector;
+    this.#mode = mode;
+    this.#maxBodyBytes = maxBodyBytes;
+    this.#maxTotalBodyBytes = maxTotalBodyBytes;
+    this.#streamsRecorded = streamsRecorded;
+  }
 
   /** Bytes of bodies held, and bodies not kept because the capture's body budget was used up. */
   get stats(): { storedBytes: number; skippedForBudget: number; queued: number } {
@@ -61,9 +76,9 @@ export class BodyFetcher {
     const response = entry.response;
     if (!response || response.body) return;
     if (entry.resourceType === 'eventsource' || entry.stream) {
-      this.store(entry, 'response', {
+      this.#store(entry, 'response', {
         state: 'not-captured',
-        reason: this.streamsRecorded
+        reason: this.#streamsRecorded
           ? 'streamed response: see the recorded stream events'
           : 'streamed response, and captureStreaming is false: its events were not recorded',
       });
@@ -73,14 +88,14 @@ export class BodyFetcher {
     // 204 No Content and 205 Reset Content carry no body (RFC 9110): nothing to fetch, nothing to count.
     if (response.status === 204 || response.status === 205) return;
     if (response.status >= 300 && response.status < 400 && response.status !== 304) {
-      this.store(entry, 'response', { state: 'not-captured', reason: 'redirect response: the body is on the final hop' });
+      this.#store(entry, 'response', { state: 'not-captured', reason: 'redirect response: the body is on the final hop' });
       return;
     }
-    if (this.mode === 'text' && !mayBeTextual(response.mimeType)) {
-      this.store(entry, 'response', { state: 'not-captured', reason: `binary body (${response.mimeType}) not captured with captureBodies "text"` });
+    if (this.#mode === 'text' && !mayBeTextual(response.mimeType)) {
+      this.#store(entry, 'response', { state: 'not-captured', reason: `binary body (${response.mimeType}) not captured with captureBodies "text"` });
       return;
     }
-    this.store(entry, 'response', { state: 'pending' });
+    this.#store(entry, 'response', { state: 'pending' });
     this.#push({ entry, kind: 'response' });
   }
 
@@ -89,7 +104,7 @@ export class BodyFetcher {
     if (entry.request.body) return;
     const size = entry.request.bodySize;
     if (size === undefined || size <= 0) return;
-    this.store(entry, 'request', { state: 'pending' });
+    this.#store(entry, 'request', { state: 'pending' });
     this.#push({ entry, kind: 'request' });
   }
 
@@ -120,7 +135,7 @@ export class BodyFetcher {
 
   /** True (and the body is settled and counted as skipped) once the capture's body budget is used up. */
   #overBudget(job: BodyJob): boolean {
-    if (this.#storedBytes < this.maxTotalBodyBytes) return false;
+    if (this.#storedBytes < this.#maxTotalBodyBytes) return false;
     this.#skippedForBudget += 1;
     this.#settle(job, { state: 'unavailable', reason: 'the capture\'s total body budget is used up; the body was not kept' });
     return true;
@@ -130,13 +145,13 @@ export class BodyFetcher {
     const { entry, kind } = job;
     if (this.#overBudget(job)) return;
     try {
-      const result = await this.bidi.send<{ bytes: { type: 'string' | 'base64'; value: string } }>(
+      const result = await this.#bidi.send<{ bytes: { type: 'string' | 'base64'; value: string } }>(
         'network.getData',
-        { dataType: kind, request: entry.requestId, collector: this.collector, disown: true },
+        { dataType: kind, request: entry.requestId, collector: this.#collector, disown: true },
         BODY_FETCH_TIMEOUT_MS,
       );
       const mimeType = kind === 'response' ? entry.response?.mimeType : requestContentType(entry);
-      const record = bodyFromBidiBytes(chromiumRequestBytes(entry, kind, result.bytes), mimeType, this.maxBodyBytes, this.mode);
+      const record = bodyFromBidiBytes(chromiumRequestBytes(entry, kind, result.bytes), mimeType, this.#maxBodyBytes, this.#mode);
       // Several fetches run at once: one that finished first may have used the budget up while this one ran.
       if (record.data !== undefined && this.#overBudget(job)) return;
       this.#storedBytes += record.data?.length ?? 0;
@@ -148,9 +163,9 @@ export class BodyFetcher {
 
   #settle(job: BodyJob, record: BodyRecord): void {
     if (job.kind === 'response') {
-      this.store(job.entry, 'response', record);
+      this.#store(job.entry, 'response', record);
     } else {
-      this.store(job.entry, 'request', record);
+      this.#store(job.entry, 'request', record);
     }
   }
 

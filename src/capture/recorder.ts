@@ -45,14 +45,20 @@ export class CaptureRecorder {
   #listeners: Array<[string, BidiEventListener]> = [];
   readonly notes: string[] = [];
 
+  readonly #bidi: BidiConnection;
+  readonly #currentContext: () => string | undefined;
+  readonly #browser: 'chrome' | 'firefox';
   constructor(
-    private readonly bidi: BidiConnection,
+    bidi: BidiConnection,
     readonly sessionId: string,
     readonly options: CaptureOptions,
-    private readonly currentContext: () => string | undefined,
+    currentContext: () => string | undefined,
     firstIndex = 0,
-    private readonly browser: 'chrome' | 'firefox' = 'chrome',
+    browser: 'chrome' | 'firefox' = 'chrome',
   ) {
+    this.#bidi = bidi;
+    this.#currentContext = currentContext;
+    this.#browser = browser;
     captureCounter += 1;
     this.id = `capture-${captureCounter}`;
     this.log = new NetworkLog({
@@ -83,13 +89,13 @@ export class CaptureRecorder {
   async start(): Promise<void> {
     const events: string[] = [...NETWORK_EVENTS];
     // On Chromium the shim also reports Resource Timing (its BiDi timings have no end of body), so it is always there.
-    const wantShim = this.options.captureWebSockets || this.options.captureStreaming || this.browser === 'chrome';
+    const wantShim = this.options.captureWebSockets || this.options.captureStreaming || this.#browser === 'chrome';
     if (wantShim) events.push('script.message');
     this.#listen(events);
     try {
       if (this.options.captureBodies !== 'none') await this.#addCollector();
       if (wantShim) await this.#installShim();
-      const subscribed = await this.bidi.send<{ subscription?: string }>('session.subscribe', { events });
+      const subscribed = await this.#bidi.send<{ subscription?: string }>('session.subscribe', { events });
       this.#subscribedEvents = events;
       if (subscribed.subscription) this.#subscriptionIds.push(subscribed.subscription);
       this.#active = true;
@@ -102,7 +108,7 @@ export class CaptureRecorder {
   #listen(events: readonly string[]): void {
     for (const event of events) {
       const listener: BidiEventListener = (params) => this.#onEvent(event, params);
-      this.bidi.on(event, listener);
+      this.#bidi.on(event, listener);
       this.#listeners.push([event, listener]);
     }
   }
@@ -111,15 +117,15 @@ export class CaptureRecorder {
     const base = { maxEncodedDataSize: COLLECTOR_MAX_ENCODED_BYTES, collectorType: 'blob' };
     let result: { collector: string };
     try {
-      result = await this.bidi.send<{ collector: string }>('network.addDataCollector', { ...base, dataTypes: ['response', 'request'] });
+      result = await this.#bidi.send<{ collector: string }>('network.addDataCollector', { ...base, dataTypes: ['response', 'request'] });
     } catch {
-      result = await this.bidi.send<{ collector: string }>('network.addDataCollector', { ...base, dataTypes: ['response'] });
+      result = await this.#bidi.send<{ collector: string }>('network.addDataCollector', { ...base, dataTypes: ['response'] });
       this.notes.push('This browser cannot collect request bodies; only Chromium\'s goog:postData is available.');
     }
     this.#collector = result.collector;
     this.#bodies = new BodyFetcher(
       (entry, which, body) => this.log.setBody(entry, which, body),
-      this.bidi,
+      this.#bidi,
       result.collector,
       this.options.captureBodies === 'all' ? 'all' : 'text',
       this.options.maxBodyBytes,
@@ -133,14 +139,14 @@ export class CaptureRecorder {
     const params = pageShimPreloadParams(SHIM_CHANNEL, {
       webSockets: this.options.captureWebSockets,
       eventSources: this.options.captureStreaming,
-      resourceTiming: this.browser === 'chrome',
+      resourceTiming: this.#browser === 'chrome',
     });
-    const added = await this.bidi.send<{ script: string }>('script.addPreloadScript', params);
+    const added = await this.#bidi.send<{ script: string }>('script.addPreloadScript', params);
     this.#preloadScript = added.script;
     // The preload script covers documents loaded from now on; install into the current document too (best effort).
-    const context = this.currentContext();
+    const context = this.#currentContext();
     if (context) {
-      await this.bidi
+      await this.#bidi
         .send('script.callFunction', {
           functionDeclaration: params.functionDeclaration,
           arguments: params.arguments,
@@ -210,7 +216,7 @@ export class CaptureRecorder {
       this.#endedAt = Date.now();
     }
     this.#bodies?.stop(`the browser went away before the body was fetched (${reason})`);
-    for (const [event, listener] of this.#listeners) this.bidi.off(event, listener);
+    for (const [event, listener] of this.#listeners) this.#bidi.off(event, listener);
     this.#listeners = [];
     for (const entry of this.log.entries()) {
       if (entry.request.body?.state === 'pending') this.log.setBody(entry, 'request', { state: 'unavailable', reason: `the browser went away (${reason})` });
@@ -223,10 +229,10 @@ export class CaptureRecorder {
   async clear(): Promise<number> {
     const count = this.log.stats().retained;
     this.log.clear();
-    if (this.#collector && !this.bidi.closed) {
+    if (this.#collector && !this.#bidi.closed) {
       const old = this.#collector;
       this.#collector = undefined;
-      await this.bidi.send('network.removeDataCollector', { collector: old }, 5_000).catch(() => undefined);
+      await this.#bidi.send('network.removeDataCollector', { collector: old }, 5_000).catch(() => undefined);
       if (this.#active && this.options.captureBodies !== 'none') await this.#addCollector().catch(() => undefined);
     }
     return count;
@@ -248,19 +254,19 @@ export class CaptureRecorder {
   }
 
   async #teardown(): Promise<void> {
-    for (const [event, listener] of this.#listeners) this.bidi.off(event, listener);
+    for (const [event, listener] of this.#listeners) this.#bidi.off(event, listener);
     this.#listeners = [];
-    if (this.bidi.closed) return;
+    if (this.#bidi.closed) return;
     const steps: Array<Promise<unknown>> = [];
     if (this.#subscriptionIds.length > 0) {
-      steps.push(this.bidi.send('session.unsubscribe', { subscriptions: this.#subscriptionIds }, 5_000));
+      steps.push(this.#bidi.send('session.unsubscribe', { subscriptions: this.#subscriptionIds }, 5_000));
     } else if (this.#subscribedEvents.length > 0) {
-      steps.push(this.bidi.send('session.unsubscribe', { events: this.#subscribedEvents }, 5_000));
+      steps.push(this.#bidi.send('session.unsubscribe', { events: this.#subscribedEvents }, 5_000));
     }
-    if (this.#preloadScript) steps.push(this.bidi.send('script.removePreloadScript', { script: this.#preloadScript }, 5_000));
+    if (this.#preloadScript) steps.push(this.#bidi.send('script.removePreloadScript', { script: this.#preloadScript }, 5_000));
     // The data collector stays until clear or close: bodies already fetched live in entries; the rest were
     // marked unavailable. Remove it so the browser frees what it still holds.
-    if (this.#collector) steps.push(this.bidi.send('network.removeDataCollector', { collector: this.#collector }, 5_000));
+    if (this.#collector) steps.push(this.#bidi.send('network.removeDataCollector', { collector: this.#collector }, 5_000));
     this.#subscriptionIds = [];
     this.#subscribedEvents = [];
     this.#preloadScript = undefined;

@@ -28,10 +28,15 @@ const COMMAND_MS = 10_000;
 export class NetworkConditions {
   #state: ConditionsState = { offline: false, cache: 'default', extraHeaders: {}, latencyMs: 0 };
 
+  readonly #bidi: BidiConnection;
+  readonly #shaper: NetworkShaper;
   constructor(
-    private readonly bidi: BidiConnection,
-    private readonly shaper: NetworkShaper,
-  ) {}
+    bidi: BidiConnection,
+    shaper: NetworkShaper,
+  ) {
+    this.#bidi = bidi;
+    this.#shaper = shaper;
+  }
 
   get state(): ConditionsState {
     return { ...this.#state, extraHeaders: { ...this.#state.extraHeaders } };
@@ -41,21 +46,21 @@ export class NetworkConditions {
   async apply(change: ConditionsChange, context: string): Promise<ConditionsState> {
     if (change.offline !== undefined) {
       await this.#step('offline', () =>
-        this.bidi.send('emulation.setNetworkConditions', { networkConditions: change.offline ? { type: 'offline' } : null, contexts: [context] }, COMMAND_MS),
+        this.#bidi.send('emulation.setNetworkConditions', { networkConditions: change.offline ? { type: 'offline' } : null, contexts: [context] }, COMMAND_MS),
       );
       this.#state.offline = change.offline;
     }
     if (change.cache !== undefined) {
-      await this.#step('cache', () => this.bidi.send('network.setCacheBehavior', { cacheBehavior: change.cache, contexts: [context] }, COMMAND_MS));
+      await this.#step('cache', () => this.#bidi.send('network.setCacheBehavior', { cacheBehavior: change.cache, contexts: [context] }, COMMAND_MS));
       this.#state.cache = change.cache ?? 'default';
     }
     if (change.extraHeaders !== undefined) {
       const headers = Object.entries(change.extraHeaders).map(([name, value]) => ({ name, value: { type: 'string', value } }));
-      await this.#step('extraHeaders', () => this.bidi.send('network.setExtraHeaders', { headers, contexts: [context] }, COMMAND_MS));
+      await this.#step('extraHeaders', () => this.#bidi.send('network.setExtraHeaders', { headers, contexts: [context] }, COMMAND_MS));
       this.#state.extraHeaders = { ...change.extraHeaders };
     }
     if (change.latencyMs !== undefined) {
-      await this.#step('latencyMs', () => this.shaper.setLatency(change.latencyMs ?? 0));
+      await this.#step('latencyMs', () => this.#shaper.setLatency(change.latencyMs ?? 0));
       this.#state.latencyMs = change.latencyMs;
     }
     return this.state;

@@ -80,10 +80,15 @@ export class NetworkShaper {
   #gone = false;
   #ruleCounter = 0;
 
+  readonly #bidi: BidiConnection;
+  readonly #onActed: ActedListener;
   constructor(
-    private readonly bidi: BidiConnection,
-    private readonly onActed: ActedListener = () => undefined,
-  ) {}
+    bidi: BidiConnection,
+    onActed: ActedListener = () => undefined,
+  ) {
+    this.#bidi = bidi;
+    this.#onActed = onActed;
+  }
 
   get rules(): readonly NetworkRule[] {
     return this.#rules;
@@ -147,7 +152,7 @@ export class NetworkShaper {
     await this.#subscribe();
     try {
       const params = { phases: ['beforeRequestSent'], ...(urlPatterns ? { urlPatterns } : {}) };
-      const added = await this.bidi.send<{ intercept: string }>('network.addIntercept', params, COMMAND_MS);
+      const added = await this.#bidi.send<{ intercept: string }>('network.addIntercept', params, COMMAND_MS);
       this.#intercepts.set(owner, added.intercept);
     } catch (error) {
       await this.#unsubscribeWhenIdle();
@@ -159,16 +164,16 @@ export class NetworkShaper {
     const intercept = this.#intercepts.get(owner);
     if (intercept === undefined) return;
     this.#intercepts.delete(owner);
-    if (!this.bidi.closed) await this.bidi.send('network.removeIntercept', { intercept }, COMMAND_MS).catch(() => undefined);
+    if (!this.#bidi.closed) await this.#bidi.send('network.removeIntercept', { intercept }, COMMAND_MS).catch(() => undefined);
   }
 
   async #subscribe(): Promise<void> {
     if (this.#subscribed) return;
     if (!this.#listener) {
       this.#listener = (params) => this.#onEvent(params);
-      this.bidi.on(EVENT, this.#listener);
+      this.#bidi.on(EVENT, this.#listener);
     }
-    const result = await this.bidi.send<{ subscription?: string }>('session.subscribe', { events: [EVENT] }, COMMAND_MS);
+    const result = await this.#bidi.send<{ subscription?: string }>('session.subscribe', { events: [EVENT] }, COMMAND_MS);
     this.#subscription = result.subscription;
     this.#subscribed = true;
   }
@@ -182,7 +187,7 @@ export class NetworkShaper {
     const subscription = this.#subscription;
     this.#subscribed = false;
     this.#subscription = undefined;
-    if (!this.bidi.closed) await this.bidi.send('session.unsubscribe', { subscriptions: [subscription] }, COMMAND_MS).catch(() => undefined);
+    if (!this.#bidi.closed) await this.#bidi.send('session.unsubscribe', { subscriptions: [subscription] }, COMMAND_MS).catch(() => undefined);
   }
 
   #onEvent(params: unknown): void {
@@ -234,7 +239,7 @@ export class NetworkShaper {
     await paused.hold(this.#latencyMs);
     if (rule) {
       const settled = await this.#apply(rule, event, paused);
-      this.onActed(requestId, event.redirectCount, noted(`rule ${rule.id}: ${actionSummary(rule.action)}`, settled));
+      this.#onActed(requestId, event.redirectCount, noted(`rule ${rule.id}: ${actionSummary(rule.action)}`, settled));
       return;
     }
     const replay = this.#replay;
@@ -243,17 +248,17 @@ export class NetworkShaper {
       const answer = replay.answer({ method: event.request.method, url: event.request.url, ...(body !== undefined ? { body } : {}) });
       if (answer?.status === 0) {
         const settled = await paused.settle(() => this.#fail(requestId), () => this.#continue(requestId));
-        this.onActed(requestId, event.redirectCount, noted(`replayed from ${replay.label}: failed as recorded`, settled));
+        this.#onActed(requestId, event.redirectCount, noted(`replayed from ${replay.label}: failed as recorded`, settled));
         return;
       }
       if (answer) {
         const settled = await paused.settle(() => this.#provide(requestId, answer), () => this.#fail(requestId));
-        this.onActed(requestId, event.redirectCount, noted(`replayed from ${replay.label}`, settled));
+        this.#onActed(requestId, event.redirectCount, noted(`replayed from ${replay.label}`, settled));
         return;
       }
       if (replay.notFound === 'abort') {
         const settled = await paused.settle(() => this.#fail(requestId), () => this.#continue(requestId));
-        this.onActed(requestId, event.redirectCount, noted(`not in ${replay.label}: aborted`, settled));
+        this.#onActed(requestId, event.redirectCount, noted(`not in ${replay.label}: aborted`, settled));
         return;
       }
     }
@@ -278,7 +283,7 @@ export class NetworkShaper {
         if (action.url !== undefined) params.url = action.url;
         if (action.method !== undefined) params.method = action.method;
         if (action.body !== undefined) params.body = { type: 'string', value: action.body };
-        return paused.settle(() => this.bidi.send('network.continueRequest', params, COMMAND_MS), () => this.#continue(requestId));
+        return paused.settle(() => this.#bidi.send('network.continueRequest', params, COMMAND_MS), () => this.#continue(requestId));
       }
     }
   }
@@ -289,13 +294,13 @@ export class NetworkShaper {
   }
 
   #continue(requestId: string): Promise<unknown> {
-    return this.bidi.send('network.continueRequest', { request: requestId }, COMMAND_MS);
+    return this.#bidi.send('network.continueRequest', { request: requestId }, COMMAND_MS);
   }
   #fail(requestId: string): Promise<unknown> {
-    return this.bidi.send('network.failRequest', { request: requestId }, COMMAND_MS);
+    return this.#bidi.send('network.failRequest', { request: requestId }, COMMAND_MS);
   }
   #provide(requestId: string, response: ServedResponse): Promise<unknown> {
-    return this.bidi.send('network.provideResponse', {
+    return this.#bidi.send('network.provideResponse', {
       request: requestId,
       statusCode: response.status,
       reasonPhrase: response.statusText || reasonPhrase(response.status),
@@ -329,7 +334,7 @@ export class NetworkShaper {
   }
 
   #stopListening(): void {
-    if (this.#listener) this.bidi.off(EVENT, this.#listener);
+    if (this.#listener) this.#bidi.off(EVENT, this.#listener);
     this.#listener = undefined;
   }
 }

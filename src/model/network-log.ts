@@ -172,35 +172,35 @@ function isStreamClosedByPage(entry: NetworkEntry, errorText: string | undefined
 
 /** The capture state: feed it BiDi events with {@link NetworkLog.ingest}, read entries back by index or id. */
 export class NetworkLog {
-  private readonly accept: ((draft: EntryDraft) => boolean) | undefined;
-  private readonly maxEntries: number;
-  private readonly bodyOptions: EventBodyOptions;
-  private readonly retained = new RetainedQueue<HopState>();
-  private nextIndex = 0;
-  private byHopKey = new Map<string, HopState>();
-  private byEntryId = new Map<string, HopState>();
-  private readonly filteredHops = new BoundedKeySet();
-  private readonly forgottenHops = new BoundedKeySet();
-  private readonly shimSockets = new ShimSocketRegistry();
-  private syntheticCount = 0;
-  private pendingPageTimings: PendingPageTiming[] = [];
-  private recentCompleted: HopState[] = [];
-  private counters = zeroCounters();
-  private evictedNow: NetworkEntry[] = [];
-  private readonly firstFailures = new Map<string, string>();
+  readonly #accept: ((draft: EntryDraft) => boolean) | undefined;
+  readonly #maxEntries: number;
+  readonly #bodyOptions: EventBodyOptions;
+  readonly #retained = new RetainedQueue<HopState>();
+  #nextIndex = 0;
+  #byHopKey = new Map<string, HopState>();
+  #byEntryId = new Map<string, HopState>();
+  readonly #filteredHops = new BoundedKeySet();
+  readonly #forgottenHops = new BoundedKeySet();
+  readonly #shimSockets = new ShimSocketRegistry();
+  #syntheticCount = 0;
+  #pendingPageTimings: PendingPageTiming[] = [];
+  #recentCompleted: HopState[] = [];
+  #counters = zeroCounters();
+  #evictedNow: NetworkEntry[] = [];
+  readonly #firstFailures = new Map<string, string>();
 
   constructor(options: NetworkLogOptions = {}) {
-    this.accept = options.accept;
+    this.#accept = options.accept;
     const max = options.maxEntries;
     const unlimited = Number.POSITIVE_INFINITY;
-    this.maxEntries = max !== undefined && Number.isFinite(max) ? Math.max(1, Math.floor(max)) : unlimited;
-    this.bodyOptions = { mode: options.captureBodies ?? 'all', maxBodyBytes: options.maxBodyBytes ?? unlimited };
-    this.nextIndex = Math.max(0, Math.floor(options.firstIndex ?? 0));
+    this.#maxEntries = max !== undefined && Number.isFinite(max) ? Math.max(1, Math.floor(max)) : unlimited;
+    this.#bodyOptions = { mode: options.captureBodies ?? 'all', maxBodyBytes: options.maxBodyBytes ?? unlimited };
+    this.#nextIndex = Math.max(0, Math.floor(options.firstIndex ?? 0));
   }
 
   /** The index the next entry will get; indexes below it were used (by this log or an earlier one) and never return. */
   get nextEntryIndex(): number {
-    return this.nextIndex;
+    return this.#nextIndex;
   }
 
   /**
@@ -211,35 +211,35 @@ export class NetworkLog {
    * arrival time of each event as precisely as they can.
    */
   ingest(method: string, params: unknown, receivedAt: number = Date.now()): IngestResult {
-    this.evictedNow = [];
+    this.#evictedNow = [];
     let result: IngestResult;
     try {
-      if (method === 'script.message') result = this.ingestScriptMessage(params, receivedAt);
-      else if (method.startsWith('network.')) result = this.ingestNetworkEvent(method, params, receivedAt);
+      if (method === 'script.message') result = this.#ingestScriptMessage(params, receivedAt);
+      else if (method.startsWith('network.')) result = this.#ingestNetworkEvent(method, params, receivedAt);
       else result = { change: 'ignored' };
     } catch (error) {
       // Never throw at the recorder, but never hide it either: counted in stats, first one per event kept.
-      this.counters.failedEvents++;
-      if (!this.firstFailures.has(method)) this.firstFailures.set(method, error instanceof Error ? error.message : String(error));
+      this.#counters.failedEvents++;
+      if (!this.#firstFailures.has(method)) this.#firstFailures.set(method, error instanceof Error ? error.message : String(error));
       result = { change: 'ignored' };
     }
-    if (this.evictedNow.length > 0) result.evicted = this.evictedNow;
+    if (this.#evictedNow.length > 0) result.evicted = this.#evictedNow;
     return result;
   }
 
   /** Retained entries in index order (live objects; the array is a copy). */
   entries(): readonly NetworkEntry[] {
-    return this.retained.map((state) => state.entry);
+    return this.#retained.map((state) => state.entry);
   }
 
   /** The retained entry with this index, or undefined (never created, or evicted). */
   get(index: number): NetworkEntry | undefined {
-    return this.retained.at(index - (this.nextIndex - this.retained.size))?.entry;
+    return this.#retained.at(index - (this.#nextIndex - this.#retained.size))?.entry;
   }
 
   /** The retained entry with this id (or whose BiDi hop key is this id, for merged WebSocket handshakes). */
   findById(id: string): NetworkEntry | undefined {
-    return (this.byEntryId.get(id) ?? this.byHopKey.get(id))?.entry;
+    return (this.#byEntryId.get(id) ?? this.#byHopKey.get(id))?.entry;
   }
 
   /**
@@ -247,19 +247,19 @@ export class NetworkLog {
    * way code outside the model changes an entry.
    */
   setBody(entry: NetworkEntry, which: 'request' | 'response', body: BodyRecord): void {
-    if (this.byEntryId.get(entry.id)?.entry !== entry) return;
+    if (this.#byEntryId.get(entry.id)?.entry !== entry) return;
     if (which === 'request') entry.request.body = body;
     else if (entry.response) entry.response.body = body;
   }
 
   /** The first error of each event kind that could not be applied (see `failedEvents` in {@link stats}). */
   ingestErrors(): ReadonlyMap<string, string> {
-    return this.firstFailures;
+    return this.#firstFailures;
   }
 
   /** Capture counters. */
   stats(): NetworkLogStats {
-    return { ...this.counters, retained: this.retained.size };
+    return { ...this.#counters, retained: this.#retained.size };
   }
 
   /**
@@ -267,37 +267,37 @@ export class NetworkLog {
    * request for the life of the session, so a token or a note about `[10]` can never point at another request.
    */
   clear(): void {
-    this.retained.clear();
-    this.byHopKey = new Map();
-    this.byEntryId = new Map();
-    this.filteredHops.clear();
-    this.forgottenHops.clear();
-    this.shimSockets.clear();
-    this.pendingPageTimings = [];
-    this.recentCompleted = [];
-    this.counters = zeroCounters();
+    this.#retained.clear();
+    this.#byHopKey = new Map();
+    this.#byEntryId = new Map();
+    this.#filteredHops.clear();
+    this.#forgottenHops.clear();
+    this.#shimSockets.clear();
+    this.#pendingPageTimings = [];
+    this.#recentCompleted = [];
+    this.#counters = zeroCounters();
   }
 
   // ---- network.* events ----
 
-  private ingestNetworkEvent(method: string, raw: unknown, receivedAt: number): IngestResult {
+  #ingestNetworkEvent(method: string, raw: unknown, receivedAt: number): IngestResult {
     const isResponse = method === 'network.responseStarted' || method === 'network.responseCompleted';
     const isError = method === 'network.fetchError';
     if (!isResponse && !isError && method !== 'network.beforeRequestSent') return { change: 'ignored' };
     const read = readNetworkEventParams(raw);
     if (read === undefined) return { change: 'ignored' };
-    const params = isResponse ? this.attributeRedirectResponse(read) : read;
+    const params = isResponse ? this.#attributeRedirectResponse(read) : read;
     const hopKey = `${params.request.request}:${params.redirectCount}`;
-    if (this.filteredHops.has(hopKey)) return { change: 'filtered' };
-    if (this.forgottenHops.has(hopKey)) return { change: 'ignored' };
+    if (this.#filteredHops.has(hopKey)) return { change: 'filtered' };
+    if (this.#forgottenHops.has(hopKey)) return { change: 'ignored' };
 
-    let state = this.byHopKey.get(hopKey);
-    if (isError && this.isStrayFetchError(params, state)) return { change: 'ignored' };
+    let state = this.#byHopKey.get(hopKey);
+    if (isError && this.#isStrayFetchError(params, state)) return { change: 'ignored' };
     let created = false;
     if (state === undefined) {
-      state = this.mergeIntoSyntheticWebSocket(params, hopKey);
+      state = this.#mergeIntoSyntheticWebSocket(params, hopKey);
       if (state === undefined) {
-        const outcome = this.createHop(params, method, hopKey, receivedAt);
+        const outcome = this.#createHop(params, method, hopKey, receivedAt);
         if (outcome === 'filtered' || outcome === 'unusable') {
           return { change: outcome === 'filtered' ? 'filtered' : 'ignored' };
         }
@@ -308,8 +308,8 @@ export class NetworkLog {
     if (state.dialect === 'unknown') state.dialect = detectBidiDialect(params);
     const entry = state.entry;
     if (state.dialect !== 'firefox') recordArrival((state.arrivals ??= {}), method, receivedAt);
-    applyRequestData(entry, params, method, state.dialect, state.origin, this.bodyOptions);
-    if (isResponse && state.dialect === 'chromium' && state.pageTiming === undefined) this.claimPendingPageTiming(state);
+    applyRequestData(entry, params, method, state.dialect, state.origin, this.#bodyOptions);
+    if (isResponse && state.dialect === 'chromium' && state.pageTiming === undefined) this.#claimPendingPageTiming(state);
     // Kept only while the page's Resource Timing may still come to correct the end.
     if (state.dialect === 'chromium' && state.pageTiming === undefined) state.lastTimings = { raw: params.request.timings, method };
     else state.lastTimings = undefined;
@@ -319,12 +319,12 @@ export class NetworkLog {
     if (isResponse) {
       const hadResponse = entry.response !== undefined;
       applyResponseData(entry, params, method, state.dialect);
-      if (!hadResponse && entry.response !== undefined) this.counters.responses++;
+      if (!hadResponse && entry.response !== undefined) this.#counters.responses++;
       if (method === 'network.responseCompleted' && entry.state === 'pending') {
         entry.state = 'complete';
         change = 'completed';
         if (state.dialect === 'chromium' && state.pageTiming !== undefined) settleEndEvidence(state);
-        else if (state.dialect === 'chromium') this.keepForLatePageTiming(state);
+        else if (state.dialect === 'chromium') this.#keepForLatePageTiming(state);
       }
     } else if (isError && entry.state === 'pending' && isStreamClosedByPage(entry, params.errorText)) {
       // Chromium ends an EventSource the page closed with net::ERR_ABORTED and no responseCompleted.
@@ -335,10 +335,10 @@ export class NetworkLog {
       entry.state = 'failed';
       entry.error = params.errorText || 'network error (no details)';
       if (entry.response === undefined) entry.source.response = 'no response: BiDi network.fetchError';
-      this.counters.failed++;
+      this.#counters.failed++;
       change = 'failed';
     }
-    this.linkWaitingSocket(state);
+    this.#linkWaitingSocket(state);
     return { change, entry };
   }
 
@@ -346,10 +346,10 @@ export class NetworkLog {
    * Under load Chromium can send a redirect hop's response events with the next hop's redirectCount (and that hop's
    * request URL). A response whose URL is the previous hop's URL, not this hop's, belongs to the previous hop.
    */
-  private attributeRedirectResponse(params: BidiNetworkEventParams): BidiNetworkEventParams {
+  #attributeRedirectResponse(params: BidiNetworkEventParams): BidiNetworkEventParams {
     const responseUrl = params.response?.url;
     if (params.redirectCount === 0 || responseUrl === undefined || responseUrl === urlOfEvent(params)) return params;
-    const previous = this.byHopKey.get(`${params.request.request}:${params.redirectCount - 1}`);
+    const previous = this.#byHopKey.get(`${params.request.request}:${params.redirectCount - 1}`);
     if (previous === undefined || previous.entry.url !== responseUrl) return params;
     return { ...params, redirectCount: params.redirectCount - 1, request: { ...params.request, url: responseUrl } };
   }
@@ -359,13 +359,13 @@ export class NetworkLog {
    * closed has already completed. A fetchError for a hop that is no longer pending, or that names no request, is not
    * a failure.
    */
-  private isStrayFetchError(params: BidiNetworkEventParams, state: HopState | undefined): boolean {
+  #isStrayFetchError(params: BidiNetworkEventParams, state: HopState | undefined): boolean {
     if (state !== undefined) return state.entry.state !== 'pending';
     const url = urlOfEvent(params);
     return params.request.method === 'UNKNOWN' || url === 'UNKNOWN' || url === '';
   }
 
-  private createHop(
+  #createHop(
     params: BidiNetworkEventParams,
     method: string,
     hopKey: string,
@@ -375,81 +375,81 @@ export class NetworkLog {
     if (url === '' || url === 'UNKNOWN') return 'unusable';
     const resourceType = resourceTypeOfEvent(params);
     const draft: EntryDraft = { url, method: params.request.method || 'GET', resourceType };
-    if (this.accept !== undefined && !this.accept(draft)) {
-      this.filteredHops.add(hopKey);
-      this.counters.filtered++;
-      this.filterSocketWaitingFor(params.context, url, resourceType);
+    if (this.#accept !== undefined && !this.#accept(draft)) {
+      this.#filteredHops.add(hopKey);
+      this.#counters.filtered++;
+      this.#filterSocketWaitingFor(params.context, url, resourceType);
       return 'filtered';
     }
-    const entry = newEntry(params, this.nextIndex, resourceType, receivedAt);
+    const entry = newEntry(params, this.#nextIndex, resourceType, receivedAt);
     const origin =
       method === 'network.beforeRequestSent'
         ? 'BiDi network.beforeRequestSent'
         : `BiDi network.${shortEventName(method)} (capture began after the request started)`;
     const state: HopState = { entry, keys: [hopKey], dialect: detectBidiDialect(params), origin, builtFromShim: false, };
-    this.linkRedirect(state, params);
-    this.addState(state);
+    this.#linkRedirect(state, params);
+    this.#addState(state);
     return state;
   }
 
   /** Links hop N to hop N-1 both ways; a redirected hop that got its response is complete. */
-  private linkRedirect(state: HopState, params: BidiNetworkEventParams): void {
+  #linkRedirect(state: HopState, params: BidiNetworkEventParams): void {
     if (params.redirectCount === 0) return;
-    const previous = this.byHopKey.get(`${params.request.request}:${params.redirectCount - 1}`);
+    const previous = this.#byHopKey.get(`${params.request.request}:${params.redirectCount - 1}`);
     if (previous === undefined) return;
     state.entry.redirect = { from: previous.entry.id };
     previous.entry.redirect = { ...previous.entry.redirect, to: state.entry.id };
     if (previous.entry.state === 'pending' && previous.entry.response !== undefined) previous.entry.state = 'complete';
   }
 
-  private addState(state: HopState): void {
-    this.nextIndex++;
-    this.retained.push(state);
-    for (const key of state.keys) this.byHopKey.set(key, state);
-    this.byEntryId.set(state.entry.id, state);
-    this.counters.requests++;
-    this.evictOverflow();
+  #addState(state: HopState): void {
+    this.#nextIndex++;
+    this.#retained.push(state);
+    for (const key of state.keys) this.#byHopKey.set(key, state);
+    this.#byEntryId.set(state.entry.id, state);
+    this.#counters.requests++;
+    this.#evictOverflow();
   }
 
-  private evictOverflow(): void {
-    while (this.retained.size > this.maxEntries) {
-      const state = this.retained.shift();
+  #evictOverflow(): void {
+    while (this.#retained.size > this.#maxEntries) {
+      const state = this.#retained.shift();
       if (state === undefined) break;
       for (const key of state.keys) {
-        this.byHopKey.delete(key);
-        this.forgottenHops.add(key);
+        this.#byHopKey.delete(key);
+        this.#forgottenHops.add(key);
       }
-      this.byEntryId.delete(state.entry.id);
-      if (state.socket !== undefined) this.shimSockets.delete(state.socket.key);
-      this.evictedNow.push(state.entry);
-      this.counters.dropped++;
+      this.#byEntryId.delete(state.entry.id);
+      if (state.socket !== undefined) this.#shimSockets.delete(state.socket.key);
+      this.#evictedNow.push(state.entry);
+      this.#counters.dropped++;
     }
   }
 
   // ---- linking shim sockets and entries ----
 
   /** Firefox's handshake arriving after the shim already built the WebSocket's entry: reuse that entry. */
-  private mergeIntoSyntheticWebSocket(params: BidiNetworkEventParams, hopKey: string): HopState | undefined {
+  #mergeIntoSyntheticWebSocket(params: BidiNetworkEventParams, hopKey: string): HopState | undefined {
     if (params.redirectCount !== 0) return undefined;
-    const socket = this.shimSockets.findSyntheticAwaitingHandshake(params.context, urlOfEvent(params));
-    const state = socket?.entryId === undefined ? undefined : this.byEntryId.get(socket.entryId);
+    const socket = this.#shimSockets.findSyntheticAwaitingHandshake(params.context, urlOfEvent(params));
+    const state = socket?.entryId === undefined ? undefined : this.#byEntryId.get(socket.entryId);
     if (socket === undefined || state === undefined || resourceTypeOfEvent(params) !== 'websocket') return undefined;
     socket.handshakeMerged = true;
     state.keys.push(hopKey);
-    this.byHopKey.set(hopKey, state);
+    this.#byHopKey.set(hopKey, state);
     state.origin = 'BiDi network.beforeRequestSent, merged into the entry built from the page shim';
     state.dialect = detectBidiDialect(params);
     return state;
   }
 
   /** A websocket/eventsource entry takes the oldest shim socket waiting for it (same context and URL). */
-  private linkWaitingSocket(state: HopState): void {
+  #linkWaitingSocket(state: HopState): void {
     const entry = state.entry;
     if (state.socket !== undefined) return;
     const kind = entry.resourceType === 'websocket' ? 'ws' : entry.resourceType === 'eventsource' ? 'sse' : undefined;
     if (kind === undefined) return;
-    const socket = this.shimSockets.findWaiting(kind, entry.context, entry.url);
-    if (socket !== undefined) this.link(socket, state);
+    const socket = this.#shimSockets.findWaiting(kind, entry.context, entry.url);
+    if (socket !== undefined) this.#link(socket, state);
   }
 
   /**
@@ -457,11 +457,11 @@ export class NetworkLog {
    * and URL, no socket yet, started at most {@link LINK_WINDOW_MS} before the socket, among the last
    * {@link LINK_SEARCH_DEPTH} entries. EventSource entries must still be pending.
    */
-  private findEntryForNewSocket(socket: ShimSocket): HopState | undefined {
+  #findEntryForNewSocket(socket: ShimSocket): HopState | undefined {
     const url = expectedEntryUrl(socket);
     const oldest = socket.createdAt - LINK_WINDOW_MS;
     const ws = socket.kind === 'ws';
-    return this.retained.findNewest(LINK_SEARCH_DEPTH, (state) => {
+    return this.#retained.findNewest(LINK_SEARCH_DEPTH, (state) => {
       if (state.socket !== undefined || state.builtFromShim) return false;
       const entry = state.entry;
       // The cheap tests first: most entries are neither WebSockets nor pending streams.
@@ -472,7 +472,7 @@ export class NetworkLog {
     });
   }
 
-  private link(socket: ShimSocket, state: HopState): void {
+  #link(socket: ShimSocket, state: HopState): void {
     socket.entryId = state.entry.id;
     state.socket = socket;
     const entry = state.entry;
@@ -484,21 +484,21 @@ export class NetworkLog {
       entry.stream = socket.stream;
       entry.resourceType = 'eventsource';
       entry.source.stream = shimSourceNote(socket);
-      this.counters.streamingResponses++;
+      this.#counters.streamingResponses++;
     }
   }
 
   /** A filtered EventSource/WebSocket request: its shim socket is filtered too. */
-  private filterSocketWaitingFor(context: string | undefined, url: string, resourceType: ResourceType): void {
+  #filterSocketWaitingFor(context: string | undefined, url: string, resourceType: ResourceType): void {
     if (resourceType !== 'websocket' && resourceType !== 'eventsource') return;
-    const socket = this.shimSockets.findWaiting(resourceType === 'websocket' ? 'ws' : 'sse', context, url);
-    if (socket !== undefined) this.shimSockets.markFiltered(socket.key);
+    const socket = this.#shimSockets.findWaiting(resourceType === 'websocket' ? 'ws' : 'sse', context, url);
+    if (socket !== undefined) this.#shimSockets.markFiltered(socket.key);
   }
 
   // ---- the page's Resource Timing (Chromium's end of response) ----
 
   /** True when a page timing entry for `url` in `context`, started at `startTime`, can belong to this hop. */
-  private pageTimingFits(state: HopState, url: string, context: string | undefined, startTime: number): boolean {
+  #pageTimingFits(state: HopState, url: string, context: string | undefined, startTime: number): boolean {
     const entry = state.entry;
     return (
       state.dialect === 'chromium' &&
@@ -512,49 +512,49 @@ export class NetworkLog {
   }
 
   /** Page timing entries of one shim message; the result names the last entry updated. */
-  private ingestPageTimings(entries: readonly PageTimingEntry[], context: string | undefined): IngestResult {
+  #ingestPageTimings(entries: readonly PageTimingEntry[], context: string | undefined): IngestResult {
     let updated: NetworkEntry | undefined;
-    for (const item of entries) updated = this.ingestPageTiming(item.url, context, item.timing) ?? updated;
+    for (const item of entries) updated = this.#ingestPageTiming(item.url, context, item.timing) ?? updated;
     return updated === undefined ? { change: 'ignored' } : { change: 'updated', entry: updated };
   }
 
   /** Chromium hops only: the page's timing goes to the hop with that URL whose start is nearest, or waits. */
-  private ingestPageTiming(url: string, context: string | undefined, timing: PageResourceTiming): NetworkEntry | undefined {
+  #ingestPageTiming(url: string, context: string | undefined, timing: PageResourceTiming): NetworkEntry | undefined {
     let best: HopState | undefined;
-    this.retained.findNewest(LINK_SEARCH_DEPTH, (state) => {
-      if (!this.pageTimingFits(state, url, context, timing.startTime)) return false;
+    this.#retained.findNewest(LINK_SEARCH_DEPTH, (state) => {
+      if (!this.#pageTimingFits(state, url, context, timing.startTime)) return false;
       const distance = Math.abs(state.entry.startedAt - timing.startTime);
       if (best === undefined || distance < Math.abs(best.entry.startedAt - timing.startTime)) best = state;
       return false;
     });
     if (best === undefined) {
-      this.pendingPageTimings.push({ url, context, timing });
-      if (this.pendingPageTimings.length > PENDING_PAGE_TIMINGS) this.pendingPageTimings.shift();
+      this.#pendingPageTimings.push({ url, context, timing });
+      if (this.#pendingPageTimings.length > PENDING_PAGE_TIMINGS) this.#pendingPageTimings.shift();
       return undefined;
     }
-    this.usePageTiming(best, timing);
+    this.#usePageTiming(best, timing);
     return best.entry;
   }
 
   /** A completed Chromium hop keeps its end evidence while it is among the last {@link RECENT_COMPLETED_HOPS}. */
-  private keepForLatePageTiming(state: HopState): void {
-    this.recentCompleted.push(state);
-    if (this.recentCompleted.length <= RECENT_COMPLETED_HOPS) return;
-    const old = this.recentCompleted.splice(0, this.recentCompleted.length - RECENT_COMPLETED_HOPS);
+  #keepForLatePageTiming(state: HopState): void {
+    this.#recentCompleted.push(state);
+    if (this.#recentCompleted.length <= RECENT_COMPLETED_HOPS) return;
+    const old = this.#recentCompleted.splice(0, this.#recentCompleted.length - RECENT_COMPLETED_HOPS);
     for (const done of old) settleEndEvidence(done);
   }
 
   /** A response event of a Chromium hop: takes a page timing entry that arrived before it, if one fits. */
-  private claimPendingPageTiming(state: HopState): void {
-    const at = this.pendingPageTimings.findIndex((pending) =>
-      this.pageTimingFits(state, pending.url, pending.context, pending.timing.startTime),
+  #claimPendingPageTiming(state: HopState): void {
+    const at = this.#pendingPageTimings.findIndex((pending) =>
+      this.#pageTimingFits(state, pending.url, pending.context, pending.timing.startTime),
     );
     if (at < 0) return;
-    const [pending] = this.pendingPageTimings.splice(at, 1);
+    const [pending] = this.#pendingPageTimings.splice(at, 1);
     if (pending !== undefined) state.pageTiming = pending.timing;
   }
 
-  private usePageTiming(state: HopState, timing: PageResourceTiming): void {
+  #usePageTiming(state: HopState, timing: PageResourceTiming): void {
     state.pageTiming = timing;
     const last = state.lastTimings;
     if (last === undefined) return;
@@ -564,37 +564,37 @@ export class NetworkLog {
 
   // ---- script.message from the page shim ----
 
-  private ingestScriptMessage(raw: unknown, receivedAt: number): IngestResult {
+  #ingestScriptMessage(raw: unknown, receivedAt: number): IngestResult {
     const params = readScriptMessageParams(raw);
     if (params === undefined || !isShimChannel(params.channel)) return { change: 'ignored' };
     const json = shimJsonFromRemoteValue(params.data);
     const message = json === undefined ? undefined : parseShimMessage(json);
     if (message === undefined) return { change: 'ignored' };
-    if (message.kind === 'rt') return this.ingestPageTimings(message.entries, params.context);
+    if (message.kind === 'rt') return this.#ingestPageTimings(message.entries, params.context);
     const key = shimSocketKey(params.realm ?? params.context ?? 'unknown-realm', message);
-    if (this.shimSockets.isFiltered(key)) return { change: 'filtered' };
+    if (this.#shimSockets.isFiltered(key)) return { change: 'filtered' };
     const time = message.time ?? receivedAt;
     if (message.kind === 'ws-create' || message.kind === 'sse-create') {
       const socket = newShimSocket(key, message.kind === 'ws-create' ? 'ws' : 'sse', message.url, params.context, time);
-      this.shimSockets.add(socket);
-      const match = this.findEntryForNewSocket(socket);
+      this.#shimSockets.add(socket);
+      const match = this.#findEntryForNewSocket(socket);
       if (match === undefined) return { change: 'updated' };
-      this.link(socket, match);
+      this.#link(socket, match);
       return { change: 'updated', entry: match.entry };
     }
-    const socket = this.shimSockets.get(key);
+    const socket = this.#shimSockets.get(key);
     if (socket === undefined) return { change: 'ignored' };
     return socket.kind === 'ws'
-      ? this.onWebSocketMessage(socket, message, time)
-      : this.onEventSourceMessage(socket, message, time);
+      ? this.#onWebSocketMessage(socket, message, time)
+      : this.#onEventSourceMessage(socket, message, time);
   }
 
-  private onWebSocketMessage(socket: ShimSocket, message: ShimMessage, time: number): IngestResult {
+  #onWebSocketMessage(socket: ShimSocket, message: ShimMessage, time: number): IngestResult {
     const outcome = applyWebSocketMessage(socket, message, time);
     if (outcome.change === 'ignored') return { change: 'ignored' };
-    if (outcome.change === 'frame') this.counters.wsFrames++;
-    if (outcome.finished) this.shimSockets.delete(socket.key);
-    const state = this.entryStateFor(socket);
+    if (outcome.change === 'frame') this.#counters.wsFrames++;
+    if (outcome.finished) this.#shimSockets.delete(socket.key);
+    const state = this.#entryStateFor(socket);
     if (state === 'filtered') return { change: 'filtered' };
     if (state === undefined) return { change: 'ignored' };
     const entry = state.entry;
@@ -605,23 +605,23 @@ export class NetworkLog {
       else if (outcome.failure !== undefined) {
         entry.state = 'failed';
         entry.error = outcome.failure;
-        this.counters.failed++;
+        this.#counters.failed++;
         change = 'failed';
       }
     }
     return { change, entry };
   }
 
-  private onEventSourceMessage(socket: ShimSocket, message: ShimMessage, time: number): IngestResult {
+  #onEventSourceMessage(socket: ShimSocket, message: ShimMessage, time: number): IngestResult {
     const outcome = applyEventSourceMessage(socket, message, time);
     if (outcome.change === 'ignored') return { change: 'ignored' };
-    if (outcome.change === 'stream-event') this.counters.streamEvents++;
-    const state = this.entryStateFor(socket);
+    if (outcome.change === 'stream-event') this.#counters.streamEvents++;
+    const state = this.#entryStateFor(socket);
     if (state === 'filtered') return { change: 'filtered' };
     // Not linked yet: the messages wait in the socket until the network entry appears.
     if (state === undefined) return { change: outcome.change };
     state.entry.source.stream = shimSourceNote(socket);
-    if (outcome.finished) this.shimSockets.delete(socket.key);
+    if (outcome.finished) this.#shimSockets.delete(socket.key);
     return { change: outcome.change, entry: state.entry };
   }
 
@@ -629,24 +629,24 @@ export class NetworkLog {
    * The socket's entry. A WebSocket without one gets a synthetic entry now (Chromium sends no handshake events;
    * waiting any longer could mean waiting forever). Undefined for an EventSource still waiting, or an evicted entry.
    */
-  private entryStateFor(socket: ShimSocket): HopState | 'filtered' | undefined {
+  #entryStateFor(socket: ShimSocket): HopState | 'filtered' | undefined {
     if (socket.entryId !== undefined) {
-      const state = this.byEntryId.get(socket.entryId);
-      if (state === undefined) this.shimSockets.delete(socket.key);
+      const state = this.#byEntryId.get(socket.entryId);
+      if (state === undefined) this.#shimSockets.delete(socket.key);
       return state;
     }
     if (socket.kind === 'sse') return undefined;
-    if (this.accept !== undefined && !this.accept({ url: socket.url, method: 'GET', resourceType: 'websocket' })) {
-      this.shimSockets.markFiltered(socket.key);
-      this.counters.filtered++;
+    if (this.#accept !== undefined && !this.#accept({ url: socket.url, method: 'GET', resourceType: 'websocket' })) {
+      this.#shimSockets.markFiltered(socket.key);
+      this.#counters.filtered++;
       return 'filtered';
     }
-    const entry = newSyntheticWebSocketEntry(this.nextIndex, `shim-ws-${++this.syntheticCount}`, socket);
+    const entry = newSyntheticWebSocketEntry(this.#nextIndex, `shim-ws-${++this.#syntheticCount}`, socket);
     const origin = entry.source.request ?? '';
     const state: HopState = { entry, keys: [], dialect: 'unknown', origin, builtFromShim: true, };
     socket.synthetic = true;
-    this.link(socket, state);
-    this.addState(state);
+    this.#link(socket, state);
+    this.#addState(state);
     return state;
   }
 }

@@ -14,127 +14,132 @@ const REDACTED_JSON_STRING = JSON.stringify(REDACTED);
 
 /** Walks already-validated JSON text by position, collecting the spans to replace. */
 class JsonRedactionWalker {
-  private position = 0;
+  #position = 0;
   readonly replacements: Replacement[] = [];
 
+  readonly #text: string;
+  readonly #redactStringValue: (decoded: string) => string;
   constructor(
-    private readonly text: string,
-    private readonly redactStringValue: (decoded: string) => string,
-  ) {}
-
-  walkDocument(): void {
-    this.walkValue();
+    text: string,
+    redactStringValue: (decoded: string) => string,
+  ) {
+    this.#text = text;
+    this.#redactStringValue = redactStringValue;
   }
 
-  private skipWhitespace(): void {
-    while (this.position < this.text.length && ' \t\n\r'.includes(this.text.charAt(this.position))) this.position += 1;
+  walkDocument(): void {
+    this.#walkValue();
+  }
+
+  #skipWhitespace(): void {
+    while (this.#position < this.#text.length && ' \t\n\r'.includes(this.#text.charAt(this.#position))) this.#position += 1;
   }
 
   /** Index just past the string literal that starts at `start` (which holds `"`). */
-  private stringEnd(start: number): number {
+  #stringEnd(start: number): number {
     let cursor = start + 1;
     for (;;) {
-      const quoteAt = this.text.indexOf('"', cursor);
-      if (quoteAt === -1) return this.text.length;
+      const quoteAt = this.#text.indexOf('"', cursor);
+      if (quoteAt === -1) return this.#text.length;
       let backslashes = 0;
-      while (this.text.charAt(quoteAt - 1 - backslashes) === '\\') backslashes += 1;
+      while (this.#text.charAt(quoteAt - 1 - backslashes) === '\\') backslashes += 1;
       if (backslashes % 2 === 0) return quoteAt + 1;
       cursor = quoteAt + 1;
     }
   }
 
   /** Moves past one value of any kind without looking inside it. */
-  private skipValue(): void {
-    const first = this.text.charAt(this.position);
+  #skipValue(): void {
+    const first = this.#text.charAt(this.#position);
     if (first === '"') {
-      this.position = this.stringEnd(this.position);
+      this.#position = this.#stringEnd(this.#position);
       return;
     }
     if (first === '{' || first === '[') {
       let depth = 0;
       do {
-        const char = this.text.charAt(this.position);
+        const char = this.#text.charAt(this.#position);
         if (char === '"') {
-          this.position = this.stringEnd(this.position);
+          this.#position = this.#stringEnd(this.#position);
           continue;
         }
         if (char === '{' || char === '[') depth += 1;
         else if (char === '}' || char === ']') depth -= 1;
-        this.position += 1;
-      } while (depth > 0 && this.position < this.text.length);
+        this.#position += 1;
+      } while (depth > 0 && this.#position < this.#text.length);
       return;
     }
-    while (this.position < this.text.length && !',]} \t\n\r'.includes(this.text.charAt(this.position))) {
-      this.position += 1;
+    while (this.#position < this.#text.length && !',]} \t\n\r'.includes(this.#text.charAt(this.#position))) {
+      this.#position += 1;
     }
   }
 
-  private walkValue(): void {
-    this.skipWhitespace();
-    const first = this.text.charAt(this.position);
-    if (first === '{') this.walkObject();
-    else if (first === '[') this.walkArray();
-    else if (first === '"') this.walkStringValue();
-    else this.skipValue();
+  #walkValue(): void {
+    this.#skipWhitespace();
+    const first = this.#text.charAt(this.#position);
+    if (first === '{') this.#walkObject();
+    else if (first === '[') this.#walkArray();
+    else if (first === '"') this.#walkStringValue();
+    else this.#skipValue();
   }
 
-  private walkStringValue(): void {
-    const start = this.position;
-    const end = this.stringEnd(start);
-    this.position = end;
-    const literal = this.text.slice(start, end);
+  #walkStringValue(): void {
+    const start = this.#position;
+    const end = this.#stringEnd(start);
+    this.#position = end;
+    const literal = this.#text.slice(start, end);
     const decoded = JSON.parse(literal) as string;
-    const redacted = this.redactStringValue(decoded);
+    const redacted = this.#redactStringValue(decoded);
     if (redacted !== decoded) this.replacements.push({ start, end, text: JSON.stringify(redacted) });
   }
 
-  private walkObject(): void {
-    this.position += 1;
-    this.skipWhitespace();
-    if (this.text.charAt(this.position) === '}') {
-      this.position += 1;
+  #walkObject(): void {
+    this.#position += 1;
+    this.#skipWhitespace();
+    if (this.#text.charAt(this.#position) === '}') {
+      this.#position += 1;
       return;
     }
     for (;;) {
-      this.skipWhitespace();
-      const keyStart = this.position;
-      this.position = this.stringEnd(keyStart);
-      const key = JSON.parse(this.text.slice(keyStart, this.position)) as string;
-      this.skipWhitespace();
-      this.position += 1; // ':'
-      this.skipWhitespace();
-      if (isSensitiveKey(key)) this.hideValue();
-      else this.walkValue();
-      this.skipWhitespace();
-      const separator = this.text.charAt(this.position);
-      this.position += 1;
+      this.#skipWhitespace();
+      const keyStart = this.#position;
+      this.#position = this.#stringEnd(keyStart);
+      const key = JSON.parse(this.#text.slice(keyStart, this.#position)) as string;
+      this.#skipWhitespace();
+      this.#position += 1; // ':'
+      this.#skipWhitespace();
+      if (isSensitiveKey(key)) this.#hideValue();
+      else this.#walkValue();
+      this.#skipWhitespace();
+      const separator = this.#text.charAt(this.#position);
+      this.#position += 1;
       if (separator !== ',') return;
     }
   }
 
-  private walkArray(): void {
-    this.position += 1;
-    this.skipWhitespace();
-    if (this.text.charAt(this.position) === ']') {
-      this.position += 1;
+  #walkArray(): void {
+    this.#position += 1;
+    this.#skipWhitespace();
+    if (this.#text.charAt(this.#position) === ']') {
+      this.#position += 1;
       return;
     }
     for (;;) {
-      this.walkValue();
-      this.skipWhitespace();
-      const separator = this.text.charAt(this.position);
-      this.position += 1;
+      this.#walkValue();
+      this.#skipWhitespace();
+      const separator = this.#text.charAt(this.#position);
+      this.#position += 1;
       if (separator !== ',') return;
     }
   }
 
   /** Replaces the value at the cursor with `"<redacted>"`, unless it is `null` or `""` (nothing secret there). */
-  private hideValue(): void {
-    const start = this.position;
-    this.skipValue();
-    const literal = this.text.slice(start, this.position);
+  #hideValue(): void {
+    const start = this.#position;
+    this.#skipValue();
+    const literal = this.#text.slice(start, this.#position);
     if (literal === 'null' || literal === '""' || literal === REDACTED_JSON_STRING) return;
-    this.replacements.push({ start, end: this.position, text: REDACTED_JSON_STRING });
+    this.replacements.push({ start, end: this.#position, text: REDACTED_JSON_STRING });
   }
 }
 

@@ -27,7 +27,11 @@ export class ScriptResultStore {
   #chars = 0;
   #next = 1;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
 
   /** Characters of JSON held now. */
   get heldChars(): number {
@@ -43,7 +47,7 @@ export class ScriptResultStore {
       this.#drop(oldest);
     }
     const id = `r${this.#next++}`;
-    this.#results.set(id, { json, keptAt: this.now() });
+    this.#results.set(id, { json, keptAt: this.#now() });
     this.#chars += json.length;
     return id;
   }
@@ -77,7 +81,7 @@ export class ScriptResultStore {
   }
 
   #prune(): void {
-    const now = this.now();
+    const now = this.#now();
     for (const [id, result] of this.#results) if (now - result.keptAt > RESULT_LIFETIME_MS) this.#drop(id);
   }
 }

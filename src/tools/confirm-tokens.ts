@@ -29,13 +29,17 @@ const MAX_TOKENS = 1000;
 export class ConfirmTokens {
   readonly #pending = new Map<string, PendingOutput & { expiresAt: number }>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
 
   /** Issues a token for saving these bodies or this script result. */
   issue(output: PendingOutput): string {
     this.#prune();
     const token = `cfm_${randomBytes(8).toString('hex')}`;
-    this.#pending.set(token, { ...output, expiresAt: this.now() + TOKEN_LIFETIME_MS });
+    this.#pending.set(token, { ...output, expiresAt: this.#now() + TOKEN_LIFETIME_MS });
     return token;
   }
 
@@ -44,12 +48,12 @@ export class ConfirmTokens {
     const found = this.#pending.get(token);
     if (!found) return { ok: false, reason: `Unknown or already used token "${token}". Call the tool that gave it (get_request_details, evaluate_script) again for a new one.` };
     this.#pending.delete(token);
-    if (found.expiresAt < this.now()) return { ok: false, reason: `Token "${token}" expired. Call the tool that gave it (get_request_details, evaluate_script) again for a new one.` };
+    if (found.expiresAt < this.#now()) return { ok: false, reason: `Token "${token}" expired. Call the tool that gave it (get_request_details, evaluate_script) again for a new one.` };
     return { ok: true, output: found };
   }
 
   #prune(): void {
-    const now = this.now();
+    const now = this.#now();
     for (const [token, output] of this.#pending) if (output.expiresAt < now) this.#pending.delete(token);
     while (this.#pending.size >= MAX_TOKENS) {
       const oldest = this.#pending.keys().next().value;
