@@ -8,6 +8,7 @@
  *          --only scripts (just evaluate_script at scale: results of 1 KB … 20 MB and arrays of 2k … 200k)
  *          --only shaping (just the traffic-shaping piece: rules on 1,000 fetches, HAR replay vs live)
  *          --only memory-tree (just the PSS of the whole process tree: bidiscope vs a bare BiDi session)
+ *          --server-binary dist/bidiscope (the memory-tree piece runs the compiled server instead of tsx)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -38,6 +39,8 @@ interface Options {
   onlyScripts: boolean;
   onlyShaping: boolean;
   onlyMemoryTree: boolean;
+  /** The compiled server for the memory-tree piece (what users run); undefined: Node from source. */
+  serverBinary: string | undefined;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -57,6 +60,7 @@ function parseOptions(argv: readonly string[]): Options {
     onlyScripts: value('--only') === 'scripts',
     onlyShaping: value('--only') === 'shaping',
     onlyMemoryTree: value('--only') === 'memory-tree',
+    serverBinary: value('--server-binary'),
   };
 }
 
@@ -79,8 +83,8 @@ function track(server: BenchServer): () => Promise<string[]> {
   };
 }
 
-async function withServer<T>(inspect: boolean, run: (server: BenchServer) => Promise<T>): Promise<T> {
-  const server = await startBenchServer({ inspect });
+async function withServer<T>(inspect: boolean, run: (server: BenchServer) => Promise<T>, binary?: string): Promise<T> {
+  const server = await startBenchServer({ inspect, ...(binary !== undefined ? { binary } : {}) });
   servers.add(server);
   try {
     return await run(server);
@@ -190,7 +194,7 @@ async function mainMemoryTree(options: Options): Promise<void> {
   const site = await startTestSite();
   let runs: TreeRun[];
   try {
-    runs = await withServer(false, (server) => measureMemoryTree(server, options.browsers, site.origin, log));
+    runs = await withServer(false, (server) => measureMemoryTree(server, options.browsers, site.origin, log), options.serverBinary);
   } finally {
     await site.close();
   }
@@ -226,7 +230,7 @@ async function main(): Promise<void> {
   let memoryTree: TreeRun[] = [];
   try {
     for (const browser of options.browsers) browsers.push(await benchBrowser(browser, site, options));
-    memoryTree = await withServer(false, (server) => measureMemoryTree(server, options.browsers, site.origin, log));
+    memoryTree = await withServer(false, (server) => measureMemoryTree(server, options.browsers, site.origin, log), options.serverBinary);
     if (options.grid === 'yes') grid = await gridPiece(site.origin, options);
   } finally {
     await site.close();
