@@ -57,11 +57,16 @@ export function memoryOf(pid: number): { pssBytes: number; privateBytes: number 
   }
 }
 
+/** The arguments of a raw `/proc/<pid>/cmdline`; a rewritten process title (one string with spaces) is split. */
+export function splitCommandLine(raw: string): string[] {
+  const args = raw.split('\0').filter((arg) => arg.length > 0);
+  return args.length === 1 ? (args[0] ?? '').split(' ') : args;
+}
+
 /** The arguments; Chromium and Firefox rewrite their process title into one space-separated string, split here. */
 function commandLine(pid: number): string[] {
   try {
-    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg.length > 0);
-    return args.length === 1 ? (args[0] ?? '').split(' ') : args;
+    return splitCommandLine(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
   } catch {
     return [];
   }
