@@ -7,6 +7,8 @@
  *          --no-grid (skip the Selenium Grid piece)  --grid-only (run only it)
  *          --only scripts (just evaluate_script at scale: results of 1 KB … 20 MB and arrays of 2k … 200k)
  *          --only shaping (just the traffic-shaping piece: rules on 1,000 fetches, HAR replay vs live)
+ *          --only memory-tree (just the PSS of the whole process tree: bidiscope vs a bare BiDi session)
+ *          --server-binary dist/bidiscope (the memory-tree piece runs the compiled server instead of tsx)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -15,6 +17,7 @@ import { REPO_ROOT } from '../test/helpers/mcp-server.js';
 import { startTestSite, type TestSite } from '../test/site/server.js';
 import { measureQueryLatency, measureThroughput } from './bench/in-process.js';
 import { measureMemory } from './bench/memory.js';
+import { measureMemoryTree, memoryTreeTables, type TreeRun } from './bench/memory-tree.js';
 import { gridMarkdown, measureGrid, type GridResult } from './bench/grid.js';
 import { measureOverhead } from './bench/overhead.js';
 import { openSession } from './bench/page-run.js';
@@ -35,6 +38,9 @@ interface Options {
   grid: 'yes' | 'no' | 'only';
   onlyScripts: boolean;
   onlyShaping: boolean;
+  onlyMemoryTree: boolean;
+  /** The compiled server for the memory-tree piece (what users run); undefined: Node from source. */
+  serverBinary: string | undefined;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -53,6 +59,8 @@ function parseOptions(argv: readonly string[]): Options {
     grid: argv.includes('--grid-only') ? 'only' : argv.includes('--no-grid') || !browsers.includes('chrome') ? 'no' : 'yes',
     onlyScripts: value('--only') === 'scripts',
     onlyShaping: value('--only') === 'shaping',
+    onlyMemoryTree: value('--only') === 'memory-tree',
+    serverBinary: value('--server-binary'),
   };
 }
 
@@ -75,8 +83,8 @@ function track(server: BenchServer): () => Promise<string[]> {
   };
 }
 
-async function withServer<T>(inspect: boolean, run: (server: BenchServer) => Promise<T>): Promise<T> {
-  const server = await startBenchServer({ inspect });
+async function withServer<T>(inspect: boolean, run: (server: BenchServer) => Promise<T>, binary?: string): Promise<T> {
+  const server = await startBenchServer({ inspect, ...(binary !== undefined ? { binary } : {}) });
   servers.add(server);
   try {
     return await run(server);
@@ -179,6 +187,26 @@ async function mainShaping(options: Options): Promise<void> {
   if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
 }
 
+/** `--only memory-tree`: PSS of every process one session costs, bidiscope beside a bare BiDi session. */
+async function mainMemoryTree(options: Options): Promise<void> {
+  const startedAt = new Date();
+  const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node, platform: `${process.platform}-${process.arch}` };
+  const site = await startTestSite();
+  let runs: TreeRun[];
+  try {
+    runs = await withServer(false, (server) => measureMemoryTree(server, options.browsers, site.origin, log), options.serverBinary);
+  } finally {
+    await site.close();
+  }
+  const directory = join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(directory, { recursive: true });
+  const file = join(directory, `memory-tree-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), machine, runs, leftovers }, null, 2)}\n`);
+  const footer = `${machine.cpus} CPUs, load average ${machine.loadAverageAtStart.map((value) => value.toFixed(1)).join(' ')} at start, Node ${machine.node}.`;
+  process.stdout.write(`${memoryTreeTables(runs)}\n\n${footer}\nJSON: ${file}\n`);
+  if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options.onlyScripts) {
@@ -186,6 +214,7 @@ async function main(): Promise<void> {
     return;
   }
   if (options.onlyShaping) return mainShaping(options);
+  if (options.onlyMemoryTree) return mainMemoryTree(options);
   const startedAt = new Date();
   const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node, platform: `${process.platform}-${process.arch}` };
   if (options.grid === 'only') {
@@ -198,8 +227,10 @@ async function main(): Promise<void> {
   const site = await startTestSite();
   const browsers: BrowserResult[] = [];
   let grid: GridResult | string | undefined;
+  let memoryTree: TreeRun[] = [];
   try {
     for (const browser of options.browsers) browsers.push(await benchBrowser(browser, site, options));
+    memoryTree = await withServer(false, (server) => measureMemoryTree(server, options.browsers, site.origin, log), options.serverBinary);
     if (options.grid === 'yes') grid = await gridPiece(site.origin, options);
   } finally {
     await site.close();
@@ -214,12 +245,13 @@ async function main(): Promise<void> {
     ...(grid !== undefined ? { grid } : {}),
     leftovers,
   };
+  const treeText = `\n\n${memoryTreeTables(memoryTree)}`;
   const directory = join(REPO_ROOT, 'bench', 'results');
   mkdirSync(directory, { recursive: true });
   const file = join(directory, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ ...result, memoryTree }, null, 2)}\n`);
   const gridText = typeof grid === 'object' ? `\n\n${gridMarkdown(grid)}` : typeof grid === 'string' ? `\n\nSelenium Grid piece not run: ${grid}` : '';
-  process.stdout.write(`${markdownTables(result)}${gridText}\n\nJSON: ${file}\n`);
+  process.stdout.write(`${markdownTables(result)}${treeText}${gridText}\n\nJSON: ${file}\n`);
   if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
 }
 
