@@ -245,7 +245,9 @@ export function formatDetails(entry: NetworkEntry, options: DetailsOptions = {})
         ? { text: '(empty)', partial: false }
         : !response.body && entry.state === 'pending'
           ? { text: '(pending: the response is still loading)', partial: false }
-          : previewBody(response.body, responseMimeType(entry), maxBodyChars);
+          : !response.body && entry.state === 'failed'
+            ? { text: `(not recorded: the request failed before the browser gave its body${entry.error === undefined ? '' : ` — ${entry.error}`})`, partial: false }
+            : previewBody(response.body, responseMimeType(entry), maxBodyChars);
       if (preview.partial) truncatedBodies.push('response');
       lines.push('Response Body:', preview.text);
     }
