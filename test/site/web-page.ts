@@ -12,6 +12,7 @@ export const WEB_SECRETS = Object.freeze({
   strictCookie: 'web-strict-Hj2Yt5Mw9Lc',
   noneCookie: 'web-none-Fx7Sb4Gq1Ea',
   formPassword: 'web-formpw-Ud3Np8Tk5Wr',
+  /** The `password` field of the multipart upload. */
   uploadSecret: 'web-upload-Ck6Ls1Vz4Hm',
   graphqlPassword: 'web-gqlpw-Be9Rx2Qf7Jt',
   graphqlToken: 'web-gqltoken-Mo5Wd8Ip3Ys',
@@ -66,11 +67,14 @@ const steps = {
     throw new Error('not aborted');
   },
   'beacon': async () => String(navigator.sendBeacon('/web/sink?via=beacon', 'token=' + SECRETS.beaconToken)),
-  'download': async () => (await fetch('/web/download')).headers.get('content-disposition'),
+  'download': async () => {
+    const r = await fetch('/web/download');
+    return r.headers.get('content-disposition') + ' ' + (await r.text()).length;
+  },
   'multipart': async () => {
     const form = new FormData();
-    form.append('note', 'hello');
-    form.append('file', new File(['upload ' + SECRETS.uploadSecret], 'secret.txt', { type: 'text/plain' }));
+    form.append('password', SECRETS.uploadSecret);
+    form.append('file', new File(['a,b;1,2'], 'table.csv', { type: 'text/csv' }));
     return String((await fetch('/web/sink?via=multipart', { method: 'POST', body: form })).status);
   },
   'form': async () => {
@@ -103,7 +107,11 @@ const steps = {
     worker.terminate();
     return String(message.data);
   },
-  'font': async () => String((await document.fonts.load('16px webfont')).length),
+  'font': async () => {
+    // The served bytes are no real font: the browser fetches them, then rejects them.
+    try { await document.fonts.load('16px webfont'); } catch (err) { return 'fetched, rejected: ' + err.name; }
+    return 'fetched';
+  },
   'data': async () => {
     const r = await fetch('data:application/json,%7B%22a%22%3A1%7D');
     return JSON.stringify(await r.json());

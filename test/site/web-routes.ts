@@ -94,7 +94,7 @@ export function serveWeb(req: WebRequest, res: WebResponse, url: URL, host: stri
       return;
     case '/web/cors':
       if (req.method === 'OPTIONS') {
-        send(res, 204, 'text/plain', '', { ...corsHeaders(req), 'access-control-allow-methods': 'PUT', 'access-control-allow-headers': 'x-test', 'access-control-max-age': '0' });
+        send(res, 204, 'text/plain', '', { ...corsHeaders(req), 'access-control-allow-methods': 'PUT', 'access-control-allow-headers': 'x-test, content-type', 'access-control-max-age': '0' });
       } else {
         void readBody(req).then(() => send(res, 200, 'application/json', JSON.stringify({ cors: 'ok', method: req.method }), corsHeaders(req)));
       }
