@@ -20,6 +20,8 @@ export interface ParityRow {
   status?: readonly number[];
   /** Every browser must list it (otherwise "not listed" is a documented fact). */
   mustList: boolean;
+  /** The request sends a body: the cell says its state; `secret`: it carries a planted secret, shown redacted. */
+  sends?: 'body' | 'secret';
   /**
    * Where a browser's report races (measured: it differs between runs), the cells it may give and the one text the
    * table shows for all of them. A cell outside `cells` is shown as is (and so fails the table check).
@@ -60,7 +62,7 @@ export const PARITY_ROWS: readonly ParityRow[] = [
   { label: 'prefetch', match: at('/web/prefetch.txt', 'own'), status: [200], mustList: false },
   { label: 'data: image', match: scheme('data:image'), mustList: false },
   { label: 'CORS preflight (OPTIONS, other origin)', match: at('/web/cors', 'other', 'OPTIONS'), status: [204], mustList: false },
-  { label: 'CORS actual (PUT, other origin)', match: at('/web/cors', 'other', 'PUT'), status: [200], mustList: true },
+  { label: 'CORS actual (PUT, other origin)', match: at('/web/cors', 'other', 'PUT'), status: [200], mustList: true, sends: 'body' },
   {
     label: 'CORS failure (no allow-origin)', match: at('/web/cors-deny', 'other'), mustList: true,
     varies: {
@@ -87,12 +89,12 @@ export const PARITY_ROWS: readonly ParityRow[] = [
   { label: 'br body', match: at('/web/br', 'own'), status: [200], mustList: true },
   { label: 'body never read', match: at('/web/unread', 'own'), status: [200], mustList: true },
   { label: 'aborted fetch', match: at('/web/abort', 'own'), mustList: true },
-  { label: 'sendBeacon', match: at('/web/sink?via=beacon', 'own', 'POST'), status: [204], mustList: false },
+  { label: 'sendBeacon', match: at('/web/sink?via=beacon', 'own', 'POST'), status: [204], mustList: false, sends: 'secret' },
   { label: 'attachment (Content-Disposition)', match: at('/web/download', 'own'), status: [200], mustList: true },
-  { label: 'multipart upload with a file', match: at('/web/sink?via=multipart', 'own', 'POST'), status: [204], mustList: true },
-  { label: 'form-urlencoded POST', match: at('/web/sink?via=form', 'own', 'POST'), status: [204], mustList: true },
-  { label: 'GraphQL POST', match: at('/web/graphql', 'own', 'POST'), status: [200], mustList: true },
-  { label: 'gRPC-web binary POST', match: at('/web/grpc', 'own', 'POST'), status: [200], mustList: true },
+  { label: 'multipart upload with a file', match: at('/web/sink?via=multipart', 'own', 'POST'), status: [204], mustList: true, sends: 'secret' },
+  { label: 'form-urlencoded POST', match: at('/web/sink?via=form', 'own', 'POST'), status: [204], mustList: true, sends: 'secret' },
+  { label: 'GraphQL POST', match: at('/web/graphql', 'own', 'POST'), status: [200], mustList: true, sends: 'secret' },
+  { label: 'gRPC-web binary POST', match: at('/web/grpc', 'own', 'POST'), status: [200], mustList: true, sends: 'body' },
   { label: 'iframe, same origin', match: at('/web/frame', 'own'), status: [200], mustList: true },
   { label: 'fetch in same-origin iframe', match: at('/web/data?from=frame', 'own'), status: [200], mustList: true },
   { label: 'iframe, other origin', match: at('/web/frame', 'other'), status: [200], mustList: true },
@@ -141,6 +143,8 @@ const FINDINGS = [
   '  says why the body is missing.',
   '- **Workers:** both browsers list a dedicated worker\'s script and fetches; Chromium often cannot give their',
   '  bodies once the page ended the worker (`unavailable` with the browser\'s reason).',
+  '- **Chromium gives no request body for a multipart upload over h2** (neither the body nor its size; over h1 it',
+  '  does): bidiscope says `(not recorded: the browser reported neither this request\'s body nor its size)`.',
   '- **Firefox cache hits carry no timing phases**; bidiscope says so instead of showing zeros.',
   '- **Chromium reports `data:` images as from cache**; both list `data:` fetches with their body.',
   '- **bidiscope gap (not fixed):** on Chromium, the 302 hop of a cross-origin fetch redirect sometimes shows the',
@@ -159,7 +163,8 @@ export function renderParity(columns: readonly string[], cell: (label: string, c
     'browser\'s error) · resource type · response body (`available`, or the state bidiscope shows with its reason) ·',
     'where the timing phases come from (`BiDi` — phases Chromium leaves open are estimates, marked `~` and checked —,',
     '`Resource Timing` from the page shim on Chromium, or `unknown (said)`: no phase, with a note saying why).',
-    '"not listed": the browser sends no BiDi event for it. Every cell was also checked for planted secrets (details,',
+    'Requests that send a body also say its state (`sent …`); those carrying a planted secret are checked to show it',
+    '`<redacted>` wherever the body is available. "not listed": the browser sends no BiDi event for it. Every cell was also checked for planted secrets (details,',
     'HAR with bodies, stop_network_capture): none shown.',
     '',
     'The suite fails when this table is not current. Regenerate:',

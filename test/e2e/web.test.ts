@@ -46,6 +46,7 @@ interface Request {
   resourceType: string;
   state: string;
   error?: string;
+  bodyState?: string;
 }
 interface Response {
   index: number;
@@ -196,9 +197,17 @@ function describeListed(
   const response = responses.find((item) => item.index === request.index);
   const failed = request.state === 'failed' ? `failed${errorCategory(request.error)}` : '';
   const status = response ? `${response.status}${response.fromCache === true ? ' (cache)' : ''}${failed === '' ? '' : ` ${failed}`}` : failed || 'no response';
+  const sent: string[] = [];
+  if (row.sends !== undefined) {
+    const state = request.bodyState ?? 'not recorded';
+    if (row.sends === 'secret' && state === 'available') assert.match(shown.text, /<redacted>/, `${row.label}: secret not shown redacted:\n${shown.text}`);
+    if (state !== 'available') assert.match(shown.text, /Request Body:\n\((not captured|not recorded|unavailable|pending)[^)]*\)/, `${row.label}: request body ${state} without a reason:\n${shown.text}`);
+    sent.push(`sent ${state}`);
+  }
   const observed = [
     status,
     request.resourceType,
+    ...sent,
     `body ${bodyCategory(response, shown.text)}`,
     `timing ${timingCategory(shown.structured, shown.text)}`,
   ].join(' · ');

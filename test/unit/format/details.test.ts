@@ -220,6 +220,16 @@ test('a failed request with a response but no body says why the body is missing 
   );
 });
 
+test('a POST with a Content-Type but no body record says the browser reported no body (Chromium, multipart over h2)', () => {
+  const entry = sampleEntry(2);
+  entry.request.body = undefined;
+  entry.request.bodySize = undefined;
+  assert.ok(
+    formatDetails(entry).text.includes("Request Body:\n(not recorded: the browser reported neither this request's body nor its size)\n"),
+    formatDetails(entry).text,
+  );
+});
+
 test('prettyPrintJson keeps literals verbatim and handles empty containers', () => {
   assert.equal(
     prettyPrintJson('{"big":12345678901234567890,"f":1.50,"s":"a\\u00e9 \\"q\\"","e":[],"o":{ },"n":[1,[2]]}'),
