@@ -139,6 +139,7 @@ async function checkWeb(sessionId: string, browser: string, protocol: WebProtoco
   const listed = await server.call('list_network_requests', { sessionId, limit: 500 });
   const indexes = listed.structured?.indexes as number[];
   let previous = '';
+  let stillOpen: string[] = [];
   const details = await waitFor('stable details', async () => {
     const all = new Map<number, { text: string; structured: Record<string, unknown> | undefined }>();
     for (const index of indexes) {
@@ -146,11 +147,17 @@ async function checkWeb(sessionId: string, browser: string, protocol: WebProtoco
       assert.equal(shown.isError, false, shown.text);
       all.set(index, { text: shown.text, structured: shown.structured });
     }
+    // Every request the page finished must be complete or failed (a loaded machine delays events); only the body
+    // the page never reads may stay open (Chromium).
+    const open = [...all.values()].filter((item) => item.structured?.state === 'pending' && !String(item.structured?.url).endsWith('/web/unread'));
     const key = [...all.values()].map((item) => `${String(item.structured?.timingsSource)}|${String(item.structured?.state)}`).join('\n');
-    const same = key === previous;
+    stillOpen = open.map((item) => String(item.structured?.url));
+    const same = key === previous && open.length === 0;
     previous = key;
     return same ? all : undefined;
-  }, 20_000);
+  }, 20_000).catch((error: unknown) => {
+    throw new Error(`${String(error)}; still pending: ${stillOpen.join(' ')}`);
+  });
 
   const exported = await server.call('export_har', { sessionId, includeBodies: true });
   assert.equal(exported.isError, false, exported.text);

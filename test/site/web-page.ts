@@ -104,7 +104,8 @@ const steps = {
   'worker': async () => {
     const worker = new Worker('/web/worker.js');
     const message = await onceEvent(worker, 'message', 10000);
-    worker.terminate();
+    // Kept alive: the browser may still be reporting the worker's requests.
+    window.__webWorker = worker;
     return String(message.data);
   },
   'font': async () => {
