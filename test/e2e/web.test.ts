@@ -19,6 +19,8 @@ import { PARITY_ROWS, renderParity, settleCell, type ParityCell, type ParityRow 
 const PROTOCOLS: readonly WebProtocol[] = ['h1', 'h2'];
 const PARITY_PATH = join(REPO_ROOT, 'docs', 'parity.md');
 const SECRETS = Object.values(WEB_SECRETS);
+/** Page loads per browser × protocol before a failure counts (see the test). */
+const ATTEMPTS = 3;
 
 let web: TestWeb;
 let server: ServerUnderTest;
@@ -109,13 +111,24 @@ for (const browser of BROWSERS) {
 
     for (const protocol of PROTOCOLS) {
       test(`${protocol}: every request of /web listed with status, type, body or why not, timings or why not; no secret shown`, async () => {
-        const started = await server.call('start_network_capture', { sessionId, captureBodies: 'all' });
-        assert.equal(started.isError, false, started.text);
-        try {
-          await checkWeb(sessionId, browser, protocol);
-        } finally {
-          await server.call('stop_network_capture', { sessionId });
+        // A fresh page load per attempt: on a loaded machine Chromium now and then sends no responseCompleted for a
+        // request the page finished (measured: /web/grpc, the redirect's target), leaving it pending. A systematic
+        // fault fails every attempt; failed attempts are printed.
+        let last: unknown;
+        for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+          const started = await server.call('start_network_capture', { sessionId, captureBodies: 'all' });
+          assert.equal(started.isError, false, started.text);
+          try {
+            await checkWeb(sessionId, browser, protocol);
+            return;
+          } catch (error) {
+            last = error;
+            process.stdout.write(`# ${browser} ${protocol} attempt ${attempt} failed: ${String(error).split('\n')[0]}\n`);
+          } finally {
+            await server.call('stop_network_capture', { sessionId });
+          }
         }
+        throw last;
       });
     }
   });
@@ -155,7 +168,7 @@ async function checkWeb(sessionId: string, browser: string, protocol: WebProtoco
     const same = key === previous && open.length === 0;
     previous = key;
     return same ? all : undefined;
-  }, 20_000).catch((error: unknown) => {
+  }, 10_000).catch((error: unknown) => {
     throw new Error(`${String(error)}; still pending: ${stillOpen.join(' ')}`);
   });
 
@@ -241,5 +254,11 @@ test('docs/parity.md is current', () => {
   } catch {
     // missing: reported below
   }
-  assert.equal(current, table, 'docs/parity.md is not what the browsers report now. Regenerate it: BIDISCOPE_WRITE_PARITY=1 node --import tsx --test --test-concurrency=1 test/e2e/web.test.ts');
+  const was = current.split('\n');
+  const now = table.split('\n');
+  const changed = now.flatMap((line, i) => (line === was[i] ? [] : [`- ${String(was[i])}`, `+ ${line}`]));
+  assert.ok(
+    current === table,
+    `docs/parity.md is not what the browsers report now. Regenerate it: BIDISCOPE_WRITE_PARITY=1 node --import tsx --test --test-concurrency=1 test/e2e/web.test.ts\n${changed.join('\n')}`,
+  );
 });
