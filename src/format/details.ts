@@ -203,6 +203,12 @@ function shouldShowRequestBody(entry: NetworkEntry): boolean {
   return body !== undefined && body.state !== 'not-captured' && !METHODS_WITHOUT_BODY.has(entry.method.toUpperCase());
 }
 
+/** A request that says it sends a body (a Content-Type on a method that carries one), with no body record at all. */
+function sentUnreportedBody(entry: NetworkEntry): boolean {
+  if (entry.request.body !== undefined || METHODS_WITHOUT_BODY.has(entry.method.toUpperCase())) return false;
+  return findHeader(entry.request.headers, 'content-type') !== undefined;
+}
+
 function initiatorLine(entry: NetworkEntry): string | undefined {
   const initiator = entry.initiator;
   if (!initiator || (initiator.type === 'other' && initiator.url === undefined)) return undefined;
@@ -235,6 +241,8 @@ export function formatDetails(entry: NetworkEntry, options: DetailsOptions = {})
     const preview = previewBody(entry.request.body, findHeader(entry.request.headers, 'content-type'), maxBodyChars);
     if (preview.partial) truncatedBodies.push('request');
     lines.push('Request Body:', preview.text);
+  } else if (sentUnreportedBody(entry)) {
+    lines.push('Request Body:', '(not recorded: the browser reported neither this request\'s body nor its size)');
   }
 
   const response = entry.response;
@@ -246,7 +254,9 @@ export function formatDetails(entry: NetworkEntry, options: DetailsOptions = {})
         ? { text: '(empty)', partial: false }
         : !response.body && entry.state === 'pending'
           ? { text: '(pending: the response is still loading)', partial: false }
-          : previewBody(response.body, responseMimeType(entry), maxBodyChars);
+          : !response.body && entry.state === 'failed'
+            ? { text: `(not recorded: the request failed before the browser gave its body${entry.error === undefined ? '' : ` — ${entry.error}`})`, partial: false }
+            : previewBody(response.body, responseMimeType(entry), maxBodyChars);
       if (preview.partial) truncatedBodies.push('response');
       lines.push('Response Body:', preview.text);
     }

@@ -170,6 +170,17 @@ function isStreamClosedByPage(entry: NetworkEntry, errorText: string | undefined
   return aborted && entry.resourceType === 'eventsource' && entry.response !== undefined && entry.response.status < 400;
 }
 
+/** Statuses whose response has no body: once one arrived, an abort cannot have cut a body short. */
+const BODYLESS_STATUSES = new Set([204, 205, 304]);
+
+/**
+ * True for a request that had a bodyless response (204, 205, 304) and was then reported aborted: Chromium sometimes
+ * sends `net::ERR_ABORTED` for such a response before (or instead of) `responseCompleted`, while the page got it.
+ */
+function isBodylessResponseAborted(entry: NetworkEntry, errorText: string | undefined): boolean {
+  return errorText === 'net::ERR_ABORTED' && entry.response !== undefined && BODYLESS_STATUSES.has(entry.response.status);
+}
+
 /** The capture state: feed it BiDi events with {@link NetworkLog.ingest}, read entries back by index or id. */
 export class NetworkLog {
   readonly #accept: ((draft: EntryDraft) => boolean) | undefined;
@@ -330,6 +341,10 @@ export class NetworkLog {
       // Chromium ends an EventSource the page closed with net::ERR_ABORTED and no responseCompleted.
       entry.state = 'complete';
       entry.source.stream = 'stream ended when the page closed it (Chromium reports this as net::ERR_ABORTED; not a failure)';
+      change = 'completed';
+    } else if (isError && entry.state === 'pending' && isBodylessResponseAborted(entry, params.errorText)) {
+      entry.state = 'complete';
+      entry.source.response = `BiDi network.responseStarted; ${String(entry.response?.status)} has no body, so the browser's later net::ERR_ABORTED is not a failure`;
       change = 'completed';
     } else if (isError && entry.state === 'pending') {
       entry.state = 'failed';

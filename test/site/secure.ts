@@ -10,6 +10,7 @@ import type { Http2ServerRequest, Http2ServerResponse, Http2Session } from 'node
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serveWeb } from './web-routes.js';
 import { preciseNow, serveTimed, type ConnectionRecord, type TimedLog } from './timed.js';
 
 /** A running HTTPS + HTTP/2 origin. */
@@ -78,8 +79,10 @@ export async function startSecureOrigin(timed: TimedLog): Promise<SecureOrigin> 
   });
   server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => {
     res.on('error', () => undefined);
-    const path = new URL(req.url, 'https://127.0.0.1').pathname;
-    if (path === '/timed') serveTimed(req, res, timed, connections.get(req.stream.session?.socket.remotePort ?? -1));
+    const url = new URL(req.url, 'https://127.0.0.1');
+    const path = url.pathname;
+    if (path === '/web' || path.startsWith('/web/')) serveWeb(req, res, url, req.headers[':authority'] ?? req.headers.host ?? '127.0.0.1');
+    else if (path === '/timed') serveTimed(req, res, timed, connections.get(req.stream.session?.socket.remotePort ?? -1));
     else if (path === '/blank') sendText(res, 200, 'text/html; charset=utf-8', BLANK_PAGE);
     else if (path === '/favicon.ico') res.writeHead(204).end();
     else sendText(res, 404, 'application/json', JSON.stringify({ error: 'not found', path }));

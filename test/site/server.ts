@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
 import { handleRequest, type ReceivedRequest } from './routes.js';
+import { serveWeb } from './web-routes.js';
 import { TimedLog, preciseNow, serveTimed, type ConnectionRecord } from './timed.js';
 
 export { LARGE_SIZE, NEVER_READ_SENT, PNG_SIZE, gzipBodyText, jsonBodyText, largeBody, pngBytes } from './bodies.js';
@@ -76,10 +77,16 @@ export async function startTestSite(options: { port?: number; timed?: TimedLog }
   const connections = new WeakMap<Socket, ConnectionRecord>();
   let connectionCount = 0;
   const timed = options.timed ?? new TimedLog();
-  const ctx: { closedPort: number; received: ReceivedRequest[] } = { closedPort: 0, received: [] };
+  const ctx: { closedPort: number; port: number; received: ReceivedRequest[] } = { closedPort: 0, port: 0, received: [] };
   const server = createServer((req, res) => {
-    if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/timed') {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/timed') {
       serveTimed(req, res, timed, connections.get(req.socket));
+      return;
+    }
+    if (url.pathname === '/web' || url.pathname.startsWith('/web/')) {
+      res.on('error', () => undefined);
+      serveWeb(req, res, url, req.headers.host ?? `${HOST}:${String(ctx.port)}`);
       return;
     }
     handleRequest(req, res, ctx);
@@ -102,6 +109,7 @@ export async function startTestSite(options: { port?: number; timed?: TimedLog }
   });
 
   const port = await listen(server, options.port ?? 0);
+  ctx.port = port;
   try {
     // Probed after the site holds its own port, so the two can never coincide.
     ctx.closedPort = await findClosedPort();

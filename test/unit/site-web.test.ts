@@ -72,3 +72,22 @@ test('/timed clamps its delays and names anonymous requests', async () => {
   const anonymous = web.timed.all().find((record) => record.id.startsWith('anon-'));
   assert.deepEqual([anonymous?.ttfbMs, anonymous?.bodyMs], [0, 0]);
 });
+
+test('/web is served by both origins; its routes point at the other origin and revalidate', async () => {
+  const page = await fetch(`${web.http.origin}/web`);
+  assert.equal(page.status, 200);
+  assert.equal(page.headers.get('content-security-policy'), "img-src 'self' data: blob:");
+  assert.ok((await page.text()).includes(`const OTHER = "http://localhost:${web.http.port}"`));
+  const secure = await h2Get(web.https.origin, '/web');
+  assert.equal(secure.status, 200);
+  const hop = await fetch(`${web.http.origin}/web/hop`, { redirect: 'manual' });
+  assert.equal(hop.status, 302);
+  assert.equal(hop.headers.get('location'), `http://localhost:${web.http.port}/web/landing`);
+  const fresh = await fetch(`${web.http.origin}/web/etag`);
+  await fresh.arrayBuffer();
+  const again = await fetch(`${web.http.origin}/web/etag`, { headers: { 'if-none-match': String(fresh.headers.get('etag')) } });
+  assert.equal(again.status, 304);
+  const preflight = await fetch(`${web.http.origin}/web/cors`, { method: 'OPTIONS', headers: { origin: 'http://localhost' } });
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://localhost');
+});

@@ -205,6 +205,31 @@ test('a POST whose body is unavailable still shows the Request Body section with
   );
 });
 
+test('a failed request with a response but no body says why the body is missing (a CORS failure after 200)', () => {
+  const entry = sampleEntry(0);
+  entry.state = 'failed';
+  entry.error = 'NS_ERROR_DOM_BAD_URI';
+  if (entry.response) {
+    entry.response.body = undefined;
+    entry.response.decodedBodySize = undefined;
+    entry.response.encodedBodySize = undefined;
+  }
+  assert.ok(
+    formatDetails(entry).text.includes('Response Body:\n(not recorded: the request failed before the browser gave its body — NS_ERROR_DOM_BAD_URI)\n'),
+    formatDetails(entry).text,
+  );
+});
+
+test('a POST with a Content-Type but no body record says the browser reported no body (Chromium, multipart over h2)', () => {
+  const entry = sampleEntry(2);
+  entry.request.body = undefined;
+  entry.request.bodySize = undefined;
+  assert.ok(
+    formatDetails(entry).text.includes("Request Body:\n(not recorded: the browser reported neither this request's body nor its size)\n"),
+    formatDetails(entry).text,
+  );
+});
+
 test('prettyPrintJson keeps literals verbatim and handles empty containers', () => {
   assert.equal(
     prettyPrintJson('{"big":12345678901234567890,"f":1.50,"s":"a\\u00e9 \\"q\\"","e":[],"o":{ },"n":[1,[2]]}'),

@@ -31,3 +31,16 @@ test('an aborted request that is not a stream still fails', () => {
   assert.equal(log.get(0)?.state, 'failed');
   assert.equal(log.get(0)?.error, 'net::ERR_ABORTED');
 });
+
+test('a 204 reported aborted after its response is complete, not failed (Chromium, multipart POST on the test web)', () => {
+  const log = new NetworkLog();
+  const post = { id: '7.3', url: 'http://127.0.0.1:1/web/sink?via=multipart', method: 'POST' };
+  log.ingest('network.beforeRequestSent', hopParams(post));
+  log.ingest('network.responseStarted', hopParams({ ...post, status: 204 }));
+  const result = log.ingest('network.fetchError', hopParams({ ...post, errorText: 'net::ERR_ABORTED' }));
+  assert.equal(result.change, 'completed');
+  assert.equal(log.get(0)?.state, 'complete');
+  assert.equal(log.get(0)?.error, undefined);
+  assert.match(String(log.get(0)?.source.response), /204 has no body/);
+  assert.equal(log.stats().failed, 0);
+});
