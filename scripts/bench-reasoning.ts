@@ -18,7 +18,13 @@ const ROUNDS = 5;
 function withBodies(entries: readonly NetworkEntry[]): NetworkEntry[] {
   return entries.map((entry) => {
     if (entry.response && entry.response.body?.state !== 'available') {
-      const body = JSON.stringify({ id: entry.index, name: `item ${entry.index}`, tags: ['alpha', 'beta'], note: `entry ${entry.index} of the bench`, token: `tok-${entry.index}` });
+      const body = JSON.stringify({
+        id: entry.index,
+        name: `item ${entry.index}`,
+        tags: ['alpha', 'beta'],
+        note: `entry ${entry.index} of the bench`,
+        token: `tok-${entry.index}`,
+      });
       entry.response.body = { state: 'available', encoding: 'text', data: body, size: body.length };
     }
     return entry;
@@ -37,7 +43,10 @@ function time(run: () => unknown): number {
 
 const rows: string[] = [];
 const captures: Record<string, NetworkEntry[]> = {};
-for (const [name, fixture] of [['Chromium 156', 'chromium-156-index-page'], ['Firefox 153', 'firefox-153-index-page']] as const) {
+for (const [name, fixture] of [
+  ['Chromium 156', 'chromium-156-index-page'],
+  ['Firefox 153', 'firefox-153-index-page'],
+] as const) {
   const entries = withBodies(browserLog(fixture, ENTRIES).entries().slice(0, ENTRIES));
   const redacted = entries.map(redactEntry);
   captures[name] = redacted;
@@ -47,7 +56,9 @@ for (const [name, fixture] of [['Chromium 156', 'chromium-156-index-page'], ['Fi
   const cold = time(() => searchEntries(entries.map(redactEntry), substring, options));
   const warmSubstring = time(() => searchEntries(redacted, substring, options));
   const warmRegex = time(() => searchEntries(redacted, regex, options));
-  rows.push(`| ${name} | ${entries.length.toLocaleString('en-US')} | ${Math.round(cold)} ms | ${Math.round(warmSubstring)} ms | ${Math.round(warmRegex)} ms |`);
+  rows.push(
+    `| ${name} | ${entries.length.toLocaleString('en-US')} | ${Math.round(cold)} ms | ${Math.round(warmSubstring)} ms | ${Math.round(warmRegex)} ms |`,
+  );
 }
 const [chrome, firefox] = [captures['Chromium 156'] ?? [], captures['Firefox 153'] ?? []];
 const diffMs = time(() => diffEntries(chrome, firefox));

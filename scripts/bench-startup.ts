@@ -31,7 +31,11 @@ const VARIANTS: readonly Variant[] = [
   { label: 'binary (dist/bidiscope, Bun, bytecode)', command: BINARY_PATH, args: [] },
   { label: 'Node from source (tsx)', command: process.execPath, args: ['--import', 'tsx', MAIN] },
   { label: 'Bun from source (bun run)', command: BUN_PATH, args: ['run', MAIN] },
-  { label: 'Deno from source (deno run)', command: join(ROOT, '.tools', 'deno', 'node_modules', '@deno', 'linux-x64-glibc', 'deno'), args: ['run', '--allow-all', MAIN] },
+  {
+    label: 'Deno from source (deno run)',
+    command: join(ROOT, '.tools', 'deno', 'node_modules', '@deno', 'linux-x64-glibc', 'deno'),
+    args: ['run', '--allow-all', MAIN],
+  },
 ];
 
 interface Sample {
@@ -120,7 +124,13 @@ async function main(): Promise<void> {
     const list = samples.get(variant.label) ?? [];
     const times = list.map((sample) => sample.ms);
     const rss = list.map((sample) => sample.rssKiB).filter((value): value is number => value !== undefined);
-    return { label: variant.label, median: median(times), min: Math.min(...times), max: Math.max(...times), rssMiB: rss.length > 0 ? median(rss) / 1024 : undefined };
+    return {
+      label: variant.label,
+      median: median(times),
+      min: Math.min(...times),
+      max: Math.max(...times),
+      rssMiB: rss.length > 0 ? median(rss) / 1024 : undefined,
+    };
   });
   const binary = rows[0];
   const node = rows[1];
@@ -134,7 +144,10 @@ async function main(): Promise<void> {
   const table = [
     '| how bidiscope runs | spawn → `initialize` response, median | min – max | VmRSS after `initialize` (median) |',
     '|---|---:|---:|---:|',
-    ...rows.map((row) => `| ${row.label} | ${row.median.toFixed(0)} ms | ${row.min.toFixed(0)} – ${row.max.toFixed(0)} ms | ${row.rssMiB === undefined ? 'n/a' : `${row.rssMiB.toFixed(0)} MiB`} |`),
+    ...rows.map(
+      (row) =>
+        `| ${row.label} | ${row.median.toFixed(0)} ms | ${row.min.toFixed(0)} – ${row.max.toFixed(0)} ms | ${row.rssMiB === undefined ? 'n/a' : `${row.rssMiB.toFixed(0)} MiB`} |`,
+    ),
   ].join('\n');
   const section = [
     HEADING,

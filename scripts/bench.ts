@@ -107,7 +107,13 @@ async function benchBrowser(browser: Browser, site: TestSite, options: Options):
     await server.must('close_session', { sessionId: first.sessionId }, 60_000);
     log(`${browser}: capture overhead (${options.repetitions} rounds of ${options.requests} fetches × 3 modes) and token cost`);
     const { sessionId, version } = await openSession(server, browser);
-    const overhead = await measureOverhead(server, sessionId, origin, { requests: options.requests, concurrency: 16, repetitions: options.repetitions }, log);
+    const overhead = await measureOverhead(
+      server,
+      sessionId,
+      origin,
+      { requests: options.requests, concurrency: 16, repetitions: options.repetitions },
+      log,
+    );
     const tokens = await measureTokens(server, sessionId, origin);
     await server.must('close_session', { sessionId }, 60_000);
     const { rows } = await benchScripts(server, browser, origin, options);
@@ -118,7 +124,12 @@ async function benchBrowser(browser: Browser, site: TestSite, options: Options):
 }
 
 /** evaluate_script at scale, in a session of its own. */
-async function benchScripts(server: BenchServer, browser: Browser, origin: string, options: Options): Promise<ScriptBenchResult & { version: string }> {
+async function benchScripts(
+  server: BenchServer,
+  browser: Browser,
+  origin: string,
+  options: Options,
+): Promise<ScriptBenchResult & { version: string }> {
   log(`${browser}: evaluate_script results of 1 KB … 20 MB and arrays of 2k … 200k, then confirm_output`);
   const { sessionId, version } = await openSession(server, browser);
   const scripts = await measureScriptResults(server, sessionId, origin, Math.min(options.repetitions, 3), log);
@@ -135,7 +146,12 @@ async function mainScriptsOnly(options: Options): Promise<void> {
     for (const browser of options.browsers) {
       await withServer(false, async (server) => {
         const { version, ...scripts } = await benchScripts(server, browser, site.origin, options);
-        results.push({ name: `${browser === 'chrome' ? 'Chromium' : 'Firefox'} ${version.split('.')[0] ?? ''}`, browser, version, scripts });
+        results.push({
+          name: `${browser === 'chrome' ? 'Chromium' : 'Firefox'} ${version.split('.')[0] ?? ''}`,
+          browser,
+          version,
+          scripts,
+        });
       });
     }
   } finally {
@@ -146,7 +162,9 @@ async function mainScriptsOnly(options: Options): Promise<void> {
   const file = join(directory, `scripts-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node };
   writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), machine, results, leftovers }, null, 2)}\n`);
-  process.stdout.write(`${scriptResultTable(results)}\n\nload average ${machine.loadAverageAtStart.map((v) => v.toFixed(1)).join(' ')} at start\nJSON: ${file}\n`);
+  process.stdout.write(
+    `${scriptResultTable(results)}\n\nload average ${machine.loadAverageAtStart.map((v) => v.toFixed(1)).join(' ')} at start\nJSON: ${file}\n`,
+  );
   if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
 }
 
@@ -160,7 +178,12 @@ async function benchShaping(server: BenchServer, browser: Browser, site: TestSit
 /** `--only shaping`: the traffic-shaping piece alone, both browsers, one server each. */
 async function mainShaping(options: Options): Promise<void> {
   const startedAt = new Date();
-  const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node, platform: `${process.platform}-${process.arch}` };
+  const machine = {
+    cpus: cpus().length,
+    loadAverageAtStart: loadavg(),
+    node: process.versions.node,
+    platform: `${process.platform}-${process.arch}`,
+  };
   const site = await startTestSite();
   const results: Array<{ browser: Browser; version: string; name: string; shaping: Awaited<ReturnType<typeof measureShaping>> }> = [];
   try {
@@ -172,7 +195,12 @@ async function mainShaping(options: Options): Promise<void> {
           return opened;
         });
         const shaping = await benchShaping(server, browser, site, options);
-        results.push({ browser, version, name: `${browser === 'chrome' ? 'Chromium' : 'Firefox'} ${version.split('.')[0] ?? ''}`, shaping });
+        results.push({
+          browser,
+          version,
+          name: `${browser === 'chrome' ? 'Chromium' : 'Firefox'} ${version.split('.')[0] ?? ''}`,
+          shaping,
+        });
       });
     }
   } finally {
@@ -181,7 +209,10 @@ async function mainShaping(options: Options): Promise<void> {
   const directory = join(REPO_ROOT, 'bench', 'results');
   mkdirSync(directory, { recursive: true });
   const file = join(directory, `shaping-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), durationSeconds: (Date.now() - startedAt.getTime()) / 1000, machine, results, leftovers }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ startedAt: startedAt.toISOString(), durationSeconds: (Date.now() - startedAt.getTime()) / 1000, machine, results, leftovers }, null, 2)}\n`,
+  );
   const footer = `${machine.cpus} CPUs, load average ${machine.loadAverageAtStart.map((value) => value.toFixed(1)).join(' ')} at start, Node ${machine.node}.`;
   process.stdout.write(`${shapingTable(results)}\n\n${footer}\nJSON: ${file}\n`);
   if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
@@ -190,7 +221,12 @@ async function mainShaping(options: Options): Promise<void> {
 /** `--only memory-tree`: PSS of every process one session costs, bidiscope beside a bare BiDi session. */
 async function mainMemoryTree(options: Options): Promise<void> {
   const startedAt = new Date();
-  const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node, platform: `${process.platform}-${process.arch}` };
+  const machine = {
+    cpus: cpus().length,
+    loadAverageAtStart: loadavg(),
+    node: process.versions.node,
+    platform: `${process.platform}-${process.arch}`,
+  };
   const site = await startTestSite();
   let runs: TreeRun[];
   try {
@@ -216,7 +252,12 @@ async function main(): Promise<void> {
   if (options.onlyShaping) return mainShaping(options);
   if (options.onlyMemoryTree) return mainMemoryTree(options);
   const startedAt = new Date();
-  const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node, platform: `${process.platform}-${process.arch}` };
+  const machine = {
+    cpus: cpus().length,
+    loadAverageAtStart: loadavg(),
+    node: process.versions.node,
+    platform: `${process.platform}-${process.arch}`,
+  };
   if (options.grid === 'only') {
     await gridOnly(options, startedAt);
     return;
@@ -250,7 +291,8 @@ async function main(): Promise<void> {
   mkdirSync(directory, { recursive: true });
   const file = join(directory, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ ...result, memoryTree }, null, 2)}\n`);
-  const gridText = typeof grid === 'object' ? `\n\n${gridMarkdown(grid)}` : typeof grid === 'string' ? `\n\nSelenium Grid piece not run: ${grid}` : '';
+  const gridText =
+    typeof grid === 'object' ? `\n\n${gridMarkdown(grid)}` : typeof grid === 'string' ? `\n\nSelenium Grid piece not run: ${grid}` : '';
   process.stdout.write(`${markdownTables(result)}${treeText}${gridText}\n\nJSON: ${file}\n`);
   if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
 }
@@ -258,7 +300,12 @@ async function main(): Promise<void> {
 /** The grid piece; when it cannot run (no jar, no Java) the reason, so the rest of the bench still reports. */
 async function gridPiece(origin: string, options: Options): Promise<GridResult | string> {
   try {
-    return await measureGrid(origin, { requests: options.requests, concurrency: 16, repetitions: Math.min(options.repetitions, 4), startups: 5 }, track, log);
+    return await measureGrid(
+      origin,
+      { requests: options.requests, concurrency: 16, repetitions: Math.min(options.repetitions, 4), startups: 5 },
+      track,
+      log,
+    );
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     log(`grid piece failed: ${reason}`);
@@ -268,7 +315,12 @@ async function gridPiece(origin: string, options: Options): Promise<GridResult |
 
 /** `--grid-only`: the grid piece alone, printed and written like a full run. */
 async function gridOnly(options: Options, startedAt: Date): Promise<void> {
-  const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node, platform: `${process.platform}-${process.arch}` };
+  const machine = {
+    cpus: cpus().length,
+    loadAverageAtStart: loadavg(),
+    node: process.versions.node,
+    platform: `${process.platform}-${process.arch}`,
+  };
   const site = await startTestSite();
   let grid: GridResult | string;
   try {
@@ -276,14 +328,22 @@ async function gridOnly(options: Options, startedAt: Date): Promise<void> {
   } finally {
     await site.close();
   }
-  const result = { startedAt: startedAt.toISOString(), durationSeconds: (Date.now() - startedAt.getTime()) / 1000, machine, grid, leftovers };
+  const result = {
+    startedAt: startedAt.toISOString(),
+    durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    machine,
+    grid,
+    leftovers,
+  };
   const directory = join(REPO_ROOT, 'bench', 'results');
   mkdirSync(directory, { recursive: true });
   const file = join(directory, `${startedAt.toISOString().replace(/[:.]/g, '-')}-grid.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   const m = machine;
   const footer = `${m.cpus} CPUs, load average ${m.loadAverageAtStart.map((value) => value.toFixed(1)).join(' ')} at start, Node ${m.node}, ${result.durationSeconds.toFixed(0)} s total.`;
-  process.stdout.write(`${typeof grid === 'string' ? `Selenium Grid piece not run: ${grid}` : gridMarkdown(grid)}\n\n${footer}\nJSON: ${file}\n`);
+  process.stdout.write(
+    `${typeof grid === 'string' ? `Selenium Grid piece not run: ${grid}` : gridMarkdown(grid)}\n\n${footer}\nJSON: ${file}\n`,
+  );
   if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
 }
 

@@ -150,7 +150,12 @@ export function findComputedImports(code: string): string[] {
     const line = code.slice(0, match.index).split('\n').length;
     const lineStart = code.lastIndexOf('\n', match.index) + 1;
     const lineEnd = code.indexOf('\n', match.index);
-    found.push(`line ${line}: ${code.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).trim().slice(0, 160)}`);
+    found.push(
+      `line ${line}: ${code
+        .slice(lineStart, lineEnd < 0 ? undefined : lineEnd)
+        .trim()
+        .slice(0, 160)}`,
+    );
   }
   return found;
 }

@@ -36,7 +36,9 @@ function readText(path: string): Promise<string> {
 }
 
 /** Runs Bun.build with the rewrite plugin; throws with every build message on failure. */
-async function build(config: Omit<BuildConfig, 'plugins' | 'entrypoints' | 'target' | 'format' | 'minify' | 'throw'>): Promise<{ output: BuildOutput; applied: Set<string> }> {
+async function build(
+  config: Omit<BuildConfig, 'plugins' | 'entrypoints' | 'target' | 'format' | 'minify' | 'throw'>,
+): Promise<{ output: BuildOutput; applied: Set<string> }> {
   const applied = new Set<string>();
   let output: BuildOutput;
   try {
@@ -135,8 +137,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   await compile(HOST_BINARY);
   const version = execFileSync(HOST_BINARY, ['--version'], { encoding: 'utf8', cwd: DIST, env: {} }).trim();
-  if (!version.includes(`bidiscope ${VERSION}`) || !version.includes('bun ')) throw new Error(`the built binary answered --version with "${version}"`);
-  process.stdout.write(`  ${HOST_BINARY}: ${mib(statSync(HOST_BINARY).size)} (${((Date.now() - started) / 1000).toFixed(1)} s) — ${version}\n`);
+  if (!version.includes(`bidiscope ${VERSION}`) || !version.includes('bun '))
+    throw new Error(`the built binary answered --version with "${version}"`);
+  process.stdout.write(
+    `  ${HOST_BINARY}: ${mib(statSync(HOST_BINARY).size)} (${((Date.now() - started) / 1000).toFixed(1)} s) — ${version}\n`,
+  );
 
   if (release) await buildRelease();
 }

@@ -18,7 +18,10 @@ export interface OnLoadResult {
 
 /** The subset of `PluginBuilder` used here. */
 export interface PluginBuilder {
-  onLoad(constraints: { filter: RegExp; namespace?: string }, callback: (args: OnLoadArgs) => Promise<OnLoadResult | undefined> | OnLoadResult | undefined): void;
+  onLoad(
+    constraints: { filter: RegExp; namespace?: string },
+    callback: (args: OnLoadArgs) => Promise<OnLoadResult | undefined> | OnLoadResult | undefined,
+  ): void;
 }
 
 /** A `Bun.build` plugin. */

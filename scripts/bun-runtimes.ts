@@ -27,7 +27,13 @@ export const RELEASE_TARGETS: readonly ReleaseTarget[] = [
   { name: 'linux-arm64', bunTarget: 'bun-linux-arm64', npmPackage: '@oven/bun-linux-aarch64', runtimeInPackage: 'bin/bun', suffix: '' },
   { name: 'darwin-arm64', bunTarget: 'bun-darwin-arm64', npmPackage: '@oven/bun-darwin-aarch64', runtimeInPackage: 'bin/bun', suffix: '' },
   { name: 'darwin-x64', bunTarget: 'bun-darwin-x64', npmPackage: '@oven/bun-darwin-x64', runtimeInPackage: 'bin/bun', suffix: '' },
-  { name: 'windows-x64', bunTarget: 'bun-windows-x64', npmPackage: '@oven/bun-windows-x64', runtimeInPackage: 'bin/bun.exe', suffix: '.exe' },
+  {
+    name: 'windows-x64',
+    bunTarget: 'bun-windows-x64',
+    npmPackage: '@oven/bun-windows-x64',
+    runtimeInPackage: 'bin/bun.exe',
+    suffix: '.exe',
+  },
 ];
 
 /** The `ReleaseTarget.name` of the machine running the build (`process.platform`-`process.arch`). */

@@ -42,7 +42,11 @@ async function main(): Promise<void> {
   const call = async (name: string, input: Record<string, unknown> = {}): Promise<Outcome> => {
     const result = await client.callTool({ name, arguments: input }, undefined, { timeout: 120_000 });
     const content = (result.content ?? []) as Array<{ text?: string }>;
-    const outcome = { text: content.map((item) => item.text ?? '').join('\n'), isError: result.isError === true, structured: result.structuredContent as Record<string, unknown> | undefined };
+    const outcome = {
+      text: content.map((item) => item.text ?? '').join('\n'),
+      isError: result.isError === true,
+      structured: result.structuredContent as Record<string, unknown> | undefined,
+    };
     if (outcome.isError) throw new Error(`${name} failed: ${outcome.text}`);
     return outcome;
   };
@@ -70,8 +74,16 @@ async function main(): Promise<void> {
       show('get_network_capture_status', (await call('get_network_capture_status', { sessionId })).text);
       show('list_network_requests', (await call('list_network_requests', { sessionId })).text);
       show('list_network_requests {failedOnly: true}', (await call('list_network_requests', { sessionId, failedOnly: true })).text);
-      show('get_request_details (the login POST; secrets redacted)', (await call('get_request_details', { sessionId, index: await firstIndex(sessionId, '/api/login') })).text, 40);
-      show('get_request_details (the WebSocket)', (await call('get_request_details', { sessionId, index: await firstIndex(sessionId, '/ws') })).text, 20);
+      show(
+        'get_request_details (the login POST; secrets redacted)',
+        (await call('get_request_details', { sessionId, index: await firstIndex(sessionId, '/api/login') })).text,
+        40,
+      );
+      show(
+        'get_request_details (the WebSocket)',
+        (await call('get_request_details', { sessionId, index: await firstIndex(sessionId, '/ws') })).text,
+        20,
+      );
       const large = await call('get_request_details', { sessionId, index: await firstIndex(sessionId, '/large') });
       const token = large.structured?.confirmToken;
       if (typeof token === 'string') show('confirm_output (the 3 MB body)', (await call('confirm_output', { token })).text);

@@ -22,12 +22,29 @@ const browsers = (argValue('--browsers') ?? 'chrome,firefox').split(',') as Arra
 const reps = Number(argValue('--reps') ?? '3');
 const subscribe = !process.argv.includes('--no-subscribe');
 const parallel = process.argv.includes('--parallel');
-const CASES: Array<[number, number]> = [[300, 0], [0, 300], [200, 200], [0, 0]];
+const CASES: Array<[number, number]> = [
+  [300, 0],
+  [0, 300],
+  [200, 200],
+  [0, 0],
+];
 const EVENTS = ['network.beforeRequestSent', 'network.responseStarted', 'network.responseCompleted'];
 
-interface Timings { [field: string]: number }
-interface Seen { arrivals: Record<string, number>; timings?: Timings; timestamps: Record<string, number>; protocol?: string }
-interface PageResult { id: string; t0: number; t1: number; prt?: Record<string, number> }
+interface Timings {
+  [field: string]: number;
+}
+interface Seen {
+  arrivals: Record<string, number>;
+  timings?: Timings;
+  timestamps: Record<string, number>;
+  protocol?: string;
+}
+interface PageResult {
+  id: string;
+  t0: number;
+  t1: number;
+  prt?: Record<string, number>;
+}
 
 const PAGE_FUNCTION = `async (urls, parallel) => {
   const out = [];
@@ -76,7 +93,9 @@ async function measure(browser: 'chrome' | 'firefox', web: TestWeb): Promise<voi
     const tree = await launched.bidi.send<{ contexts: Array<{ context: string }> }>('browsingContext.getTree', {});
     const context = tree.contexts[0]?.context ?? '';
     process.stdout.write(`\n## ${browser} ${launched.identity.version}${subscribe ? '' : ' (no network subscription)'}\n`);
-    process.stdout.write('proto case | truth ttfb/body | bidi blocked wait receive | arrival−lastByte started/completed | PRT wait/receive | page→server, fetch→requestTime | reqStart−server | conn#req\n');
+    process.stdout.write(
+      'proto case | truth ttfb/body | bidi blocked wait receive | arrival−lastByte started/completed | PRT wait/receive | page→server, fetch→requestTime | reqStart−server | conn#req\n',
+    );
     for (const protocol of ['h1', 'h2'] as const) {
       const origin = protocol === 'h1' ? web.http.origin : web.https.origin;
       await launched.bidi.send('browsingContext.navigate', { context, url: `${origin}/blank`, wait: 'complete' });
@@ -90,15 +109,28 @@ async function measure(browser: 'chrome' | 'firefox', web: TestWeb): Promise<voi
           urls.push([id, `/timed?ttfb=${ttfb}&body=${body}&id=${id}`]);
         }
       }
-      const result = await launched.bidi.send<{ result?: { value?: string } }>('script.callFunction', {
-        functionDeclaration: PAGE_FUNCTION,
-        arguments: [
-          { type: 'array', value: urls.map(([id, url]) => ({ type: 'array', value: [{ type: 'string', value: id }, { type: 'string', value: url }] })) },
-          { type: 'boolean', value: parallel },
-        ],
-        target: { context },
-        awaitPromise: true,
-      }, 120_000);
+      const result = await launched.bidi.send<{ result?: { value?: string } }>(
+        'script.callFunction',
+        {
+          functionDeclaration: PAGE_FUNCTION,
+          arguments: [
+            {
+              type: 'array',
+              value: urls.map(([id, url]) => ({
+                type: 'array',
+                value: [
+                  { type: 'string', value: id },
+                  { type: 'string', value: url },
+                ],
+              })),
+            },
+            { type: 'boolean', value: parallel },
+          ],
+          target: { context },
+          awaitPromise: true,
+        },
+        120_000,
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       const page = JSON.parse(result.result?.value ?? '[]') as PageResult[];
       for (const run of page) {
@@ -116,7 +148,9 @@ async function measure(browser: 'chrome' | 'firefox', web: TestWeb): Promise<voi
           `${f(server && server.headersAt !== undefined ? server.headersAt - server.receivedAt : undefined)}/${f(server && last !== undefined && server.headersAt !== undefined ? last - server.headersAt : undefined)}`,
           `${f(start !== undefined && requestStart !== undefined ? requestStart - start : undefined)} ${f(requestStart !== undefined && responseStart !== undefined ? responseStart - requestStart : undefined)} ${f(responseStart !== undefined && responseEnd !== undefined ? responseEnd - responseStart : undefined)}`,
           `${f(last !== undefined && events?.arrivals['responseStarted'] !== undefined ? events.arrivals['responseStarted'] - last : undefined)}/${f(last !== undefined && events?.arrivals['responseCompleted'] !== undefined ? events.arrivals['responseCompleted'] - last : undefined)}`,
-          prt ? `${f((prt['responseStart'] ?? 0) - (prt['requestStart'] ?? 0))}/${f((prt['responseEnd'] ?? 0) - (prt['responseStart'] ?? 0))}` : '–',
+          prt
+            ? `${f((prt['responseStart'] ?? 0) - (prt['requestStart'] ?? 0))}/${f((prt['responseEnd'] ?? 0) - (prt['responseStart'] ?? 0))}`
+            : '–',
           `${f(server ? server.receivedAt - run.t0 : undefined)}, ${f(start !== undefined ? start - run.t0 : undefined)}`,
           `${f(requestStart !== undefined && server ? requestStart - server.receivedAt : undefined)}`,
           `${server?.connection?.id}#${server?.requestOnConnection}`,

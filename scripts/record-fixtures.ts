@@ -17,7 +17,13 @@ import { startTestWeb, type TestWeb } from '../test/site/web.js';
 
 const outIndex = process.argv.indexOf('--out');
 const outDir = resolve(outIndex > 0 ? (process.argv[outIndex + 1] ?? '.') : join(import.meta.dirname, '..', 'test', 'fixtures', 'bidi'));
-const EVENTS = ['network.beforeRequestSent', 'network.responseStarted', 'network.responseCompleted', 'network.fetchError', 'script.message'];
+const EVENTS = [
+  'network.beforeRequestSent',
+  'network.responseStarted',
+  'network.responseCompleted',
+  'network.fetchError',
+  'script.message',
+];
 
 async function record(browser: 'chrome' | 'firefox', origin: string): Promise<void> {
   const launched = await (browser === 'chrome' ? launchChrome : launchFirefox)({ browser, headless: true });
@@ -31,7 +37,11 @@ async function record(browser: 'chrome' | 'firefox', origin: string): Promise<vo
     await launched.bidi.send('browsingContext.navigate', { context, url: `${origin}/`, wait: 'complete' });
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      const done = await launched.bidi.send<{ result?: { value?: unknown } }>('script.evaluate', { expression: 'window.__siteDone === true', target: { context }, awaitPromise: false });
+      const done = await launched.bidi.send<{ result?: { value?: unknown } }>('script.evaluate', {
+        expression: 'window.__siteDone === true',
+        target: { context },
+        awaitPromise: false,
+      });
       if (done.result?.value === true) break;
       await new Promise((resolveWait) => setTimeout(resolveWait, 200));
     }
@@ -47,7 +57,12 @@ async function record(browser: 'chrome' | 'firefox', origin: string): Promise<vo
 }
 
 /** The `/timed` cases of the timed fixture, [ttfb, body] ms. */
-const TIMED_CASES: Array<[number, number, string?]> = [[300, 0], [0, 300], [200, 200], [0, 0]];
+const TIMED_CASES: Array<[number, number, string?]> = [
+  [300, 0],
+  [0, 300],
+  [200, 200],
+  [0, 0],
+];
 
 async function recordTimed(browser: 'chrome' | 'firefox', web: TestWeb): Promise<void> {
   const launched = await (browser === 'chrome' ? launchChrome : launchFirefox)({ browser, headless: true, acceptInsecureCerts: true });
@@ -61,13 +76,19 @@ async function recordTimed(browser: 'chrome' | 'firefox', web: TestWeb): Promise
     for (const origin of [web.http.origin, web.https.origin]) {
       await launched.bidi.send('browsingContext.navigate', { context, url: `${origin}/blank`, wait: 'complete' });
       // A warm-up request first: a fresh browser's first requests are slow to report (measured: +90 ms).
-      const urls = [[0, 0, 'warmup'], ...TIMED_CASES].map(([ttfb, body, tag]) => `/timed?ttfb=${ttfb}&body=${body}&id=${browser}-${origin.slice(0, 5)}-${tag ?? `${ttfb}-${body}`}`);
-      await launched.bidi.send('script.callFunction', {
-        functionDeclaration: 'async (urls) => { for (const url of urls) { const r = await fetch(url); await r.arrayBuffer(); } }',
-        arguments: [{ type: 'array', value: urls.map((url) => ({ type: 'string', value: url })) }],
-        target: { context },
-        awaitPromise: true,
-      }, 60_000);
+      const urls = [[0, 0, 'warmup'], ...TIMED_CASES].map(
+        ([ttfb, body, tag]) => `/timed?ttfb=${ttfb}&body=${body}&id=${browser}-${origin.slice(0, 5)}-${tag ?? `${ttfb}-${body}`}`,
+      );
+      await launched.bidi.send(
+        'script.callFunction',
+        {
+          functionDeclaration: 'async (urls) => { for (const url of urls) { const r = await fetch(url); await r.arrayBuffer(); } }',
+          arguments: [{ type: 'array', value: urls.map((url) => ({ type: 'string', value: url })) }],
+          target: { context },
+          awaitPromise: true,
+        },
+        60_000,
+      );
       await new Promise((resolveWait) => setTimeout(resolveWait, 300)); // trailing events
     }
     const major = launched.identity.version.split('.')[0] ?? 'x';

@@ -10,7 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTestSite } from '../test/site/server.js';
-import { leftoverTempDirs, removeTestDirs, startServer, waitForNoProcessesMentioning, type ServerUnderTest } from '../test/helpers/mcp-server.js';
+import {
+  leftoverTempDirs,
+  removeTestDirs,
+  startServer,
+  waitForNoProcessesMentioning,
+  type ServerUnderTest,
+} from '../test/helpers/mcp-server.js';
 import { captureCounts, waitFor } from '../test/helpers/site-scenario.js';
 
 const REQUESTS_PER_PAGE = 1000;
@@ -32,14 +38,22 @@ async function must(server: ServerUnderTest, tool: string, args: Record<string, 
 async function oneCapture(server: ServerUnderTest, sessionId: string, origin: string): Promise<number> {
   await must(server, 'start_network_capture', { sessionId });
   await must(server, 'navigate', { sessionId, url: `${origin}/many?n=${REQUESTS_PER_PAGE}&auto=1` });
-  await waitFor('the page to finish its requests', async () => {
-    const done = await server.call('evaluate_script', { sessionId, expression: 'window.__manyDone ?? null' });
-    return typeof done.structured?.result === 'number' ? true : undefined;
-  }, 120_000);
-  await waitFor('the capture to hold every request', async () => {
-    const counts = await captureCounts(server, sessionId);
-    return counts.responses > REQUESTS_PER_PAGE && counts.bodiesPending === 0 ? true : undefined;
-  }, 60_000);
+  await waitFor(
+    'the page to finish its requests',
+    async () => {
+      const done = await server.call('evaluate_script', { sessionId, expression: 'window.__manyDone ?? null' });
+      return typeof done.structured?.result === 'number' ? true : undefined;
+    },
+    120_000,
+  );
+  await waitFor(
+    'the capture to hold every request',
+    async () => {
+      const counts = await captureCounts(server, sessionId);
+      return counts.responses > REQUESTS_PER_PAGE && counts.bodiesPending === 0 ? true : undefined;
+    },
+    60_000,
+  );
   const listed = await must(server, 'list_network_requests', { sessionId, urlFilter: '/tiny', limit: 100, offset: 500 });
   await must(server, 'list_network_requests', { sessionId, failedOnly: true });
   const index = (listed.indexes as number[] | undefined)?.[0] ?? 0;
@@ -59,11 +73,14 @@ async function main(): Promise<void> {
   const site = await startTestSite();
   const outputDir = mkdtempSync(join(tmpdir(), 'bidiscope-soak-out-'));
   const server = await startServer({ args: ['--output-dir', outputDir] });
-  const watchdog = setTimeout(() => {
-    process.stderr.write('soak: watchdog fired (a step wedged); killing the server\n');
-    process.kill(server.pid, 'SIGKILL');
-    process.exit(2);
-  }, minutes * 60_000 + 180_000);
+  const watchdog = setTimeout(
+    () => {
+      process.stderr.write('soak: watchdog fired (a step wedged); killing the server\n');
+      process.kill(server.pid, 'SIGKILL');
+      process.exit(2);
+    },
+    minutes * 60_000 + 180_000,
+  );
   watchdog.unref();
 
   const samples: Array<{ at: number; rss: number }> = [];
@@ -112,7 +129,9 @@ async function main(): Promise<void> {
   const mean = (items: typeof samples): number => items.reduce((sum, item) => sum + item.rss, 0) / Math.max(1, items.length);
   console.log('\nsummary');
   for (const [browser, stats] of perBrowser) {
-    console.log(`  ${browser}: ${stats.captures} captures, ${stats.entries} entries, ${(stats.ms / Math.max(1, stats.captures) / 1000).toFixed(1)} s per capture`);
+    console.log(
+      `  ${browser}: ${stats.captures} captures, ${stats.entries} entries, ${(stats.ms / Math.max(1, stats.captures) / 1000).toFixed(1)} s per capture`,
+    );
   }
   if (rss.length > 0) {
     console.log(

@@ -29,7 +29,11 @@ export interface GridResult {
 function pool(rounds: readonly OverheadResult[]): OverheadResult {
   const first = rounds[0];
   if (!first) throw new Error('no rounds to pool');
-  const perMode = <T>(pick: (mode: OverheadMode) => T): Record<OverheadMode, T> => ({ baseline: pick('baseline'), none: pick('none'), text: pick('text') });
+  const perMode = <T>(pick: (mode: OverheadMode) => T): Record<OverheadMode, T> => ({
+    baseline: pick('baseline'),
+    none: pick('none'),
+    text: pick('text'),
+  });
   const samplesMs = perMode((mode) => rounds.flatMap((r) => r.samplesMs[mode]));
   const medianMs = perMode((mode) => round(median(samplesMs[mode]), 1));
   const medianServerCpuMs = perMode((mode) => round(median(rounds.map((r) => r.medianServerCpuMs[mode])), 0));
@@ -41,7 +45,10 @@ function pool(rounds: readonly OverheadResult[]): OverheadResult {
     repetitions: rounds.reduce((sum, r) => sum + r.repetitions, 0),
     samplesMs,
     medianMs,
-    medianLagMs: { none: round(median(rounds.map((r) => r.medianLagMs.none)), 1), text: round(median(rounds.map((r) => r.medianLagMs.text)), 1) },
+    medianLagMs: {
+      none: round(median(rounds.map((r) => r.medianLagMs.none)), 1),
+      text: round(median(rounds.map((r) => r.medianLagMs.text)), 1),
+    },
     ratio: { none: round(medianMs.none / medianMs.baseline, 3), text: round(medianMs.text / medianMs.baseline, 3) },
     medianServerCpuMs,
     medianBrowserCpuMs,
@@ -114,7 +121,13 @@ export async function measureGrid(
         local: { none: l.medianServerCpuMs.none, text: l.medianServerCpuMs.text },
         grid: { none: g.medianServerCpuMs.none, text: g.medianServerCpuMs.text },
       },
-      startup: { localMs: localMs.map((ms) => round(ms, 1)), gridMs: gridMs.map((ms) => round(ms, 1)), medianLocalMs, medianGridMs, ratio: round(medianGridMs / medianLocalMs, 3) },
+      startup: {
+        localMs: localMs.map((ms) => round(ms, 1)),
+        gridMs: gridMs.map((ms) => round(ms, 1)),
+        medianLocalMs,
+        medianGridMs,
+        ratio: round(medianGridMs / medianLocalMs, 3),
+      },
     };
   } finally {
     if (closeGrid) leftovers.push(...(await closeGrid()));

@@ -36,7 +36,10 @@ const SETTLE_MS = 1500;
 class PeakSampler {
   readonly peak = { totalBytes: 0, parts: {} as Record<string, number> };
   #timer: NodeJS.Timeout;
-  constructor(private readonly roots: () => number[], private readonly serverPid?: number) {
+  constructor(
+    private readonly roots: () => number[],
+    private readonly serverPid?: number,
+  ) {
     this.#timer = setInterval(() => this.sample(), 250);
   }
   sample(): TreeProcess[] {
@@ -72,7 +75,11 @@ export async function treeOfBidiscope(server: BenchServer, browser: Browser, ori
     await runBurst(server, sessionId, REQUESTS, 1);
     // The test page leaves requests that never get a response (a closed port, an aborted fetch): count from here.
     const deadline = Date.now() + 120_000;
-    for (let now = await captureCounters(server, sessionId); now.responses < before.responses + REQUESTS || now.bodiesPending > 0; now = await captureCounters(server, sessionId)) {
+    for (
+      let now = await captureCounters(server, sessionId);
+      now.responses < before.responses + REQUESTS || now.bodiesPending > 0;
+      now = await captureCounters(server, sessionId)
+    ) {
       if (Date.now() > deadline) throw new Error(`capture stuck at ${JSON.stringify(now)}, from ${JSON.stringify(before)}`);
       await delay(50);
     }
@@ -104,7 +111,10 @@ export async function treeOfBare(browser: Browser, origin: string): Promise<Tree
       'script.callFunction',
       {
         functionDeclaration: RUN_MANY,
-        arguments: [{ type: 'number', value: REQUESTS }, { type: 'number', value: 1 }],
+        arguments: [
+          { type: 'number', value: REQUESTS },
+          { type: 'number', value: 1 },
+        ],
         awaitPromise: true,
         target: { context },
       },
@@ -123,36 +133,55 @@ export async function treeOfBare(browser: Browser, origin: string): Promise<Tree
 export async function treeOfClassicChrome(origin: string): Promise<TreeRun> {
   const tempDir = createTempDir('chrome');
   const port = await findFreePort();
-  const driver = new OwnedProcess('chromedriver', findExecutable('chromedriver', undefined), [`--port=${port}`, '--allowed-ips=127.0.0.1', '--log-level=SEVERE'], isolatedEnvironment(tempDir));
+  const driver = new OwnedProcess(
+    'chromedriver',
+    findExecutable('chromedriver', undefined),
+    [`--port=${port}`, '--allowed-ips=127.0.0.1', '--log-level=SEVERE'],
+    isolatedEnvironment(tempDir),
+  );
   const sampler = new PeakSampler(() => [driver.pid]);
   const base = `http://127.0.0.1:${port}`;
   const post = async (path: string, body: unknown): Promise<{ value: Record<string, unknown> }> => {
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(300_000) });
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(300_000),
+    });
     return (await response.json()) as { value: Record<string, unknown> };
   };
   let sessionId: string | undefined;
   try {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const ready = await fetch(`${base}/status`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${base}/status`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) break;
       if (Date.now() > deadline) throw new Error('chromedriver did not start');
       await delay(50);
     }
     const args = chromeArgs({ browser: 'chrome', headless: true }, `${tempDir}/profile`);
-    const created = await post('/session', { capabilities: { alwaysMatch: { browserName: 'chrome', 'goog:chromeOptions': { binary: findExecutable('chrome', undefined), args } } } });
+    const created = await post('/session', {
+      capabilities: { alwaysMatch: { browserName: 'chrome', 'goog:chromeOptions': { binary: findExecutable('chrome', undefined), args } } },
+    });
     sessionId = String(created.value['sessionId']);
     const points = [await point('idle', sampler)];
     await post(`/session/${sessionId}/url`, { url: `${origin}/` });
     points.push(await point('test page', sampler));
     await post(`/session/${sessionId}/url`, { url: `${origin}/many` });
-    const ran = await post(`/session/${sessionId}/execute/async`, { script: `const done = arguments[arguments.length - 1]; window.runMany(${REQUESTS}, 1).then(done);`, args: [] });
+    const ran = await post(`/session/${sessionId}/execute/async`, {
+      script: `const done = arguments[arguments.length - 1]; window.runMany(${REQUESTS}, 1).then(done);`,
+      args: [],
+    });
     if (ran.value !== (REQUESTS as unknown)) throw new Error(`classic runMany: ${JSON.stringify(ran)}`);
     points.push(await point(`${REQUESTS} requests`, sampler));
     return { browser: 'chrome', variant: 'classic (no BiDi)', points, peak: sampler.peak };
   } finally {
     sampler.stop();
-    if (sessionId !== undefined) await fetch(`${base}/session/${sessionId}`, { method: 'DELETE', signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+    if (sessionId !== undefined)
+      await fetch(`${base}/session/${sessionId}`, { method: 'DELETE', signal: AbortSignal.timeout(5000) }).catch(() => undefined);
     await driver.stop();
     removeTempDir(tempDir);
   }
@@ -186,18 +215,30 @@ export function memoryTreeTables(runs: readonly TreeRun[]): string {
   out.push('|---|---|---:|---:|---:|');
   for (const run of runs) {
     const last = run.points.at(-1)?.parts['total']?.pssBytes ?? 0;
-    out.push(`| ${run.browser} | ${run.variant} | ${mb(last)} | ${mb(run.peak.totalBytes)} | ${(1073741824 / run.peak.totalBytes).toFixed(2)} |`);
+    out.push(
+      `| ${run.browser} | ${run.variant} | ${mb(last)} | ${mb(run.peak.totalBytes)} | ${(1073741824 / run.peak.totalBytes).toFixed(2)} |`,
+    );
   }
-  for (const peer of PEERS) out.push(`| Chromium 156 | ${peer.name} (as reported in issue 16) | – | ${peer.peakMB} | ${(1073741824 / (peer.peakMB * 1e6)).toFixed(2)} |`);
+  for (const peer of PEERS)
+    out.push(
+      `| Chromium 156 | ${peer.name} (as reported in issue 16) | – | ${peer.peakMB} | ${(1073741824 / (peer.peakMB * 1e6)).toFixed(2)} |`,
+    );
   return out.join('\n');
 }
 
 /** The whole piece for the given browsers: bidiscope's session, the bare one and (Chromium) the classic one. */
-export async function measureMemoryTree(server: BenchServer, browsers: readonly Browser[], origin: string, progress: (line: string) => void): Promise<TreeRun[]> {
+export async function measureMemoryTree(
+  server: BenchServer,
+  browsers: readonly Browser[],
+  origin: string,
+  progress: (line: string) => void,
+): Promise<TreeRun[]> {
   const runs: TreeRun[] = [];
   const report = (run: TreeRun): void => {
     runs.push(run);
-    progress(`  ${run.browser} ${run.variant}: tree ${mb(run.points.at(-1)?.parts['total']?.pssBytes ?? 0)} MB after ${REQUESTS} requests, peak ${mb(run.peak.totalBytes)} MB`);
+    progress(
+      `  ${run.browser} ${run.variant}: tree ${mb(run.points.at(-1)?.parts['total']?.pssBytes ?? 0)} MB after ${REQUESTS} requests, peak ${mb(run.peak.totalBytes)} MB`,
+    );
   };
   for (const browser of browsers) {
     progress(`${browser}: process-tree memory (bidiscope, bare BiDi${browser === 'chrome' ? ', classic' : ''})`);

@@ -111,13 +111,19 @@ export async function measureMemory(
       measured.marginalHeapPerEntry = Math.round((measured.heapUsedBytes - previous.heapUsedBytes) / (retained - previous.entries));
     }
     points.push(measured);
-    progress(`  ${retained} entries: RSS +${measured.rssPerEntry} B/entry, heap +${measured.heapPerEntry} B/entry (marginal RSS ${measured.marginalRssPerEntry ?? '–'}, heap ${measured.marginalHeapPerEntry ?? '–'})`);
+    progress(
+      `  ${retained} entries: RSS +${measured.rssPerEntry} B/entry, heap +${measured.heapPerEntry} B/entry (marginal RSS ${measured.marginalRssPerEntry ?? '–'}, heap ${measured.marginalHeapPerEntry ?? '–'})`,
+    );
   }
   const entries = (await captureCounters(server, sessionId)).retained;
   const samples = 30;
   const roundTrip = {
-    listPage100: await roundTrips(samples, (i) => server.call('list_network_requests', { sessionId, offset: ((i * 997) % Math.max(1, entries - 100)), limit: 100 })),
-    listPage100Filtered: await roundTrips(samples, () => server.call('list_network_requests', { sessionId, urlFilter: 'i=9', status: 200, limit: 100 })),
+    listPage100: await roundTrips(samples, (i) =>
+      server.call('list_network_requests', { sessionId, offset: (i * 997) % Math.max(1, entries - 100), limit: 100 }),
+    ),
+    listPage100Filtered: await roundTrips(samples, () =>
+      server.call('list_network_requests', { sessionId, urlFilter: 'i=9', status: 200, limit: 100 }),
+    ),
     details: await roundTrips(samples, (i) => server.call('get_request_details', { sessionId, index: (i * 331) % entries })),
     statusCall: await roundTrips(samples, () => server.call('get_network_capture_status', { sessionId })),
   };

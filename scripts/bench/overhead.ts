@@ -43,7 +43,13 @@ interface RunSample {
   browserCpuMs: number;
 }
 
-async function oneRun(server: BenchServer, sessionId: string, origin: string, mode: OverheadMode, options: OverheadOptions): Promise<RunSample> {
+async function oneRun(
+  server: BenchServer,
+  sessionId: string,
+  origin: string,
+  mode: OverheadMode,
+  options: OverheadOptions,
+): Promise<RunSample> {
   await loadManyPage(server, sessionId, origin);
   if (mode !== 'baseline') await server.must('start_network_capture', { sessionId, captureBodies: mode });
   const serverCpu = server.cpuMs();

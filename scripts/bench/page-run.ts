@@ -8,11 +8,16 @@ export interface BurstResult {
   ok: number;
 }
 
-const RUN_MANY = 'async (n, c) => { const t0 = performance.now(); const ok = await window.runMany(n, c); return { ms: performance.now() - t0, ok }; }';
+const RUN_MANY =
+  'async (n, c) => { const t0 = performance.now(); const ok = await window.runMany(n, c); return { ms: performance.now() - t0, ok }; }';
 
 /** Runs `window.runMany(n, concurrency)` in the session's page and returns the in-page duration. */
 export async function runBurst(server: BenchServer, sessionId: string, n: number, concurrency: number): Promise<BurstResult> {
-  const outcome = await server.must('evaluate_script', { sessionId, function: RUN_MANY, args: [n, concurrency], timeoutMs: 300_000 }, 320_000);
+  const outcome = await server.must(
+    'evaluate_script',
+    { sessionId, function: RUN_MANY, args: [n, concurrency], timeoutMs: 300_000 },
+    320_000,
+  );
   const result = outcome.structured?.['result'] as { ms?: unknown; ok?: unknown } | undefined;
   const pageMs = Number(result?.ms);
   const ok = Number(result?.ok);
@@ -55,7 +60,8 @@ export async function waitForCapture(
   const start = nowMs();
   let counters = await captureCounters(server, sessionId);
   while (counters.responses < requests || counters.requests < requests || counters.bodiesPending > 0) {
-    if (nowMs() - start > timeoutMs) throw new Error(`capture in ${sessionId} stuck at ${JSON.stringify(counters)}, waiting for ${requests}`);
+    if (nowMs() - start > timeoutMs)
+      throw new Error(`capture in ${sessionId} stuck at ${JSON.stringify(counters)}, waiting for ${requests}`);
     await sleep(25);
     counters = await captureCounters(server, sessionId);
   }

@@ -102,7 +102,9 @@ export function classify(args: readonly string[], serverPid: number | undefined,
 export function sampleTree(roots: readonly number[], serverPid?: number): TreeProcess[] {
   return treePids(roots).map((pid) => {
     const args = commandLine(pid);
-    const childId = args.find((arg) => arg.startsWith('--renderer-client-id='))?.split('=')[1] ?? (args.includes('-contentproc') ? args.at(-2) : undefined);
+    const childId =
+      args.find((arg) => arg.startsWith('--renderer-client-id='))?.split('=')[1] ??
+      (args.includes('-contentproc') ? args.at(-2) : undefined);
     return { pid, part: classify(args, serverPid, pid), ...memoryOf(pid), ...(childId !== undefined ? { childId } : {}) };
   });
 }

@@ -22,7 +22,8 @@ const RUN_MANY = 'async () => { const t0 = performance.now(); await window.runMa
 
 async function burst(browser: LaunchedBrowser, context: string, origin: string, events: string[]): Promise<number> {
   await browser.bidi.send('browsingContext.navigate', { context, url: `${origin}/many`, wait: 'complete' });
-  const subscription = events.length > 0 ? (await browser.bidi.send<{ subscription?: string }>('session.subscribe', { events })).subscription : undefined;
+  const subscription =
+    events.length > 0 ? (await browser.bidi.send<{ subscription?: string }>('session.subscribe', { events })).subscription : undefined;
   const result = await browser.bidi.send<{ result?: { value?: unknown } }>(
     'script.callFunction',
     { functionDeclaration: RUN_MANY, target: { context }, awaitPromise: true },

@@ -62,7 +62,16 @@ export async function measureScriptResults(
     let saveMs = 0;
     const token = last.structured?.['confirmToken'];
     if (typeof token === 'string') saveMs = (await server.must('confirm_output', { token }, 60_000)).ms;
-    const row: ScriptRow = { label, expression, jsonBytes, medianMs: round(median(samples), 1), samplesMs: samples.map((ms) => round(ms, 1)), textBytes: last.textBytes, resultBytes: last.resultBytes, saveMs: round(saveMs, 1) };
+    const row: ScriptRow = {
+      label,
+      expression,
+      jsonBytes,
+      medianMs: round(median(samples), 1),
+      samplesMs: samples.map((ms) => round(ms, 1)),
+      textBytes: last.textBytes,
+      resultBytes: last.resultBytes,
+      saveMs: round(saveMs, 1),
+    };
     log(`  ${label}: ${row.medianMs} ms, text ${row.textBytes} B, JSON ${jsonBytes} B, save ${row.saveMs} ms`);
     rows.push(row);
   }

@@ -125,10 +125,15 @@ async function inspectorUrl(server: ServerUnderTest): Promise<string> {
  * Starts a server (Node from source); `inspect` adds `--inspect=127.0.0.1:0` for {@link BenchServer.collectGarbage};
  * `args` are bidiscope's own (e.g. `--webdriver-url`).
  */
-export async function startBenchServer(options: { inspect?: boolean; nodeArgs?: string[]; args?: string[]; binary?: string } = {}): Promise<BenchServer> {
+export async function startBenchServer(
+  options: { inspect?: boolean; nodeArgs?: string[]; args?: string[]; binary?: string } = {},
+): Promise<BenchServer> {
   const nodeArgs = [...(options.inspect ? ['--inspect=127.0.0.1:0'] : []), ...(options.nodeArgs ?? [])];
   const inner = await startServer({
-    command: options.binary !== undefined ? { command: options.binary, args: [] } : { command: process.execPath, args: [...nodeArgs, '--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')] },
+    command:
+      options.binary !== undefined
+        ? { command: options.binary, args: [] }
+        : { command: process.execPath, args: [...nodeArgs, '--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')] },
     args: options.args ?? [],
   });
   const inspector = options.inspect ? new Inspector() : undefined;
@@ -161,8 +166,7 @@ export async function startBenchServer(options: { inspect?: boolean; nodeArgs?: 
     },
     rss: () => rssOf(inner.pid),
     cpuMs: () => cpuMsOf(inner.pid),
-    browserCpuMs: () =>
-      processesMentioning(`${inner.tempRoot}/bidiscope-`).reduce((sum, process) => sum + cpuMsOf(process.pid), 0),
+    browserCpuMs: () => processesMentioning(`${inner.tempRoot}/bidiscope-`).reduce((sum, process) => sum + cpuMsOf(process.pid), 0),
     async collectGarbage() {
       if (!inspector) throw new Error('server started without inspect');
       await inspector.send('HeapProfiler.collectGarbage');

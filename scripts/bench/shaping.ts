@@ -71,7 +71,10 @@ async function loadSite(server: BenchServer, sessionId: string, origin: string):
   await server.must('navigate', { sessionId, url: `${origin}/`, wait: 'none' });
   const deadline = Date.now() + 90_000;
   for (;;) {
-    const done = await server.must('evaluate_script', { sessionId, expression: 'window.__siteDone === true ? { ms: window.__siteDoneMs, results: window.__siteResults } : null' });
+    const done = await server.must('evaluate_script', {
+      sessionId,
+      expression: 'window.__siteDone === true ? { ms: window.__siteDoneMs, results: window.__siteResults } : null',
+    });
     const value = done.structured?.['result'] as { ms: number; results: Array<{ step: string; ok: boolean }> } | null;
     if (value) return { ms: value.ms, failed: value.results.filter((step) => !step.ok).map((step) => step.step) };
     if (Date.now() > deadline) throw new Error(`the site page did not finish in ${sessionId}`);
@@ -129,14 +132,21 @@ export async function measureShaping(
     for (const step of replayed.failed) failed.add(step);
     replayMs.push(replayed.ms);
     await server.must('replay_har', { sessionId, stop: true });
-    progress(`  replay round ${round + 1}/${options.repetitions}: live ${Math.round(liveMs.at(-1) ?? 0)} ms, replayed ${Math.round(replayed.ms)} ms`);
+    progress(
+      `  replay round ${round + 1}/${options.repetitions}: live ${Math.round(liveMs.at(-1) ?? 0)} ms, replayed ${Math.round(replayed.ms)} ms`,
+    );
   }
   return {
     requests: options.requests,
     repetitions: options.repetitions,
     samplesMs: samples,
     medianMs,
-    ratio: { noMatchOrigin: ratioOf('noMatchOrigin'), noMatchPath: ratioOf('noMatchPath'), modifyAll: ratioOf('modifyAll'), delay0All: ratioOf('delay0All') },
+    ratio: {
+      noMatchOrigin: ratioOf('noMatchOrigin'),
+      noMatchPath: ratioOf('noMatchPath'),
+      modifyAll: ratioOf('modifyAll'),
+      delay0All: ratioOf('delay0All'),
+    },
     replay: {
       liveMs: liveMs.map((ms) => round(ms, 1)),
       replayMs: replayMs.map((ms) => round(ms, 1)),
@@ -154,20 +164,37 @@ export function shapingTable(results: ReadonlyArray<{ name: string; shaping: Sha
   const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   const lines = [row(['figure', ...results.map((r) => r.name), 'target']), row(['---', ...results.map(() => '---:'), '---'])];
   const ratioRow = (label: string, mode: Exclude<ShapingMode, 'noRule'>, target: number | undefined): void => {
-    lines.push(row([label, ...results.map(({ shaping }) => {
-      const ratio = shaping.ratio[mode];
-      return `${ratio.toFixed(2)}× (${Math.round(shaping.medianMs[mode])} vs ${Math.round(shaping.medianMs.noRule)} ms)${target === undefined ? '' : ` ${mark(ratio <= target)}`}`;
-    }), target === undefined ? '—' : `≤ ${target}×`]));
+    lines.push(
+      row([
+        label,
+        ...results.map(({ shaping }) => {
+          const ratio = shaping.ratio[mode];
+          return `${ratio.toFixed(2)}× (${Math.round(shaping.medianMs[mode])} vs ${Math.round(shaping.medianMs.noRule)} ms)${target === undefined ? '' : ` ${mark(ratio <= target)}`}`;
+        }),
+        target === undefined ? '—' : `≤ ${target}×`,
+      ]),
+    );
   };
   ratioRow(`rule matching none of ${results[0]?.shaping.requests ?? 0} fetches (origin-bound: nothing paused)`, 'noMatchOrigin', 1.1);
   ratioRow('rule matching none, path substring (every request paused)', 'noMatchPath', undefined);
   ratioRow('`modify` rule matching all', 'modifyAll', 2);
   ratioRow('`delay 0` rule matching all', 'delay0All', 2);
-  lines.push(row(['test-site page, live vs replayed (median, page clock)', ...results.map(({ shaping }) => {
-    const r = shaping.replay;
-    return `${Math.round(r.medianLiveMs)} vs ${Math.round(r.medianReplayMs)} ms ${mark(r.medianReplayMs <= r.medianLiveMs)}`;
-  }), 'replay ≤ live']));
-  lines.push(row(['requests reaching the site while replaying; steps not replayed', ...results.map(({ shaping }) =>
-    `${shaping.replay.requestsReachingSite}; ${shaping.replay.failedStepsReplayed.join(', ') || 'none'}`), '0']));
+  lines.push(
+    row([
+      'test-site page, live vs replayed (median, page clock)',
+      ...results.map(({ shaping }) => {
+        const r = shaping.replay;
+        return `${Math.round(r.medianLiveMs)} vs ${Math.round(r.medianReplayMs)} ms ${mark(r.medianReplayMs <= r.medianLiveMs)}`;
+      }),
+      'replay ≤ live',
+    ]),
+  );
+  lines.push(
+    row([
+      'requests reaching the site while replaying; steps not replayed',
+      ...results.map(({ shaping }) => `${shaping.replay.requestsReachingSite}; ${shaping.replay.failedStepsReplayed.join(', ') || 'none'}`),
+      '0',
+    ]),
+  );
   return lines.join('\n');
 }

@@ -16,9 +16,30 @@ import type { NetworkEntry } from '../model/types.js';
 
 /** Request and response headers whose presence depends on the browser or the moment, not on the page. */
 export const NOISE_HEADERS: ReadonlySet<string> = new Set([
-  'user-agent', 'accept', 'accept-language', 'accept-encoding', 'priority', 'connection', 'keep-alive', 'te',
-  'upgrade-insecure-requests', 'cache-control', 'pragma', 'referer', 'host', 'content-length', 'dnt', 'sec-gpc',
-  'if-none-match', 'if-modified-since', 'date', 'age', 'expires', 'transfer-encoding', 'server-timing', 'via',
+  'user-agent',
+  'accept',
+  'accept-language',
+  'accept-encoding',
+  'priority',
+  'connection',
+  'keep-alive',
+  'te',
+  'upgrade-insecure-requests',
+  'cache-control',
+  'pragma',
+  'referer',
+  'host',
+  'content-length',
+  'dnt',
+  'sec-gpc',
+  'if-none-match',
+  'if-modified-since',
+  'date',
+  'age',
+  'expires',
+  'transfer-encoding',
+  'server-timing',
+  'via',
 ]);
 const NOISE_PREFIXES = ['sec-ch-', 'sec-fetch-', ':'];
 
@@ -98,7 +119,8 @@ function isNoise(name: string): boolean {
 function headerNames(entry: NetworkEntry): Set<string> {
   const names = new Set<string>();
   for (const header of entry.request.headers) if (!isNoise(header.name.toLowerCase())) names.add(`request ${header.name.toLowerCase()}`);
-  for (const header of entry.response?.headers ?? []) if (!isNoise(header.name.toLowerCase())) names.add(`response ${header.name.toLowerCase()}`);
+  for (const header of entry.response?.headers ?? [])
+    if (!isNoise(header.name.toLowerCase())) names.add(`response ${header.name.toLowerCase()}`);
   return names;
 }
 
@@ -127,14 +149,16 @@ export function jsonShape(value: unknown, path = '$', shape = new Map<string, st
   const seen = shape.get(path);
   shape.set(path, seen === undefined || seen === type ? type : `${seen}|${type}`);
   if (type === 'array') for (const item of value as unknown[]) jsonShape(item, `${path}[]`, shape);
-  else if (type === 'object') for (const [key, item] of Object.entries(value as Record<string, unknown>)) jsonShape(item, `${path}.${key}`, shape);
+  else if (type === 'object')
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) jsonShape(item, `${path}.${key}`, shape);
   return shape;
 }
 
 function responseJson(entry: NetworkEntry): unknown {
   const body = entry.response?.body;
   const text = bodyText(body, entry.response?.mimeType);
-  if (text === undefined || text.length > MAX_JSON_CHARS || body?.truncated || classifyText(text, entry.response?.mimeType) !== 'json') return undefined;
+  if (text === undefined || text.length > MAX_JSON_CHARS || body?.truncated || classifyText(text, entry.response?.mimeType) !== 'json')
+    return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -150,7 +174,9 @@ function jsonChanges(a: NetworkEntry, b: NetworkEntry): PairChange['json'] {
   const shapeB = jsonShape(right);
   const added = [...shapeB.keys()].filter((path) => !shapeA.has(path));
   const removed = [...shapeA.keys()].filter((path) => !shapeB.has(path));
-  const typeChanged = [...shapeA.entries()].filter(([path, type]) => shapeB.has(path) && shapeB.get(path) !== type).map(([path, type]) => `${path} ${type}→${shapeB.get(path)}`);
+  const typeChanged = [...shapeA.entries()]
+    .filter(([path, type]) => shapeB.has(path) && shapeB.get(path) !== type)
+    .map(([path, type]) => `${path} ${type}→${shapeB.get(path)}`);
   return added.length + removed.length + typeChanged.length === 0 ? undefined : { added, removed, typeChanged };
 }
 
@@ -175,7 +201,11 @@ function comparePair(a: NetworkEntry, b: NetworkEntry): PairChange | undefined {
   }
   const durationA = a.timings.total;
   const durationB = b.timings.total;
-  if (durationA !== undefined && durationB !== undefined && beyond(durationA, durationB, DIFF_THRESHOLDS.durationMs, DIFF_THRESHOLDS.durationRatio)) {
+  if (
+    durationA !== undefined &&
+    durationB !== undefined &&
+    beyond(durationA, durationB, DIFF_THRESHOLDS.durationMs, DIFF_THRESHOLDS.durationRatio)
+  ) {
     change.durationMs = [Math.round(durationA), Math.round(durationB)];
     changed = true;
   }

@@ -44,10 +44,13 @@ function sentHeaders(entry: NetworkEntry): Array<{ name: string; value: string }
 /** Notes that go with every exported command. */
 function caveats(entry: NetworkEntry, payload: RequestPayload, exposed: boolean): string[] {
   const notes: string[] = [];
-  if (!exposed && JSON.stringify(entry.request).includes('<redacted>')) notes.push('secrets are <redacted> placeholders: put the real values in before running it');
+  if (!exposed && JSON.stringify(entry.request).includes('<redacted>'))
+    notes.push('secrets are <redacted> placeholders: put the real values in before running it');
   if (entry.request.body?.truncated) notes.push('the captured body was cut at maxBodyBytes: the command sends only its start');
   if (entry.request.body && entry.request.body.state !== 'available' && payload.kind === 'none') {
-    notes.push(`the request body was not captured (${entry.request.body.state}${entry.request.body.reason ? `: ${entry.request.body.reason}` : ''})`);
+    notes.push(
+      `the request body was not captured (${entry.request.body.state}${entry.request.body.reason ? `: ${entry.request.body.reason}` : ''})`,
+    );
   }
   return notes;
 }
@@ -72,9 +75,13 @@ export function fetchCommand(entry: NetworkEntry, exposed: boolean): { command: 
   const payload = requestPayload(entry);
   const headers: Record<string, string> = {};
   for (const header of sentHeaders(entry)) headers[header.name] = header.value;
-  const init: string[] = [`  method: ${JSON.stringify(entry.method)},`, `  headers: ${JSON.stringify(headers, null, 2).replace(/\n/g, '\n  ')},`];
+  const init: string[] = [
+    `  method: ${JSON.stringify(entry.method)},`,
+    `  headers: ${JSON.stringify(headers, null, 2).replace(/\n/g, '\n  ')},`,
+  ];
   if (payload.kind === 'text') init.push(`  body: ${JSON.stringify(payload.text)},`);
-  else if (payload.kind === 'binary') init.push(`  body: Uint8Array.from(atob(${JSON.stringify(payload.base64)}), (c) => c.charCodeAt(0)),`);
+  else if (payload.kind === 'binary')
+    init.push(`  body: Uint8Array.from(atob(${JSON.stringify(payload.base64)}), (c) => c.charCodeAt(0)),`);
   const command = `await fetch(${JSON.stringify(entry.url)}, {\n${init.join('\n')}\n});`;
   const notes = caveats(entry, payload, exposed);
   notes.push('browsers refuse to set some headers from fetch (cookie, user-agent, sec-*); run it where that matters (Node, Deno, Bun)');

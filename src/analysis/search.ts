@@ -56,7 +56,13 @@ interface SearchOptions {
 
 /** Runs `pattern` over `entries` (redacted) and collects hits in entry order. */
 export function searchEntries(entries: readonly NetworkEntry[], pattern: TextPattern, options: SearchOptions): SearchOutcome {
-  const outcome: SearchOutcome = { hits: [], truncated: false, entriesSearched: 0, notSearched: { pending: 0, unavailable: 0, binary: 0 }, timedOut: false };
+  const outcome: SearchOutcome = {
+    hits: [],
+    truncated: false,
+    entriesSearched: 0,
+    notSearched: { pending: 0, unavailable: 0, binary: 0 },
+    timedOut: false,
+  };
   const fields = new Set(options.fields);
   const now = options.now ?? (() => performance.now());
   const length = pattern.source.length;
@@ -98,17 +104,20 @@ export function searchEntries(entries: readonly NetworkEntry[], pattern: TextPat
     if (fields.has('url')) look(entry, 'url', entry.url);
     if (fields.has('headers')) {
       // One pass over all header lines first: most entries have no hit, and one call per header costs more than its text.
-      const lines = (headers: readonly { name: string; value: string }[]): string => headers.map((header) => `${header.name}: ${header.value}`).join('\n');
+      const lines = (headers: readonly { name: string; value: string }[]): string =>
+        headers.map((header) => `${header.name}: ${header.value}`).join('\n');
       if (anchored || pattern.matchEnd(`${lines(entry.request.headers)}\n${lines(entry.response?.headers ?? [])}`) >= 0) {
         for (const header of entry.request.headers) look(entry, `request header ${header.name}`, `${header.name}: ${header.value}`);
-        for (const header of entry.response?.headers ?? []) look(entry, `response header ${header.name}`, `${header.name}: ${header.value}`);
+        for (const header of entry.response?.headers ?? [])
+          look(entry, `response header ${header.name}`, `${header.name}: ${header.value}`);
       }
     }
     if (fields.has('requestBody')) lookAtBody(entry, 'request');
     if (fields.has('responseBody')) lookAtBody(entry, 'response');
     if (fields.has('frames')) {
       entry.webSocket?.frames.forEach((frame, number) => {
-        if (frame.data !== undefined && frame.opcode === 1) look(entry, `frame ${number} ${frame.direction === 'sent' ? '↑' : '↓'}`, frame.data);
+        if (frame.data !== undefined && frame.opcode === 1)
+          look(entry, `frame ${number} ${frame.direction === 'sent' ? '↑' : '↓'}`, frame.data);
       });
       entry.stream?.events.forEach((event, number) => {
         look(entry, `event ${number} (${event.event})`, event.data);

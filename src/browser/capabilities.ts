@@ -9,14 +9,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * merged one level deep, with `args` arrays concatenated (bidiscope's first); any other key present in both takes
  * the extra value. Neither input is changed.
  */
-export function mergeCapabilities(base: Readonly<Record<string, unknown>>, extra: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+export function mergeCapabilities(
+  base: Readonly<Record<string, unknown>>,
+  extra: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base };
   if (!extra) return merged;
   for (const [key, value] of Object.entries(extra)) {
     const current = merged[key];
     if (isPlainObject(current) && isPlainObject(value)) {
       const inner: Record<string, unknown> = { ...current, ...value };
-      if (Array.isArray(current.args) && Array.isArray(value.args)) inner.args = [...(current.args as unknown[]), ...(value.args as unknown[])];
+      if (Array.isArray(current.args) && Array.isArray(value.args))
+        inner.args = [...(current.args as unknown[]), ...(value.args as unknown[])];
       merged[key] = inner;
     } else {
       merged[key] = value;

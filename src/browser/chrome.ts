@@ -32,7 +32,13 @@ export function chromeQuietArgs(options: LaunchOptions): string[] {
 
 /** Chromium flags for an instance bidiscope starts: the quiet ones, plus its own profile and no OS keyring. */
 export function chromeArgs(options: LaunchOptions, profileDir: string): string[] {
-  const args = ['--no-sandbox', ...chromeQuietArgs(options), '--password-store=basic', '--use-mock-keychain', `--user-data-dir=${profileDir}`];
+  const args = [
+    '--no-sandbox',
+    ...chromeQuietArgs(options),
+    '--password-store=basic',
+    '--use-mock-keychain',
+    `--user-data-dir=${profileDir}`,
+  ];
   if (options.viewport) args.push(`--window-size=${options.viewport.width},${options.viewport.height}`);
   return args;
 }
@@ -67,7 +73,12 @@ export async function launchChrome(options: LaunchOptions): Promise<LaunchedBrow
   let bidi: BidiConnection | undefined;
   try {
     const port = await findFreePort();
-    driver = new OwnedProcess('chromedriver', driverPath, [`--port=${port}`, '--allowed-ips=127.0.0.1', '--log-level=SEVERE'], isolatedEnvironment(tempDir));
+    driver = new OwnedProcess(
+      'chromedriver',
+      driverPath,
+      [`--port=${port}`, '--allowed-ips=127.0.0.1', '--log-level=SEVERE'],
+      isolatedEnvironment(tempDir),
+    );
     await waitForDriverReady(driver, port, deadline);
     const client = await WebDriver.newSession({
       hostname: '127.0.0.1',
@@ -84,7 +95,10 @@ export async function launchChrome(options: LaunchOptions): Promise<LaunchedBrow
         'goog:chromeOptions': { binary: chromePath, args: chromeArgs(options, `${tempDir}/profile`) },
       },
     });
-    bidi = await classicSessionBidi(client, () => new Error('chromedriver created a session without a BiDi WebSocket URL (is chromedriver older than 115?)'));
+    bidi = await classicSessionBidi(
+      client,
+      () => new Error('chromedriver created a session without a BiDi WebSocket URL (is chromedriver older than 115?)'),
+    );
     const caps = client.capabilities as { browserName?: string; browserVersion?: string };
     const identity: BrowserIdentity = { name: caps.browserName ?? 'chrome', version: caps.browserVersion ?? 'unknown' };
     const owned = { driver, bidi };

@@ -48,8 +48,7 @@ const SEARCH_PLANS: Record<ExecutableKind, SearchPlan> = {
       '/usr/local/bin/chromedriver',
       '/opt/homebrew/bin/chromedriver',
     ],
-    installHint:
-      'Debian/Ubuntu: apt-get install chromium-driver; elsewhere install the chromedriver matching your Chrome major version',
+    installHint: 'Debian/Ubuntu: apt-get install chromium-driver; elsewhere install the chromedriver matching your Chrome major version',
   },
   firefox: {
     label: 'Firefox',
@@ -100,11 +99,7 @@ function isExecutableFile(path: string): boolean {
  * then well-known install locations. An explicit path or env var that does not point at an executable is an error
  * (no silent fallback to another browser than the one the user named).
  */
-export function findExecutable(
-  kind: ExecutableKind,
-  explicitPath: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): string {
+export function findExecutable(kind: ExecutableKind, explicitPath: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const plan = SEARCH_PLANS[kind];
   const fromEnv = env[plan.envVar];
   if (explicitPath !== undefined) {

@@ -77,7 +77,11 @@ export async function launchFirefox(options: LaunchOptions): Promise<LaunchedBro
     bidi = await connectBidi(`${endpoint.replace(/\/$/, '')}/session`);
     const session = await bidi.send<SessionNewResult>(
       'session.new',
-      { capabilities: { alwaysMatch: { acceptInsecureCerts: options.acceptInsecureCerts ?? false, unhandledPromptBehavior: { default: 'ignore' } } } },
+      {
+        capabilities: {
+          alwaysMatch: { acceptInsecureCerts: options.acceptInsecureCerts ?? false, unhandledPromptBehavior: { default: 'ignore' } },
+        },
+      },
       Math.max(1000, deadline - Date.now()),
     );
     const connection = bidi;

@@ -22,7 +22,12 @@ export function keepAliveInterval(sessionTimeoutMs: number | undefined): number 
  * Sends `browsingContext.getTree` (depth 0) every `intervalMs` while the connection is open; calls `onLost` once
  * when one gets no answer within its bound. Returns the stopper. The timer does not keep the process alive.
  */
-export function startKeepAlive(bidi: BidiConnection, intervalMs: number, onLost: (reason: string) => void, answerMs = KEEP_ALIVE_ANSWER_MS): () => void {
+export function startKeepAlive(
+  bidi: BidiConnection,
+  intervalMs: number,
+  onLost: (reason: string) => void,
+  answerMs = KEEP_ALIVE_ANSWER_MS,
+): () => void {
   let stopped = false;
   let inFlight = false;
   const timer = setInterval(() => {
@@ -35,7 +40,9 @@ export function startKeepAlive(bidi: BidiConnection, intervalMs: number, onLost:
         if (stopped || bidi.closed || code !== 'timeout') return;
         stopped = true;
         clearInterval(timer);
-        onLost(`no answer to a keep-alive within ${Math.round(answerMs / 1000)} s: the endpoint ended the session or lost the browser (a Selenium Grid ends sessions idle longer than its session-timeout)`);
+        onLost(
+          `no answer to a keep-alive within ${Math.round(answerMs / 1000)} s: the endpoint ended the session or lost the browser (a Selenium Grid ends sessions idle longer than its session-timeout)`,
+        );
       })
       .finally(() => {
         inFlight = false;

@@ -30,7 +30,6 @@ export function messageKind(head: string): MessageKind {
 
 type MessageListener = (data: unknown, isBinary?: unknown) => void;
 
-
 function textOf(data: unknown): string {
   if (typeof data === 'string') return data;
   if (Buffer.isBuffer(data)) return data.toString('utf8');

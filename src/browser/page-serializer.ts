@@ -30,7 +30,11 @@ export interface SerializerLimits {
 }
 
 /** Default limits: 64 Mi characters of JSON kept at most; a preview of about 3,000 characters; 2 Mi-character chunks. */
-export const DEFAULT_SERIALIZER_LIMITS: SerializerLimits = { maxJsonLength: 64 * 1024 * 1024, previewLength: 3_000, chunkLength: 2 * 1024 * 1024 };
+export const DEFAULT_SERIALIZER_LIMITS: SerializerLimits = {
+  maxJsonLength: 64 * 1024 * 1024,
+  previewLength: 3_000,
+  chunkLength: 2 * 1024 * 1024,
+};
 
 /** `(id, from, to)`: the characters `from`…`to` of a result kept in the page, or null when it is gone. */
 export const CHUNK_READER = String.raw`function (id, from, to) {

@@ -40,7 +40,8 @@ function remoteBrowser(
     resolveExited = resolve;
   });
   bidi.onClose((reason) => resolveExited(reason));
-  const stopKeepAlive = keepAliveMs === undefined ? () => undefined : startKeepAlive(bidi, keepAliveMs, (reason) => resolveExited(`${label}: ${reason}`));
+  const stopKeepAlive =
+    keepAliveMs === undefined ? () => undefined : startKeepAlive(bidi, keepAliveMs, (reason) => resolveExited(`${label}: ${reason}`));
   bidi.onClose(stopKeepAlive);
   return {
     identity,
@@ -65,11 +66,21 @@ function webdriverCapabilities(options: LaunchOptions): Record<string, unknown> 
     // The sandbox cannot start as root; a loopback endpoint run by root needs it off (a grid decides for itself).
     if (process.getuid?.() === 0) args.push('--no-sandbox');
     args.push(...chromeQuietArgs(options));
-    return { browserName: 'chrome', webSocketUrl: true, acceptInsecureCerts: options.acceptInsecureCerts ?? false, 'goog:chromeOptions': { args } };
+    return {
+      browserName: 'chrome',
+      webSocketUrl: true,
+      acceptInsecureCerts: options.acceptInsecureCerts ?? false,
+      'goog:chromeOptions': { args },
+    };
   }
   if (options.headless) args.push('-headless');
   const prefs = options.userAgent !== undefined ? { 'general.useragent.override': options.userAgent } : {};
-  return { browserName: 'firefox', webSocketUrl: true, acceptInsecureCerts: options.acceptInsecureCerts ?? false, 'moz:firefoxOptions': { args, prefs } };
+  return {
+    browserName: 'firefox',
+    webSocketUrl: true,
+    acceptInsecureCerts: options.acceptInsecureCerts ?? false,
+    'moz:firefoxOptions': { args, prefs },
+  };
 }
 
 /** A percent-decoded URL user name or password (as given when its encoding is broken). */
@@ -97,7 +108,10 @@ export interface WebDriverEndpoint {
 export async function connectWebDriverEndpoint(endpoint: WebDriverEndpoint | string, options: LaunchOptions): Promise<LaunchedBrowser> {
   const target = typeof endpoint === 'string' ? { url: endpoint } : endpoint;
   const url = new URL(target.url);
-  const secrets = [...stringLeaves(target.capabilities ?? {}), ...stringLeaves([decoded(url.username), decoded(url.password), url.username, url.password])];
+  const secrets = [
+    ...stringLeaves(target.capabilities ?? {}),
+    ...stringLeaves([decoded(url.username), decoded(url.password), url.username, url.password]),
+  ];
   const shown = displayEndpoint(url);
   const protocol = url.protocol === 'https:' ? 'https' : 'http';
   const port = url.port === '' ? (protocol === 'https' ? 443 : 80) : Number(url.port);
@@ -119,7 +133,9 @@ export async function connectWebDriverEndpoint(endpoint: WebDriverEndpoint | str
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     const timedOut = /timed out|HEADERS_TIMEOUT/i.test(text) || Date.now() - started >= timeoutMs;
-    const message = timedOut ? await newSessionTimeoutMessage(url, shown, timeoutMs) : `The WebDriver endpoint ${shown} could not create a session: ${text}`;
+    const message = timedOut
+      ? await newSessionTimeoutMessage(url, shown, timeoutMs)
+      : `The WebDriver endpoint ${shown} could not create a session: ${text}`;
     throw new Error(redactKnownValues(message, secrets));
   }
   const endSession = () => client.deleteSession();
@@ -152,7 +168,10 @@ export async function attachBidiEndpoint(endpoint: string, options: LaunchOption
       { capabilities: { alwaysMatch: { acceptInsecureCerts: options.acceptInsecureCerts ?? false } } },
       options.startTimeoutMs ?? 30_000,
     );
-    const identity = { name: session.capabilities.browserName ?? options.browser, version: session.capabilities.browserVersion ?? 'unknown' };
+    const identity = {
+      name: session.capabilities.browserName ?? options.browser,
+      version: session.capabilities.browserVersion ?? 'unknown',
+    };
     return remoteBrowser(identity, bidi, () => bidi.send('session.end', {}, 3000), `connection to the BiDi endpoint ${trimmed} lost`);
   } catch (error) {
     bidi.close();

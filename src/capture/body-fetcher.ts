@@ -92,7 +92,10 @@ export class BodyFetcher {
       return;
     }
     if (this.#mode === 'text' && !mayBeTextual(response.mimeType)) {
-      this.#store(entry, 'response', { state: 'not-captured', reason: `binary body (${response.mimeType}) not captured with captureBodies "text"` });
+      this.#store(entry, 'response', {
+        state: 'not-captured',
+        reason: `binary body (${response.mimeType}) not captured with captureBodies "text"`,
+      });
       return;
     }
     this.#store(entry, 'response', { state: 'pending' });
@@ -137,7 +140,7 @@ export class BodyFetcher {
   #overBudget(job: BodyJob): boolean {
     if (this.#storedBytes < this.#maxTotalBodyBytes) return false;
     this.#skippedForBudget += 1;
-    this.#settle(job, { state: 'unavailable', reason: 'the capture\'s total body budget is used up; the body was not kept' });
+    this.#settle(job, { state: 'unavailable', reason: "the capture's total body budget is used up; the body was not kept" });
     return true;
   }
 

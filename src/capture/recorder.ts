@@ -6,12 +6,7 @@ import { BodyFetcher } from './body-fetcher.js';
 import { describeCaptureOptions, type CaptureOptions } from './capture-options.js';
 import { pageShimPreloadParams } from './page-shim.js';
 
-const NETWORK_EVENTS = [
-  'network.beforeRequestSent',
-  'network.responseStarted',
-  'network.responseCompleted',
-  'network.fetchError',
-] as const;
+const NETWORK_EVENTS = ['network.beforeRequestSent', 'network.responseStarted', 'network.responseCompleted', 'network.fetchError'] as const;
 /** How long stop waits for bodies still being fetched before it unsubscribes. */
 const STOP_DRAIN_MS = 3_000;
 /** Encoded size limit handed to the browser's data collector; bodies are cut to maxBodyBytes on our side. */
@@ -120,7 +115,7 @@ export class CaptureRecorder {
       result = await this.#bidi.send<{ collector: string }>('network.addDataCollector', { ...base, dataTypes: ['response', 'request'] });
     } catch {
       result = await this.#bidi.send<{ collector: string }>('network.addDataCollector', { ...base, dataTypes: ['response'] });
-      this.notes.push('This browser cannot collect request bodies; only Chromium\'s goog:postData is available.');
+      this.notes.push("This browser cannot collect request bodies; only Chromium's goog:postData is available.");
     }
     this.#collector = result.collector;
     this.#bodies = new BodyFetcher(
@@ -147,14 +142,20 @@ export class CaptureRecorder {
     const context = this.#currentContext();
     if (context) {
       await this.#bidi
-        .send('script.callFunction', {
-          functionDeclaration: params.functionDeclaration,
-          arguments: params.arguments,
-          target: { context },
-          awaitPromise: false,
-          resultOwnership: 'none',
-        }, 5_000)
-        .catch(() => this.notes.push('The current document could not be instrumented; WebSocket/SSE capture starts with the next page load.'));
+        .send(
+          'script.callFunction',
+          {
+            functionDeclaration: params.functionDeclaration,
+            arguments: params.arguments,
+            target: { context },
+            awaitPromise: false,
+            resultOwnership: 'none',
+          },
+          5_000,
+        )
+        .catch(() =>
+          this.notes.push('The current document could not be instrumented; WebSocket/SSE capture starts with the next page load.'),
+        );
     }
   }
 
@@ -205,7 +206,8 @@ export class CaptureRecorder {
   #settleUnfinished(reason: string): void {
     if (this.options.captureBodies === 'none') return;
     for (const entry of this.log.entries()) {
-      if (entry.state === 'pending' && entry.response && !entry.response.body) this.log.setBody(entry, 'response', { state: 'unavailable', reason });
+      if (entry.state === 'pending' && entry.response && !entry.response.body)
+        this.log.setBody(entry, 'response', { state: 'unavailable', reason });
     }
   }
 
@@ -219,8 +221,10 @@ export class CaptureRecorder {
     for (const [event, listener] of this.#listeners) this.#bidi.off(event, listener);
     this.#listeners = [];
     for (const entry of this.log.entries()) {
-      if (entry.request.body?.state === 'pending') this.log.setBody(entry, 'request', { state: 'unavailable', reason: `the browser went away (${reason})` });
-      if (entry.response?.body?.state === 'pending') this.log.setBody(entry, 'response', { state: 'unavailable', reason: `the browser went away (${reason})` });
+      if (entry.request.body?.state === 'pending')
+        this.log.setBody(entry, 'request', { state: 'unavailable', reason: `the browser went away (${reason})` });
+      if (entry.response?.body?.state === 'pending')
+        this.log.setBody(entry, 'response', { state: 'unavailable', reason: `the browser went away (${reason})` });
     }
     this.#settleUnfinished(`the browser went away while the response was still loading (${reason})`);
   }

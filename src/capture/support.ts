@@ -23,7 +23,8 @@ export function captureSupportFor(browser: 'chrome' | 'firefox', version: string
   const [responseMin, requestMin] = browser === 'chrome' ? [140, 142] : [143, 146];
   const known = major !== undefined;
   const notes = [`WebSocket frames and EventSource messages are recorded by a preload script. ${PAGE_SHIM_LIMITATIONS.join(' ')}`];
-  if (browser === 'chrome') notes.push('Chromium sends no network events for WebSocket handshakes; those entries are built from the page script.');
+  if (browser === 'chrome')
+    notes.push('Chromium sends no network events for WebSocket handshakes; those entries are built from the page script.');
   if (browser === 'firefox') notes.push('Firefox sends no initiator details.');
   if (!known) notes.push(`Browser version "${version}" not understood; body capture assumed available.`);
   return {

@@ -62,7 +62,8 @@ non-loopback Host and Origin headers. Each MCP client gets its own browser sessi
 
 function positiveInteger(text: string, name: string, max: number): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`${name} must be a whole number from 1 to ${max}, got "${text}"`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new UsageError(`${name} must be a whole number from 1 to ${max}, got "${text}"`);
   return value;
 }
 
@@ -114,7 +115,13 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
   if (browser !== 'chrome' && browser !== 'firefox') throw new UsageError(`--browser must be chrome or firefox, got "${browser}"`);
   if (flags.headless && flags.headed) throw new UsageError('--headless and --headed contradict each other');
   const envHeadless = env.BIDISCOPE_HEADLESS;
-  const headless = flags.headed ? false : flags.headless ? true : envHeadless === undefined ? true : !['0', 'false', 'no'].includes(envHeadless.toLowerCase());
+  const headless = flags.headed
+    ? false
+    : flags.headless
+      ? true
+      : envHeadless === undefined
+        ? true
+        : !['0', 'false', 'no'].includes(envHeadless.toLowerCase());
   const outputDirText = flags['output-dir'] ?? env.BIDISCOPE_OUTPUT_DIR ?? '.bidiscope';
   const httpText = flags.http ?? env.BIDISCOPE_HTTP_PORT;
   const maxSessionsText = flags['max-sessions'] ?? env.BIDISCOPE_MAX_SESSIONS;

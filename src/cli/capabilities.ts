@@ -48,13 +48,18 @@ export function parseWebDriverCapabilities(text: string): CapabilitiesParse {
   } catch {
     return { problem: 'must be a JSON object, e.g. {"se:name":"nightly"}; the text is not valid JSON' };
   }
-  if (!isPlainObject(value)) return { problem: `must be a JSON object, e.g. {"se:name":"nightly"}; got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}` };
+  if (!isPlainObject(value))
+    return {
+      problem: `must be a JSON object, e.g. {"se:name":"nightly"}; got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`,
+    };
   for (const key of Object.keys(value)) {
     const refused = REFUSED_KEYS.get(key);
     if (refused !== undefined) return { problem: `may not set "${key}": ${refused}` };
     if (STANDARD_CAPABILITIES.has(key)) continue;
     if (!/^[A-Za-z0-9_.-]+:[^\s:][^\s]*$/.test(key)) {
-      return { problem: `"${key}" is neither a W3C capability nor a vendor extension (extensions look like "se:name" or "bstack:options")` };
+      return {
+        problem: `"${key}" is neither a W3C capability nor a vendor extension (extensions look like "se:name" or "bstack:options")`,
+      };
     }
   }
   return { capabilities: value };

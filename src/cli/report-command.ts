@@ -29,20 +29,28 @@ export async function runReportCommand(argv: readonly string[], cwd: string): Pr
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { output: { type: 'string', short: 'o' }, 'expose-sensitive-data': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        output: { type: 'string', short: 'o' },
+        'expose-sensitive-data': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     return { exitCode: 2, message: `bidiscope report: ${error instanceof Error ? error.message : String(error)}\n${REPORT_HELP}` };
   }
   if (parsed.values.help) return { exitCode: 0, message: REPORT_HELP };
   const [input, ...extra] = parsed.positionals;
-  if (input === undefined || extra.length > 0) return { exitCode: 2, message: `bidiscope report: give exactly one HAR file.\n${REPORT_HELP}` };
+  if (input === undefined || extra.length > 0)
+    return { exitCode: 2, message: `bidiscope report: give exactly one HAR file.\n${REPORT_HELP}` };
   const inputPath = resolve(cwd, input);
   let text: string;
   try {
     text = await readFile(inputPath, 'utf8');
   } catch (error) {
-    return { exitCode: 2, message: `bidiscope report: cannot read ${inputPath}: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      exitCode: 2,
+      message: `bidiscope report: cannot read ${inputPath}: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   let har;
   try {
@@ -57,7 +65,10 @@ export async function runReportCommand(argv: readonly string[], cwd: string): Pr
   try {
     await writeFile(outputPath, html);
   } catch (error) {
-    return { exitCode: 1, message: `bidiscope report: cannot write ${outputPath}: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      exitCode: 1,
+      message: `bidiscope report: cannot write ${outputPath}: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   const redaction = exposed ? 'NOT redacted' : 'redacted';
   return { exitCode: 0, message: `Wrote ${outputPath}: ${har.log.entries.length} requests, ${redaction}.` };

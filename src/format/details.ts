@@ -98,7 +98,7 @@ function sizeLine(entry: NetworkEntry): string | undefined {
 const TIMING_PHASES: ReadonlyArray<keyof Timings> = ['blocked', 'dns', 'connect', 'ssl', 'send', 'wait', 'receive', 'total'];
 
 /** Says what `~` means on a timing line. */
-export const ESTIMATED_TIMING_NOTE = '~ estimated from when the browser\'s events arrived (Chromium reports no end of body)';
+export const ESTIMATED_TIMING_NOTE = "~ estimated from when the browser's events arrived (Chromium reports no end of body)";
 
 /**
  * `Timing: blocked 1 · dns 0.1 · … · total 7 ms`, or `(not reported by browser)` when nothing is known. Phases in
@@ -147,8 +147,7 @@ function webSocketLines(entry: NetworkEntry, maxFrames: number): string[] {
   for (const frame of socket.frames.slice(0, maxFrames)) {
     const arrow = frame.direction === 'sent' ? '↑' : '↓';
     const kind = frame.opcode === 1 ? 'text' : 'binary';
-    const payload =
-      frame.data === undefined ? '' : frame.opcode === 1 ? ` ${oneLinePreview(frame.data, MAX_FRAME_PREVIEW_CHARS)}` : '';
+    const payload = frame.data === undefined ? '' : frame.opcode === 1 ? ` ${oneLinePreview(frame.data, MAX_FRAME_PREVIEW_CHARS)}` : '';
     lines.push(`  ${arrow} ${formatTimeOfDay(frame.time)} ${kind} ${formatBytes(frame.size)}${payload}`);
   }
   const rest = socket.frames.length - maxFrames;
@@ -242,7 +241,7 @@ export function formatDetails(entry: NetworkEntry, options: DetailsOptions = {})
     if (preview.partial) truncatedBodies.push('request');
     lines.push('Request Body:', preview.text);
   } else if (sentUnreportedBody(entry)) {
-    lines.push('Request Body:', '(not recorded: the browser reported neither this request\'s body nor its size)');
+    lines.push('Request Body:', "(not recorded: the browser reported neither this request's body nor its size)");
   }
 
   const response = entry.response;
@@ -255,7 +254,10 @@ export function formatDetails(entry: NetworkEntry, options: DetailsOptions = {})
         : !response.body && entry.state === 'pending'
           ? { text: '(pending: the response is still loading)', partial: false }
           : !response.body && entry.state === 'failed'
-            ? { text: `(not recorded: the request failed before the browser gave its body${entry.error === undefined ? '' : ` — ${entry.error}`})`, partial: false }
+            ? {
+                text: `(not recorded: the request failed before the browser gave its body${entry.error === undefined ? '' : ` — ${entry.error}`})`,
+                partial: false,
+              }
             : previewBody(response.body, responseMimeType(entry), maxBodyChars);
       if (preview.partial) truncatedBodies.push('response');
       lines.push('Response Body:', preview.text);

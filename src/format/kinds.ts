@@ -89,7 +89,6 @@ const RESOURCE_TYPE_ABBREVIATIONS: Readonly<Record<ResourceType, string | undefi
   other: undefined,
 };
 
-
 /** The response MIME type: the recorded one, else the `content-type` header. */
 export function responseMimeType(entry: NetworkEntry): string | undefined {
   return entry.response?.mimeType ?? findHeader(entry.response?.headers ?? [], 'content-type');

@@ -14,7 +14,11 @@ export interface ListLineOptions {
 /** `net::ERR_CONNECTION_REFUSED` and `NS_ERROR_CONNECTION_REFUSED` both → `CONNECTION_REFUSED`. */
 export function shortErrorName(error: string | undefined): string {
   if (error === undefined || error.trim().length === 0) return 'unknown';
-  const stripped = error.trim().replace(/^net::ERR_/, '').replace(/^NS_ERROR_/, '').replace(/^NS_/, '');
+  const stripped = error
+    .trim()
+    .replace(/^net::ERR_/, '')
+    .replace(/^NS_ERROR_/, '')
+    .replace(/^NS_/, '');
   const oneLine = stripped.replace(/\s+/g, ' ');
   return oneLine.length > 40 ? `${oneLine.slice(0, 39)}…` : oneLine;
 }
@@ -110,8 +114,7 @@ function droppedLine(dropped: number | undefined): string | undefined {
 export function formatListPage(entries: readonly NetworkEntry[], options: ListPageOptions): string {
   const filters = options.filtersText?.trim() ?? '';
   const lines: string[] = [];
-  const filteredFrom =
-    filters.length > 0 && options.capturedTotal !== undefined ? ` (filtered from ${options.capturedTotal})` : '';
+  const filteredFrom = filters.length > 0 && options.capturedTotal !== undefined ? ` (filtered from ${options.capturedTotal})` : '';
   const page = entries.slice(0, Math.max(0, options.limit));
 
   if (options.total === 0) {
@@ -122,9 +125,7 @@ export function formatListPage(entries: readonly NetworkEntry[], options: ListPa
       lines.push('No requests captured yet. Only requests made after start_network_capture are recorded.');
     }
   } else if (page.length === 0) {
-    lines.push(
-      `No requests at offset=${options.offset}: ${options.total} match${filteredFrom}. Use offset 0–${options.total - 1}.`,
-    );
+    lines.push(`No requests at offset=${options.offset}: ${options.total} match${filteredFrom}. Use offset 0–${options.total - 1}.`);
   } else {
     const where = filters.length > 0 ? ` where ${filters}` : '';
     const relative = options.baseOrigin !== undefined ? ` (URLs relative to ${options.baseOrigin})` : '';

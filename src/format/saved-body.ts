@@ -18,7 +18,14 @@ export interface SavedBody {
 
 /** File extensions for the kinds {@link mimeKind} names, where the kind is not already one. */
 const EXTENSION_OF_KIND: Readonly<Record<string, string>> = {
-  text: 'txt', form: 'txt', multipart: 'txt', sse: 'txt', img: 'bin', font: 'bin', video: 'bin', audio: 'bin',
+  text: 'txt',
+  form: 'txt',
+  multipart: 'txt',
+  sse: 'txt',
+  img: 'bin',
+  font: 'bin',
+  video: 'bin',
+  audio: 'bin',
 };
 
 function extensionFor(mimeType: string | undefined, isText: boolean): string {
@@ -34,7 +41,12 @@ function slugOfPath(url: string): string {
   } catch {
     path = url;
   }
-  const slug = path.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/\.{2,}/g, '_').replace(/^[._-]+/, '').slice(0, 60).replace(/[._-]+$/, '');
+  const slug = path
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/\.{2,}/g, '_')
+    .replace(/^[._-]+/, '')
+    .slice(0, 60)
+    .replace(/[._-]+$/, '');
   return slug === '' ? 'body' : slug;
 }
 

@@ -7,16 +7,7 @@ import { base64DecodedLength, utf8ByteLength } from '../model/bytes.js';
 import { harCookieFromCookie, harCookiesFromCookieHeader, harCookiesFromSetCookieHeaders } from './cookies.js';
 import { assignPages } from './pages.js';
 import type { PageInput } from './pages.js';
-import type {
-  Har,
-  HarContent,
-  HarEntry,
-  HarPostData,
-  HarQueryParam,
-  HarRequest,
-  HarResponse,
-  HarTimings,
-} from './types.js';
+import type { Har, HarContent, HarEntry, HarPostData, HarQueryParam, HarRequest, HarResponse, HarTimings } from './types.js';
 
 export interface BuildHarOptions {
   /** bidiscope's version, for `log.creator.version`. */
@@ -27,7 +18,6 @@ export interface BuildHarOptions {
   /** Known pages; when omitted, pages are derived from navigations/documents (see `assignPages`). */
   pages?: PageInput[];
 }
-
 
 /** `http/1.1` → `HTTP/1.1`, `h2` → `HTTP/2`, `h3` → `HTTP/3`; unknown → `''` (HAR has no "unknown" here). */
 export function harHttpVersion(protocol: string | undefined): string {
@@ -95,10 +85,7 @@ function knownPhase(value: number | undefined): number | undefined {
  * `time` is the entry's total when known, else the sum of known phases (HAR: `ssl` is part of `connect`).
  * Phases in `estimated` (Chromium's receive/total, from event arrival) are said so in `comment`.
  */
-export function harTimings(
-  timings: Timings,
-  estimated: ReadonlyArray<keyof Timings> = [],
-): { time: number; timings: HarTimings } {
+export function harTimings(timings: Timings, estimated: ReadonlyArray<keyof Timings> = []): { time: number; timings: HarTimings } {
   const blocked = knownPhase(timings.blocked);
   const dns = knownPhase(timings.dns);
   const connect = knownPhase(timings.connect);
@@ -114,9 +101,7 @@ export function harTimings(
     wait = roundMs(total - phaseSum);
     waitFromTotal = true;
   }
-  const unreported = (['send', 'wait', 'receive'] as const).filter(
-    (phase) => ({ send, wait, receive })[phase] === undefined,
-  );
+  const unreported = (['send', 'wait', 'receive'] as const).filter((phase) => ({ send, wait, receive })[phase] === undefined);
   const comments: string[] = [];
   if (unreported.length > 0) comments.push(`${unreported.join(', ')}: not reported by the browser (0)`);
   if (waitFromTotal) comments.push('wait: total minus the reported phases');

@@ -53,9 +53,7 @@ function derivePageSlots(entries: readonly NetworkEntry[]): PageSlot[] {
 }
 
 function slotsFromInput(pages: readonly PageInput[]): PageSlot[] {
-  return [...pages]
-    .sort((a, b) => a.startedAt - b.startedAt)
-    .map((page) => ({ ...page, keys: new Set([`navigation:${page.id}`]) }));
+  return [...pages].sort((a, b) => a.startedAt - b.startedAt).map((page) => ({ ...page, keys: new Set([`navigation:${page.id}`]) }));
 }
 
 /** The latest page started at or before the entry, preferring the entry's own browsing context. */

@@ -9,15 +9,22 @@ import type { Har, HarEntry, HarEventSourceMessage, HarNameValue, HarWebSocketMe
 /** A file that is not JSON, or JSON that is not HAR; the message names the first bad field. */
 export class HarReadError extends Error {}
 
-const nameValues = v.optional(
-  v.array(v.looseObject({ name: v.string(), value: v.optional(v.string(), '') })),
-  [],
-);
-const num = (fallback: number) => v.optional(v.pipe(v.unknown(), v.transform((value) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback))), fallback);
+const nameValues = v.optional(v.array(v.looseObject({ name: v.string(), value: v.optional(v.string(), '') })), []);
+const num = (fallback: number) =>
+  v.optional(
+    v.pipe(
+      v.unknown(),
+      v.transform((value) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback)),
+    ),
+    fallback,
+  );
 
 const entrySchema = v.looseObject({
   pageref: v.optional(v.string()),
-  startedDateTime: v.pipe(v.string('an ISO date string'), v.check((text) => Number.isFinite(Date.parse(text)), 'an ISO date')),
+  startedDateTime: v.pipe(
+    v.string('an ISO date string'),
+    v.check((text) => Number.isFinite(Date.parse(text)), 'an ISO date'),
+  ),
   time: num(-1),
   request: v.looseObject({
     method: v.string('an HTTP method'),
@@ -31,7 +38,10 @@ const entrySchema = v.looseObject({
     bodySize: num(-1),
   }),
   response: v.looseObject({
-    status: v.pipe(v.unknown(), v.transform((value) => (typeof value === 'number' && Number.isFinite(value) ? value : 0))),
+    status: v.pipe(
+      v.unknown(),
+      v.transform((value) => (typeof value === 'number' && Number.isFinite(value) ? value : 0)),
+    ),
     statusText: v.optional(v.string(), ''),
     httpVersion: v.optional(v.string(), ''),
     headers: nameValues,
@@ -70,10 +80,20 @@ const entrySchema = v.looseObject({
 const harSchema = v.looseObject({
   log: v.looseObject({
     version: v.optional(v.string(), '1.2'),
-    creator: v.optional(v.looseObject({ name: v.optional(v.string(), ''), version: v.optional(v.string(), '') }), { name: '', version: '' }),
+    creator: v.optional(v.looseObject({ name: v.optional(v.string(), ''), version: v.optional(v.string(), '') }), {
+      name: '',
+      version: '',
+    }),
     browser: v.optional(v.looseObject({ name: v.optional(v.string(), ''), version: v.optional(v.string(), '') })),
     pages: v.optional(
-      v.array(v.looseObject({ id: v.string(), startedDateTime: v.string(), title: v.optional(v.string(), ''), pageTimings: v.optional(v.looseObject({}), {}) })),
+      v.array(
+        v.looseObject({
+          id: v.string(),
+          startedDateTime: v.string(),
+          title: v.optional(v.string(), ''),
+          pageTimings: v.optional(v.looseObject({}), {}),
+        }),
+      ),
     ),
     entries: v.array(entrySchema, 'an array of entries'),
   }),
@@ -88,7 +108,10 @@ function webSocketMessages(raw: readonly unknown[] | undefined): HarWebSocketMes
   if (!raw) return undefined;
   const messages: HarWebSocketMessage[] = [];
   for (const item of raw) {
-    const message = v.safeParse(v.looseObject({ type: v.string(), time: v.number(), opcode: v.optional(v.number(), 1), data: v.optional(v.string(), '') }), item);
+    const message = v.safeParse(
+      v.looseObject({ type: v.string(), time: v.number(), opcode: v.optional(v.number(), 1), data: v.optional(v.string(), '') }),
+      item,
+    );
     if (!message.success) continue;
     const { type, time, opcode, data } = message.output;
     messages.push({ type: type === 'send' ? 'send' : 'receive', time: epochMs(time) / 1000, opcode, data });
@@ -101,7 +124,12 @@ function eventSourceMessages(raw: readonly unknown[] | undefined): HarEventSourc
   const messages: HarEventSourceMessage[] = [];
   for (const item of raw) {
     const parsed = v.safeParse(
-      v.looseObject({ time: v.number(), eventName: v.optional(v.string(), 'message'), eventId: v.optional(v.string()), data: v.optional(v.string(), '') }),
+      v.looseObject({
+        time: v.number(),
+        eventName: v.optional(v.string(), 'message'),
+        eventId: v.optional(v.string()),
+        data: v.optional(v.string(), ''),
+      }),
       item,
     );
     if (!parsed.success) continue;
@@ -157,7 +185,12 @@ export function readHar(text: string): Har {
         headers: pairs(request.headers),
         queryString: pairs(request.queryString),
         ...(request.postData
-          ? { postData: { mimeType: request.postData.mimeType, ...(request.postData.text !== undefined ? { text: request.postData.text } : {}) } }
+          ? {
+              postData: {
+                mimeType: request.postData.mimeType,
+                ...(request.postData.text !== undefined ? { text: request.postData.text } : {}),
+              },
+            }
           : {}),
         headersSize: request.headersSize,
         bodySize: request.bodySize,

@@ -30,10 +30,7 @@ export class NetworkConditions {
 
   readonly #bidi: BidiConnection;
   readonly #shaper: NetworkShaper;
-  constructor(
-    bidi: BidiConnection,
-    shaper: NetworkShaper,
-  ) {
+  constructor(bidi: BidiConnection, shaper: NetworkShaper) {
     this.#bidi = bidi;
     this.#shaper = shaper;
   }
@@ -46,12 +43,18 @@ export class NetworkConditions {
   async apply(change: ConditionsChange, context: string): Promise<ConditionsState> {
     if (change.offline !== undefined) {
       await this.#step('offline', () =>
-        this.#bidi.send('emulation.setNetworkConditions', { networkConditions: change.offline ? { type: 'offline' } : null, contexts: [context] }, COMMAND_MS),
+        this.#bidi.send(
+          'emulation.setNetworkConditions',
+          { networkConditions: change.offline ? { type: 'offline' } : null, contexts: [context] },
+          COMMAND_MS,
+        ),
       );
       this.#state.offline = change.offline;
     }
     if (change.cache !== undefined) {
-      await this.#step('cache', () => this.#bidi.send('network.setCacheBehavior', { cacheBehavior: change.cache, contexts: [context] }, COMMAND_MS));
+      await this.#step('cache', () =>
+        this.#bidi.send('network.setCacheBehavior', { cacheBehavior: change.cache, contexts: [context] }, COMMAND_MS),
+      );
       this.#state.cache = change.cache ?? 'default';
     }
     if (change.extraHeaders !== undefined) {

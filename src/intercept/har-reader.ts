@@ -45,7 +45,6 @@ export interface ParsedHar {
   notes: string[];
 }
 
-
 type Json = Record<string, unknown>;
 
 const DROPPED_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive']);
@@ -80,7 +79,8 @@ function eventStreamText(messages: unknown[]): string {
   for (const message of messages) {
     if (!isObject(message) || typeof message.data !== 'string') continue;
     if (typeof message.eventId === 'string' && message.eventId) text += `id: ${message.eventId}\n`;
-    if (typeof message.eventName === 'string' && message.eventName && message.eventName !== 'message') text += `event: ${message.eventName}\n`;
+    if (typeof message.eventName === 'string' && message.eventName && message.eventName !== 'message')
+      text += `event: ${message.eventName}\n`;
     for (const line of message.data.split('\n')) text += `data: ${line}\n`;
     text += '\n';
   }
@@ -156,7 +156,11 @@ export function parseHar(text: string): ParsedHar {
   const notReplayable: string[] = [];
   const entries: ReplayEntry[] = [];
   const sorted = log.entries
-    .map((entry, position) => ({ entry, position, at: isObject(entry) && typeof entry.startedDateTime === 'string' ? Date.parse(entry.startedDateTime) : NaN }))
+    .map((entry, position) => ({
+      entry,
+      position,
+      at: isObject(entry) && typeof entry.startedDateTime === 'string' ? Date.parse(entry.startedDateTime) : NaN,
+    }))
     .sort((a, b) => (Number.isNaN(a.at) || Number.isNaN(b.at) ? a.position - b.position : a.at - b.at || a.position - b.position));
   for (const { entry, position } of sorted) {
     const read = readEntry(entry, position, notReplayable);

@@ -170,6 +170,8 @@ export function presentRule(rule: NetworkRule, expose: boolean): Record<string, 
     ...(rule.times !== undefined ? { times: rule.times } : {}),
     hits: rule.hits,
     state: isActive(rule) ? 'active' : 'expired',
-    intercepts: rule.origin ? `${rule.origin.protocol}://${rule.origin.hostname}${rule.origin.port ? `:${rule.origin.port}` : ''} only` : 'every request',
+    intercepts: rule.origin
+      ? `${rule.origin.protocol}://${rule.origin.hostname}${rule.origin.port ? `:${rule.origin.port}` : ''} only`
+      : 'every request',
   };
 }

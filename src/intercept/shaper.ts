@@ -61,9 +61,11 @@ function noted(note: string, settled: Settled): string {
 export function respondResponse(action: Extract<RuleAction, { type: 'respond' }>): ServedResponse {
   const headers = Object.entries(action.headers ?? {}).map(([name, value]) => ({ name, value }));
   const body =
-    action.bodyBase64 !== undefined ? { type: 'base64' as const, value: action.bodyBase64 }
-    : action.body !== undefined ? { type: 'string' as const, value: action.body }
-    : undefined;
+    action.bodyBase64 !== undefined
+      ? { type: 'base64' as const, value: action.bodyBase64 }
+      : action.body !== undefined
+        ? { type: 'string' as const, value: action.body }
+        : undefined;
   return { status: action.status, statusText: reasonPhrase(action.status), headers, ...(body ? { body } : {}) };
 }
 
@@ -82,10 +84,7 @@ export class NetworkShaper {
 
   readonly #bidi: BidiConnection;
   readonly #onActed: ActedListener;
-  constructor(
-    bidi: BidiConnection,
-    onActed: ActedListener = () => undefined,
-  ) {
+  constructor(bidi: BidiConnection, onActed: ActedListener = () => undefined) {
     this.#bidi = bidi;
     this.#onActed = onActed;
   }
@@ -126,8 +125,7 @@ export class NetworkShaper {
   async setReplay(source: ReplaySource | undefined): Promise<void> {
     // The new intercept goes in first: when the browser refuses it, the previous replay stays as it was.
     if (source) {
-      const patterns =
-        source.notFound === 'abort' ? undefined : source.origins.flatMap((origin) => interceptPatterns(origin) ?? []);
+      const patterns = source.notFound === 'abort' ? undefined : source.origins.flatMap((origin) => interceptPatterns(origin) ?? []);
       if (patterns === undefined || patterns.length > 0) await this.#addIntercept('replay-next', patterns);
     }
     await this.#removeIntercept('replay');
@@ -187,7 +185,8 @@ export class NetworkShaper {
     const subscription = this.#subscription;
     this.#subscribed = false;
     this.#subscription = undefined;
-    if (!this.#bidi.closed) await this.#bidi.send('session.unsubscribe', { subscriptions: [subscription] }, COMMAND_MS).catch(() => undefined);
+    if (!this.#bidi.closed)
+      await this.#bidi.send('session.unsubscribe', { subscriptions: [subscription] }, COMMAND_MS).catch(() => undefined);
   }
 
   #onEvent(params: unknown): void {
@@ -205,7 +204,12 @@ export class NetworkShaper {
     this.#paused.set(hop, paused);
     const bound = setTimeout(() => void paused.settle(() => this.#continue(requestId)), this.#boundFor(event));
     void this.#handle(event, paused)
-      .catch(() => paused.settle(() => this.#continue(requestId), () => this.#fail(requestId)))
+      .catch(() =>
+        paused.settle(
+          () => this.#continue(requestId),
+          () => this.#fail(requestId),
+        ),
+      )
       .finally(() => {
         clearTimeout(bound);
         this.#paused.delete(hop);
@@ -247,17 +251,26 @@ export class NetworkShaper {
       const body = event.request['goog:postData'];
       const answer = replay.answer({ method: event.request.method, url: event.request.url, ...(body !== undefined ? { body } : {}) });
       if (answer?.status === 0) {
-        const settled = await paused.settle(() => this.#fail(requestId), () => this.#continue(requestId));
+        const settled = await paused.settle(
+          () => this.#fail(requestId),
+          () => this.#continue(requestId),
+        );
         this.#onActed(requestId, event.redirectCount, noted(`replayed from ${replay.label}: failed as recorded`, settled));
         return;
       }
       if (answer) {
-        const settled = await paused.settle(() => this.#provide(requestId, answer), () => this.#fail(requestId));
+        const settled = await paused.settle(
+          () => this.#provide(requestId, answer),
+          () => this.#fail(requestId),
+        );
         this.#onActed(requestId, event.redirectCount, noted(`replayed from ${replay.label}`, settled));
         return;
       }
       if (replay.notFound === 'abort') {
-        const settled = await paused.settle(() => this.#fail(requestId), () => this.#continue(requestId));
+        const settled = await paused.settle(
+          () => this.#fail(requestId),
+          () => this.#continue(requestId),
+        );
         this.#onActed(requestId, event.redirectCount, noted(`not in ${replay.label}: aborted`, settled));
         return;
       }
@@ -270,9 +283,15 @@ export class NetworkShaper {
     const action = rule.action;
     switch (action.type) {
       case 'block':
-        return paused.settle(() => this.#fail(requestId), () => this.#continue(requestId));
+        return paused.settle(
+          () => this.#fail(requestId),
+          () => this.#continue(requestId),
+        );
       case 'respond':
-        return paused.settle(() => this.#provide(requestId, respondResponse(action)), () => this.#fail(requestId));
+        return paused.settle(
+          () => this.#provide(requestId, respondResponse(action)),
+          () => this.#fail(requestId),
+        );
       case 'delay':
         return paused.hold(action.ms).then(() => paused.settle(() => this.#continue(requestId)));
       case 'modify': {
@@ -283,7 +302,10 @@ export class NetworkShaper {
         if (action.url !== undefined) params.url = action.url;
         if (action.method !== undefined) params.method = action.method;
         if (action.body !== undefined) params.body = { type: 'string', value: action.body };
-        return paused.settle(() => this.#bidi.send('network.continueRequest', params, COMMAND_MS), () => this.#continue(requestId));
+        return paused.settle(
+          () => this.#bidi.send('network.continueRequest', params, COMMAND_MS),
+          () => this.#continue(requestId),
+        );
       }
     }
   }
@@ -300,13 +322,17 @@ export class NetworkShaper {
     return this.#bidi.send('network.failRequest', { request: requestId }, COMMAND_MS);
   }
   #provide(requestId: string, response: ServedResponse): Promise<unknown> {
-    return this.#bidi.send('network.provideResponse', {
-      request: requestId,
-      statusCode: response.status,
-      reasonPhrase: response.statusText || reasonPhrase(response.status),
-      headers: response.headers.map((header) => bidiHeader(header.name, header.value)),
-      ...(response.body ? { body: response.body } : {}),
-    }, COMMAND_MS);
+    return this.#bidi.send(
+      'network.provideResponse',
+      {
+        request: requestId,
+        statusCode: response.status,
+        reasonPhrase: response.statusText || reasonPhrase(response.status),
+        headers: response.headers.map((header) => bidiHeader(header.name, header.value)),
+        ...(response.body ? { body: response.body } : {}),
+      },
+      COMMAND_MS,
+    );
   }
 
   /**

@@ -128,9 +128,14 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       token: options.token,
     });
     if (refusal) {
-      if (refusal.status === 401 || refusal.status === 403) options.log(`refused ${req.method ?? '?'} ${path}: ${refusal.status} ${refusal.message}`);
+      if (refusal.status === 401 || refusal.status === 403)
+        options.log(`refused ${req.method ?? '?'} ${path}: ${refusal.status} ${refusal.message}`);
       const headers: Record<string, string> =
-        refusal.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="bidiscope"' } : refusal.status === 405 ? { Allow: MCP_METHODS.join(', ') } : {};
+        refusal.status === 401
+          ? { 'WWW-Authenticate': 'Bearer realm="bidiscope"' }
+          : refusal.status === 405
+            ? { Allow: MCP_METHODS.join(', ') }
+            : {};
       sendJsonError(res, refusal.status, -32000, refusal.message, headers, req.method === 'POST');
       return;
     }
@@ -178,12 +183,15 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
   });
   await listen(server, options.port);
 
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const entry of entries.values()) {
-      if (entry.inFlight <= 0 && now - entry.lastSeen > idleTimeoutMs) void closeEntry(entry, 'idle');
-    }
-  }, Math.min(60_000, idleTimeoutMs));
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const entry of entries.values()) {
+        if (entry.inFlight <= 0 && now - entry.lastSeen > idleTimeoutMs) void closeEntry(entry, 'idle');
+      }
+    },
+    Math.min(60_000, idleTimeoutMs),
+  );
   sweep.unref();
 
   return {

@@ -1,10 +1,5 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import {
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
-  type CallToolResult,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 import { ToolError, type AnyTool, type CallExtras } from './tool.js';
@@ -49,11 +44,7 @@ export function logToStderr(message: string): void {
  * Builds the low-level MCP server: tools registered from one list, input validated with valibot, every handler
  * failure turned into an `isError` result (never a protocol error), text plus structured content.
  */
-export function createMcpServer<Context>(
-  identity: ServerIdentity,
-  tools: ReadonlyArray<AnyTool<Context>>,
-  context: Context,
-): Server {
+export function createMcpServer<Context>(identity: ServerIdentity, tools: ReadonlyArray<AnyTool<Context>>, context: Context): Server {
   const server = new Server(
     { name: identity.name, version: identity.version },
     { capabilities: { tools: {} }, ...(identity.instructions ? { instructions: identity.instructions } : {}) },

@@ -50,8 +50,6 @@ export interface AnyTool<Context> {
 }
 
 /** Declares a tool; keeps the handler's input typed by its schema. */
-export function defineTool<Schema extends v.GenericSchema, Context>(
-  definition: ToolDefinition<Schema, Context>,
-): AnyTool<Context> {
+export function defineTool<Schema extends v.GenericSchema, Context>(definition: ToolDefinition<Schema, Context>): AnyTool<Context> {
   return definition as unknown as AnyTool<Context>;
 }

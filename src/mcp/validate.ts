@@ -23,7 +23,12 @@ function objectKeys(schema: v.GenericSchema): string[] {
 export function describeIssue(issue: v.BaseIssue<unknown>, toolName: string, schema: v.GenericSchema): string {
   const field = pathOf(issue);
   // valibot reports a missing required key as an object issue that expects the key (an unknown key expects never).
-  if ((issue.type === 'strict_object' || issue.type === 'object') && field !== '' && issue.expected !== 'never' && issue.input === undefined) {
+  if (
+    (issue.type === 'strict_object' || issue.type === 'object') &&
+    field !== '' &&
+    issue.expected !== 'never' &&
+    issue.input === undefined
+  ) {
     return `Missing "${field}" for ${toolName}: it is required.`;
   }
   if (issue.type === 'strict_object' && field !== '') {

@@ -70,7 +70,10 @@ export function mayBeTextual(mimeType: string | undefined): boolean {
 
 /** True when `text` is a JSON document (one value, surrounding whitespace allowed). */
 export function isJsonText(text: string): boolean {
-  const start = text.replace(/^\uFEFF/, '').trimStart().charAt(0);
+  const start = text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .charAt(0);
   if (start !== '{' && start !== '[' && start !== '"') return false;
   try {
     JSON.parse(text);

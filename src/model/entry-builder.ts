@@ -28,8 +28,7 @@ export function shortEventName(method: string): string {
 }
 
 /** Where a synthetic WebSocket entry's request facts come from. */
-const SYNTHETIC_WEBSOCKET_NOTE =
-  'Chromium sends no network events for WebSocket handshakes; entry built from the page shim';
+const SYNTHETIC_WEBSOCKET_NOTE = 'Chromium sends no network events for WebSocket handshakes; entry built from the page shim';
 
 /**
  * A pending entry for a WebSocket the page shim reported but no BiDi handshake events describe (Chromium sends
@@ -92,12 +91,7 @@ export function urlOfEvent(params: BidiNetworkEventParams): string {
 }
 
 /** A fresh pending entry for the event's hop, before any request data is applied. */
-export function newEntry(
-  params: BidiNetworkEventParams,
-  index: number,
-  resourceType: ResourceType,
-  receivedAt: number,
-): NetworkEntry {
+export function newEntry(params: BidiNetworkEventParams, index: number, resourceType: ResourceType, receivedAt: number): NetworkEntry {
   const requestId = params.request.request;
   const entry: NetworkEntry = {
     index,
@@ -164,12 +158,7 @@ export function applyRequestData(
   applyInlineRequestBody(entry, params, dialect, bodies);
 }
 
-function applyInlineRequestBody(
-  entry: NetworkEntry,
-  params: BidiNetworkEventParams,
-  dialect: BidiDialect,
-  bodies: EventBodyOptions,
-): void {
+function applyInlineRequestBody(entry: NetworkEntry, params: BidiNetworkEventParams, dialect: BidiDialect, bodies: EventBodyOptions): void {
   if (entry.request.body !== undefined) return;
   const request = params.request;
   const postData = request['goog:postData'];
@@ -206,12 +195,7 @@ function chooseMimeType(headerValue: string | undefined, reported: string | unde
  * Copies the response side of a `responseStarted`/`responseCompleted` event into the entry (keeping a body the
  * recorder may already have set) and refines the resource type. Body sizes are only taken from a completed response.
  */
-export function applyResponseData(
-  entry: NetworkEntry,
-  params: BidiNetworkEventParams,
-  method: string,
-  dialect: BidiDialect,
-): void {
+export function applyResponseData(entry: NetworkEntry, params: BidiNetworkEventParams, method: string, dialect: BidiDialect): void {
   const reported = params.response;
   if (reported === undefined) return;
   const completed = method === 'network.responseCompleted';

@@ -35,7 +35,10 @@ const isWord: CharTest = (c) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 &
 const WHITESPACE = new Set([9, 10, 11, 12, 13, 32, 160, 5760, 8232, 8233, 8239, 8287, 12288, 65279]);
 const isSpace: CharTest = (c) => WHITESPACE.has(c) || (c >= 8192 && c <= 8202);
 const isLineTerminator: CharTest = (c) => c === 10 || c === 13 || c === 8232 || c === 8233;
-const not = (test: CharTest): CharTest => (c) => !test(c);
+const not =
+  (test: CharTest): CharTest =>
+  (c) =>
+    !test(c);
 
 function caseVariants(code: number): number[] {
   const char = String.fromCodePoint(code);
@@ -122,14 +125,16 @@ class Parser {
         return { kind: 'char', test: this.#classBody() };
       case 0x2e /* . */:
         return { kind: 'char', test: this.flags.dotAll ? () => true : not(isLineTerminator) };
-      case 0x5e /* ^ */: {
-        const multiline = this.flags.multiline;
-        return { kind: 'assert', test: (s, at) => at === 0 || (multiline && isLineTerminator(s[at - 1] ?? 0)) };
-      }
-      case 0x24 /* $ */: {
-        const multiline = this.flags.multiline;
-        return { kind: 'assert', test: (s, at) => at === s.length || (multiline && isLineTerminator(s[at] ?? 0)) };
-      }
+      case 0x5e /* ^ */:
+        {
+          const multiline = this.flags.multiline;
+          return { kind: 'assert', test: (s, at) => at === 0 || (multiline && isLineTerminator(s[at - 1] ?? 0)) };
+        }
+      case 0x24 /* $ */:
+        {
+          const multiline = this.flags.multiline;
+          return { kind: 'assert', test: (s, at) => at === s.length || (multiline && isLineTerminator(s[at] ?? 0)) };
+        }
       case 0x5c /* \ */:
         return this.#escapeAtom();
       default:
@@ -170,19 +175,32 @@ class Parser {
   #escape(): number | CharTest {
     const code = this.#next();
     switch (String.fromCharCode(code)) {
-      case 'd': return isDigit;
-      case 'D': return not(isDigit);
-      case 'w': return isWord;
-      case 'W': return not(isWord);
-      case 's': return isSpace;
-      case 'S': return not(isSpace);
-      case 't': return 9;
-      case 'n': return 10;
-      case 'v': return 11;
-      case 'f': return 12;
-      case 'r': return 13;
-      case 'b': return 8; // only reached inside a class
-      case '0': return 0;
+      case 'd':
+        return isDigit;
+      case 'D':
+        return not(isDigit);
+      case 'w':
+        return isWord;
+      case 'W':
+        return not(isWord);
+      case 's':
+        return isSpace;
+      case 'S':
+        return not(isSpace);
+      case 't':
+        return 9;
+      case 'n':
+        return 10;
+      case 'v':
+        return 11;
+      case 'f':
+        return 12;
+      case 'r':
+        return 13;
+      case 'b':
+        return 8; // only reached inside a class
+      case '0':
+        return 0;
       case 'c': {
         const letter = this.#peek();
         if (letter !== undefined && ((letter >= 65 && letter <= 90) || (letter >= 97 && letter <= 122))) {
@@ -191,7 +209,8 @@ class Parser {
         }
         return 0x5c;
       }
-      case 'x': return this.#hex(2) ?? 0x78;
+      case 'x':
+        return this.#hex(2) ?? 0x78;
       case 'u': {
         if (this.flags.unicode && this.#peek() === 0x7b) {
           const close = this.#chars.indexOf(0x7d, this.#pos);

@@ -29,13 +29,7 @@ import type { BidiFetchTimingInfo } from './bidi-types.js';
 import type { PageResourceTiming, PageTimingEntry } from './shim-messages.js';
 import { isShimChannel, parseShimMessage, shimJsonFromRemoteValue } from './shim-messages.js';
 import type { ShimSocket } from './shim-streams.js';
-import {
-  applyEventSourceMessage,
-  applyWebSocketMessage,
-  newShimSocket,
-  shimSocketKey,
-  shimSourceNote,
-} from './shim-streams.js';
+import { applyEventSourceMessage, applyWebSocketMessage, newShimSocket, shimSocketKey, shimSourceNote } from './shim-streams.js';
 import { ShimSocketRegistry, expectedEntryUrl, sameContext } from './shim-registry.js';
 import { BoundedKeySet } from './bounded-key-set.js';
 import { RetainedQueue } from './retained-queue.js';
@@ -61,15 +55,7 @@ export interface NetworkLogOptions {
 }
 
 /** What one event did. An entry created and finished by the same event reports `completed` / `failed`. */
-export type IngestChange =
-  | 'created'
-  | 'updated'
-  | 'completed'
-  | 'failed'
-  | 'ignored'
-  | 'filtered'
-  | 'frame'
-  | 'stream-event';
+export type IngestChange = 'created' | 'updated' | 'completed' | 'failed' | 'ignored' | 'filtered' | 'frame' | 'stream-event';
 
 /** Result of {@link NetworkLog.ingest}. `entry` is the live entry (absent while shim data waits for its entry). */
 export interface IngestResult {
@@ -380,12 +366,7 @@ export class NetworkLog {
     return params.request.method === 'UNKNOWN' || url === 'UNKNOWN' || url === '';
   }
 
-  #createHop(
-    params: BidiNetworkEventParams,
-    method: string,
-    hopKey: string,
-    receivedAt: number,
-  ): HopState | 'filtered' | 'unusable' {
+  #createHop(params: BidiNetworkEventParams, method: string, hopKey: string, receivedAt: number): HopState | 'filtered' | 'unusable' {
     const url = urlOfEvent(params);
     if (url === '' || url === 'UNKNOWN') return 'unusable';
     const resourceType = resourceTypeOfEvent(params);
@@ -401,7 +382,7 @@ export class NetworkLog {
       method === 'network.beforeRequestSent'
         ? 'BiDi network.beforeRequestSent'
         : `BiDi network.${shortEventName(method)} (capture began after the request started)`;
-    const state: HopState = { entry, keys: [hopKey], dialect: detectBidiDialect(params), origin, builtFromShim: false, };
+    const state: HopState = { entry, keys: [hopKey], dialect: detectBidiDialect(params), origin, builtFromShim: false };
     this.#linkRedirect(state, params);
     this.#addState(state);
     return state;
@@ -480,7 +461,11 @@ export class NetworkLog {
       if (state.socket !== undefined || state.builtFromShim) return false;
       const entry = state.entry;
       // The cheap tests first: most entries are neither WebSockets nor pending streams.
-      if (ws ? entry.resourceType !== 'websocket' : entry.state !== 'pending' || (entry.resourceType !== 'eventsource' && entry.resourceType !== 'other')) {
+      if (
+        ws
+          ? entry.resourceType !== 'websocket'
+          : entry.state !== 'pending' || (entry.resourceType !== 'eventsource' && entry.resourceType !== 'other')
+      ) {
         return false;
       }
       return entry.url === url && sameContext(entry.context, socket.context) && entry.startedAt >= oldest;
@@ -599,9 +584,7 @@ export class NetworkLog {
     }
     const socket = this.#shimSockets.get(key);
     if (socket === undefined) return { change: 'ignored' };
-    return socket.kind === 'ws'
-      ? this.#onWebSocketMessage(socket, message, time)
-      : this.#onEventSourceMessage(socket, message, time);
+    return socket.kind === 'ws' ? this.#onWebSocketMessage(socket, message, time) : this.#onEventSourceMessage(socket, message, time);
   }
 
   #onWebSocketMessage(socket: ShimSocket, message: ShimMessage, time: number): IngestResult {
@@ -658,7 +641,7 @@ export class NetworkLog {
     }
     const entry = newSyntheticWebSocketEntry(this.#nextIndex, `shim-ws-${++this.#syntheticCount}`, socket);
     const origin = entry.source.request ?? '';
-    const state: HopState = { entry, keys: [], dialect: 'unknown', origin, builtFromShim: true, };
+    const state: HopState = { entry, keys: [], dialect: 'unknown', origin, builtFromShim: true };
     socket.synthetic = true;
     this.#link(socket, state);
     this.#addState(state);

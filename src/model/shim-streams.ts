@@ -39,13 +39,7 @@ export function shimSocketKey(realmOrContext: string, message: ShimMessage): str
 }
 
 /** A new socket record for a `ws-create` / `sse-create` message. */
-export function newShimSocket(
-  key: string,
-  kind: 'ws' | 'sse',
-  url: string,
-  context: string | undefined,
-  createdAt: number,
-): ShimSocket {
+export function newShimSocket(key: string, kind: 'ws' | 'sse', url: string, context: string | undefined, createdAt: number): ShimSocket {
   const socket: ShimSocket = {
     key,
     kind,
@@ -72,11 +66,7 @@ export function webSocketHandshakeUrl(webSocketUrl: string): string {
 }
 
 /** A WebSocket frame from a `ws-send` / `ws-recv` payload. Text sizes are UTF-8 bytes. */
-export function webSocketFrameFromShim(
-  direction: WebSocketFrame['direction'],
-  payload: ShimPayload,
-  time: number,
-): WebSocketFrame {
+export function webSocketFrameFromShim(direction: WebSocketFrame['direction'], payload: ShimPayload, time: number): WebSocketFrame {
   if (payload.type === 'text') {
     return { direction, time, opcode: 1, size: payload.size ?? utf8ByteLength(payload.text), data: payload.text };
   }
@@ -188,11 +178,7 @@ export interface EventSourceMessageOutcome {
 }
 
 /** Applies an `sse-*` message (other than `sse-create`) to the socket's {@link StreamInfo}. */
-export function applyEventSourceMessage(
-  socket: ShimSocket,
-  message: ShimMessage,
-  time: number,
-): EventSourceMessageOutcome {
+export function applyEventSourceMessage(socket: ShimSocket, message: ShimMessage, time: number): EventSourceMessageOutcome {
   const info = socket.stream;
   if (info === undefined) return { change: 'ignored', finished: false };
   switch (message.kind) {

@@ -38,11 +38,7 @@ function contentLength(headers: readonly Header[]): number | undefined {
  * Encoded/decoded body sizes for a final (`responseCompleted`) response, with a note saying where they came from.
  * `headers` are the response headers already converted to text.
  */
-export function responseBodySizes(
-  response: BidiResponseData,
-  headers: readonly Header[],
-  dialect: BidiDialect,
-): ResponseBodySizes {
+export function responseBodySizes(response: BidiResponseData, headers: readonly Header[], dialect: BidiDialect): ResponseBodySizes {
   const bodySizeCountsHeaders =
     response.bodySize !== undefined &&
     response.bodySize === response.bytesReceived &&
@@ -55,11 +51,7 @@ export function responseBodySizes(
     const sizes: ResponseBodySizes = {
       note:
         'decoded: BiDi response.content.size; encoded: ' +
-        (declared !== undefined
-          ? 'Content-Length'
-          : encoded !== undefined
-            ? 'equal to decoded (no Content-Encoding)'
-            : 'unknown') +
+        (declared !== undefined ? 'Content-Length' : encoded !== undefined ? 'equal to decoded (no Content-Encoding)' : 'unknown') +
         ' (Chromium reports response.bodySize = bytesReceived, headers and chunk framing included)',
     };
     if (decoded !== undefined) sizes.decodedBodySize = decoded;

@@ -38,11 +38,7 @@ export function requestStartTime(timings: BidiFetchTimingInfo | undefined): numb
  * Epoch ms for an entry's `startedAt`: `timeOrigin + requestTime` (or `+ fetchStart`) when non-zero, else the event
  * `timestamp`, else a non-zero `timeOrigin`, else `fallback` (e.g. when the event arrived).
  */
-export function startedAtFromBidi(
-  timings: BidiFetchTimingInfo | undefined,
-  eventTimestamp: number | undefined,
-  fallback: number,
-): number {
+export function startedAtFromBidi(timings: BidiFetchTimingInfo | undefined, eventTimestamp: number | undefined, fallback: number): number {
   if (timings !== undefined) {
     const measured = absoluteTiming(timings, 'requestTime') ?? absoluteTiming(timings, 'fetchStart');
     if (measured !== undefined) return measured;
@@ -177,8 +173,7 @@ export function timingsFromBidi(
   return { timings, notes, estimated: estimated.filter((phase) => timings[phase] !== undefined) };
 }
 
-const CHROMIUM_END_NOTE =
-  "Chromium's responseEnd marks the headers, not the end of the body";
+const CHROMIUM_END_NOTE = "Chromium's responseEnd marks the headers, not the end of the body";
 
 /**
  * Chromium's end of response from the page's Resource Timing, on the request's clock: the page's body duration
@@ -223,7 +218,11 @@ function chromiumResponseEnd(
   }
   const estimate = estimateResponseEnd(raw, arrivals);
   if (estimate === undefined) {
-    return { value: undefined, estimated: false, note: `receive/total: unknown (${CHROMIUM_END_NOTE}; the events needed to estimate it were not seen)` };
+    return {
+      value: undefined,
+      estimated: false,
+      note: `receive/total: unknown (${CHROMIUM_END_NOTE}; the events needed to estimate it were not seen)`,
+    };
   }
   if (reported !== undefined && estimate <= reported + ESTIMATE_MIN_GAIN_MS) return { value: reported, estimated: false };
   return {

@@ -13,14 +13,18 @@ export function resolveInside(outputDir: string, path: string, allowAbsolute = f
     const asSlashes = path.replace(/\\/g, '/');
     const fromRootAsSlashes = relative(resolve(outputDir), resolve(outputDir, asSlashes));
     if (fromRootAsSlashes.split(sep).includes('..') || isAbsolute(fromRootAsSlashes)) {
-      throw new OutputWriteError(`Path "${path}" is outside the output directory ${outputDir}; give a path inside it (relative paths are resolved there).`);
+      throw new OutputWriteError(
+        `Path "${path}" is outside the output directory ${outputDir}; give a path inside it (relative paths are resolved there).`,
+      );
     }
   }
   if (allowAbsolute && isAbsolute(path)) return resolve(path);
   const target = isAbsolute(path) ? resolve(path) : resolve(outputDir, path);
   const fromRoot = relative(resolve(outputDir), target);
   if (fromRoot === '' || isAbsolute(fromRoot) || fromRoot.split(sep).includes('..')) {
-    throw new OutputWriteError(`Path "${path}" is outside the output directory ${outputDir}; give a path inside it (relative paths are resolved there).`);
+    throw new OutputWriteError(
+      `Path "${path}" is outside the output directory ${outputDir}; give a path inside it (relative paths are resolved there).`,
+    );
   }
   return target;
 }
@@ -28,12 +32,18 @@ export function resolveInside(outputDir: string, path: string, allowAbsolute = f
 function explain(error: unknown, target: string): string {
   const code = (error as NodeJS.ErrnoException).code;
   const reason =
-    code === 'ENOSPC' ? 'the disk is full'
-    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'EROFS' ? 'the file system is read-only'
-    // mkdir of a parent that exists as a file: EEXIST for the last parent, ENOTDIR for one below it.
-    : code === 'ENOTDIR' || code === 'EEXIST' ? 'a parent of the path is a file, not a directory'
-    : error instanceof Error ? error.message : String(error);
+    code === 'ENOSPC'
+      ? 'the disk is full'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EROFS'
+          ? 'the file system is read-only'
+          : // mkdir of a parent that exists as a file: EEXIST for the last parent, ENOTDIR for one below it.
+            code === 'ENOTDIR' || code === 'EEXIST'
+            ? 'a parent of the path is a file, not a directory'
+            : error instanceof Error
+              ? error.message
+              : String(error);
   return `Could not write ${target}: ${reason}. Nothing was saved there; free space or choose another --output-dir.`;
 }
 

@@ -11,14 +11,11 @@ import { bytesToBase64, encodeUtf8 } from '../model/bytes.js';
 import type { BodyRecord } from '../model/types.js';
 
 /** `"key": value` with a double-quoted key; value a string, number or boolean literal. */
-const DOUBLE_QUOTED_KEY_VALUE =
-  /"([^"\\\n]{1,100})"(\s*:\s*)("(?:[^"\\\n]|\\.)*"|-?\d[\d.eE+-]*|true|false)/g;
+const DOUBLE_QUOTED_KEY_VALUE = /"([^"\\\n]{1,100})"(\s*:\s*)("(?:[^"\\\n]|\\.)*"|-?\d[\d.eE+-]*|true|false)/g;
 /** `'key': value` with a single-quoted key (JavaScript, Python reprs). */
-const SINGLE_QUOTED_KEY_VALUE =
-  /'([^'\\\n]{1,100})'(\s*:\s*)('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|-?\d[\d.eE+-]*|true|false)/g;
+const SINGLE_QUOTED_KEY_VALUE = /'([^'\\\n]{1,100})'(\s*:\s*)('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|-?\d[\d.eE+-]*|true|false)/g;
 /** `key: "value"` with a bare key (JavaScript object literals); only string-literal values, to avoid code. */
-const BARE_KEY_STRING_VALUE =
-  /(^|[\s{,(])([A-Za-z_$][\w$-]{0,99})(\s*:\s*)("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)/g;
+const BARE_KEY_STRING_VALUE = /(^|[\s{,(])([A-Za-z_$][\w$-]{0,99})(\s*:\s*)("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)/g;
 /** `key=value` in free text, query strings, logs; the value stops at whitespace and separators. */
 const KEY_EQUALS_VALUE = /(^|[\s?&;,{(#])([A-Za-z0-9_.\-[\]]{1,100})=("[^"\n]*"|[^\s&;,"'<>(){}]+)/g;
 /** In source code only URL parameters count (`"/api?token=…"`), not assignments like `this.token=t`. */
@@ -62,9 +59,7 @@ export function redactLooseText(text: string, flavor: 'text' | 'code' = 'text'):
       return `<${tag}${attributes ?? ''}>${REDACTED}</${tag}>`;
     })
     .replace(DOUBLE_QUOTED_KEY_VALUE, (match: string, key: string, colon: string, value: string) =>
-      isSensitiveKey(key) && value !== '""' && !isAlreadyRedacted(value)
-        ? `"${key}"${colon}${redactedLiteral(value)}`
-        : match,
+      isSensitiveKey(key) && value !== '""' && !isAlreadyRedacted(value) ? `"${key}"${colon}${redactedLiteral(value)}` : match,
     )
     .replace(SINGLE_QUOTED_KEY_VALUE, (match: string, key: string, colon: string, value: string) =>
       isSensitiveKey(key) && value !== "''" && value !== '""' && !isAlreadyRedacted(value)
@@ -72,9 +67,7 @@ export function redactLooseText(text: string, flavor: 'text' | 'code' = 'text'):
         : match,
     )
     .replace(BARE_KEY_STRING_VALUE, (match: string, lead: string, key: string, colon: string, value: string) =>
-      isSensitiveKey(key) && value.length > 2 && !isAlreadyRedacted(value)
-        ? `${lead}${key}${colon}${redactedLiteral(value)}`
-        : match,
+      isSensitiveKey(key) && value.length > 2 && !isAlreadyRedacted(value) ? `${lead}${key}${colon}${redactedLiteral(value)}` : match,
     )
     .replace(flavor === 'code' ? KEY_EQUALS_VALUE_IN_CODE : KEY_EQUALS_VALUE, (match: string, lead: string, key: string, value: string) => {
       if (!isSensitiveFieldName(key) || value === '""' || value === REDACTED) return match;

@@ -19,10 +19,7 @@ class JsonRedactionWalker {
 
   readonly #text: string;
   readonly #redactStringValue: (decoded: string) => string;
-  constructor(
-    text: string,
-    redactStringValue: (decoded: string) => string,
-  ) {
+  constructor(text: string, redactStringValue: (decoded: string) => string) {
     this.#text = text;
     this.#redactStringValue = redactStringValue;
   }

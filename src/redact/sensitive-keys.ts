@@ -65,12 +65,7 @@ const SENSITIVE_KEY_SUFFIXES: readonly string[] = [
 const URL_ONLY_SENSITIVE_PARAMS: ReadonlySet<string> = new Set(['key', 'code']);
 
 /** Header names hidden entirely (besides the ones whose name contains a secret word). */
-const SENSITIVE_HEADER_NAMES: ReadonlySet<string> = new Set([
-  'x-api-key',
-  'x-auth-token',
-  'x-csrf-token',
-  'x-xsrf-token',
-]);
+const SENSITIVE_HEADER_NAMES: ReadonlySet<string> = new Set(['x-api-key', 'x-auth-token', 'x-csrf-token', 'x-xsrf-token']);
 
 /** Words that make any header name secret when they appear anywhere in it. */
 const SENSITIVE_HEADER_WORDS: readonly string[] = ['token', 'secret', 'api-key', 'apikey', 'password', 'session'];

@@ -145,7 +145,11 @@ function detailsOf(entry: HarEntry, start: number, limits: ReportLimits): Report
       round(frame.time * 1000 - start),
       frame.opcode === 1 ? cut(frame.data, 200) : `<binary ${frame.data.length} chars base64>`,
     ]),
-    ...(entry._eventSourceMessages ?? []).map((event): [string, number, string] => [event.eventName, round(event.time * 1000 - start), cut(event.data, 200)]),
+    ...(entry._eventSourceMessages ?? []).map((event): [string, number, string] => [
+      event.eventName,
+      round(event.time * 1000 - start),
+      cut(event.data, 200),
+    ]),
   ];
   if (frames.length > 0) details.fr = frames.slice(0, limits.frames);
   return details;
@@ -168,7 +172,11 @@ export function reportData(har: Har, title: string, limits: ReportLimits = DEFAU
       k: entry._resourceType || 'other',
       z: responseSize(entry),
       d: entry.time >= 0 ? round(entry.time) : -1,
-      b: barSegments(entry.timings, entry.time).map((segment) => [PHASE_CODES.indexOf(segment.phase), round(segment.start), round(segment.duration)]),
+      b: barSegments(entry.timings, entry.time).map((segment) => [
+        PHASE_CODES.indexOf(segment.phase),
+        round(segment.start),
+        round(segment.duration),
+      ]),
     };
     if (entry._error !== undefined) row.e = entry._error;
     const frames = entry._webSocketMessages ?? [];
@@ -194,9 +202,21 @@ export function reportData(har: Har, title: string, limits: ReportLimits = DEFAU
     const row = rows[index];
     if (next !== -1 && row) row.r = next;
   });
-  const navs = (pageStarts.length > 0 ? pageStarts.map((time) => time - zero) : rows.filter((row) => row.k === 'document').map((row) => row.t)).map(round);
+  const navs = (
+    pageStarts.length > 0 ? pageStarts.map((time) => time - zero) : rows.filter((row) => row.k === 'document').map((row) => row.t)
+  ).map(round);
 
-  const summary: ReportSummary = { requests: rows.length, failed: 0, bytes: 0, span: 0, byType: {}, byStatus: {}, byHost: {}, slowest: [], largest: [] };
+  const summary: ReportSummary = {
+    requests: rows.length,
+    failed: 0,
+    bytes: 0,
+    span: 0,
+    byType: {},
+    byStatus: {},
+    byHost: {},
+    slowest: [],
+    largest: [],
+  };
   for (const row of rows) {
     increment(summary.byType, row.k);
     const klass = statusClass(row);

@@ -21,7 +21,12 @@ export interface BarSegment {
 /** Phases bidiscope's HAR writes as 0 because the browser did not report them (from `timings.comment`). */
 function unreportedPhases(comment: string | undefined): Set<string> {
   const match = /([a-z, ]+): not reported by the browser/.exec(comment ?? '');
-  return new Set((match?.[1] ?? '').split(',').map((name) => name.trim()).filter(Boolean));
+  return new Set(
+    (match?.[1] ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  );
 }
 
 function known(value: number | undefined): number | undefined {
@@ -35,11 +40,11 @@ function known(value: number | undefined): number | undefined {
  */
 export function barSegments(timings: HarTimings, total: number): BarSegment[] {
   const unreported = unreportedPhases(timings.comment);
-  const value = (phase: Exclude<BarPhase, 'unknown'>): number | undefined =>
-    unreported.has(phase) ? undefined : known(timings[phase]);
+  const value = (phase: Exclude<BarPhase, 'unknown'>): number | undefined => (unreported.has(phase) ? undefined : known(timings[phase]));
   const ssl = value('ssl');
   const connectWithSsl = value('connect');
-  const connect = connectWithSsl === undefined ? undefined : Math.max(0, connectWithSsl - (ssl !== undefined && ssl <= connectWithSsl ? ssl : 0));
+  const connect =
+    connectWithSsl === undefined ? undefined : Math.max(0, connectWithSsl - (ssl !== undefined && ssl <= connectWithSsl ? ssl : 0));
   const durations: Record<Exclude<BarPhase, 'unknown'>, number | undefined> = {
     blocked: value('blocked'),
     dns: value('dns'),

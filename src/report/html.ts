@@ -31,7 +31,10 @@ const PHASE_COLOURS: Record<string, string> = {
 
 function styles(): string {
   const typeRules = Object.entries(TYPE_COLOURS)
-    .map(([type, colour]) => `.t-${type} .c-k{color:${colour}}.t-${type} .p-wait{background:${colour};opacity:.55}.t-${type} .p-receive{background:${colour}}`)
+    .map(
+      ([type, colour]) =>
+        `.t-${type} .c-k{color:${colour}}.t-${type} .p-wait{background:${colour};opacity:.55}.t-${type} .p-receive{background:${colour}}`,
+    )
     .join('');
   const phaseRules = Object.entries(PHASE_COLOURS)
     .map(([phase, colour]) => `.p-${phase}{background:${colour}}`)
@@ -70,7 +73,10 @@ function legend(): string {
 
 /** JSON safe inside a `<script>` element: no `<` (so no `</script>` or `<!--`), no U+2028/2029 line breaks. */
 export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function escapeHtml(text: string): string {

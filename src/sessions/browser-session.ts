@@ -277,7 +277,7 @@ export class BrowserSession {
         throw new Error(await this.#recoverFromRunaway(context, timeoutMs));
       }
       if (isNoSuchContext(error) && (await this.#forgetIfClosed(context))) {
-        throw new Error('The session\'s tab was closed. Call navigate to open a new tab; the capture goes on.');
+        throw new Error("The session's tab was closed. Call navigate to open a new tab; the capture goes on.");
       }
       if (error instanceof BidiCommandError && /Cannot find context|no such frame|no such realm/i.test(error.message)) {
         throw new Error(
@@ -293,7 +293,10 @@ export class BrowserSession {
   async #answers(context: string): Promise<boolean> {
     return this.bidi
       .send('script.evaluate', { target: { context }, expression: '0', awaitPromise: false, resultOwnership: 'none' }, PROBE_TIMEOUT_MS)
-      .then(() => true, () => false);
+      .then(
+        () => true,
+        () => false,
+      );
   }
 
   /**

@@ -65,13 +65,21 @@ export async function runScript(
   if (!('expression' in code)) {
     const result = await bidi.send<EvaluateResult>(
       'script.callFunction',
-      { ...common, functionDeclaration: functionWrapper(code.functionDeclaration, awaitPromise, limits), arguments: code.args.map((arg) => jsonToLocalValue(arg)) },
+      {
+        ...common,
+        functionDeclaration: functionWrapper(code.functionDeclaration, awaitPromise, limits),
+        arguments: code.args.map((arg) => jsonToLocalValue(arg)),
+      },
       left(),
     );
     if (result.type !== 'success') return { ok: false, exception: exceptionText(result, false) };
     return readRest(bidi, targetOf(result, context), fromEnvelope(result.result, limits), deadline, limits);
   }
-  const wrapped = await bidi.send<EvaluateResult>('script.evaluate', { ...common, expression: expressionWrapper(code.expression, awaitPromise, limits) }, left());
+  const wrapped = await bidi.send<EvaluateResult>(
+    'script.evaluate',
+    { ...common, expression: expressionWrapper(code.expression, awaitPromise, limits) },
+    left(),
+  );
   if (wrapped.type === 'success') return readRest(bidi, targetOf(wrapped, context), fromEnvelope(wrapped.result, limits), deadline, limits);
   // The wrapper catches everything the user's code throws, so an exception here is the wrapper not compiling:
   // the source is statements, not an expression. Nothing has run yet; run it as a script.
@@ -93,7 +101,13 @@ const CHUNK_MARGIN_MS = 250;
  * and releases it in the page. When the deadline comes first, the result keeps only its shape and preview
  * (`tooSlow`): no error, and the BiDi connection is never held by one long message.
  */
-async function readRest(bidi: BidiConnection, target: ScriptTarget, outcome: EvaluationOutcome, deadline: number, limits: SerializerLimits): Promise<EvaluationOutcome> {
+async function readRest(
+  bidi: BidiConnection,
+  target: ScriptTarget,
+  outcome: EvaluationOutcome,
+  deadline: number,
+  limits: SerializerLimits,
+): Promise<EvaluationOutcome> {
   if (!outcome.ok) return outcome;
   const { header, json } = outcome.result;
   const id = header.pending;
@@ -110,7 +124,11 @@ async function readRest(bidi: BidiConnection, target: ScriptTarget, outcome: Eva
         {
           target,
           functionDeclaration: CHUNK_READER,
-          arguments: [{ type: 'string', value: id }, { type: 'number', value: read }, { type: 'number', value: read + limits.chunkLength }],
+          arguments: [
+            { type: 'string', value: id },
+            { type: 'number', value: read },
+            { type: 'number', value: read + limits.chunkLength },
+          ],
           awaitPromise: false,
           resultOwnership: 'none',
         },
@@ -125,7 +143,19 @@ async function readRest(bidi: BidiConnection, target: ScriptTarget, outcome: Eva
   } catch (error) {
     if (!(error instanceof BidiCommandError) || error.bidiError !== 'timeout') throw error;
   } finally {
-    void bidi.send('script.callFunction', { target, functionDeclaration: CHUNK_RELEASER, arguments: [{ type: 'string', value: id }], awaitPromise: false, resultOwnership: 'none' }, 5_000).catch(() => undefined);
+    void bidi
+      .send(
+        'script.callFunction',
+        {
+          target,
+          functionDeclaration: CHUNK_RELEASER,
+          arguments: [{ type: 'string', value: id }],
+          awaitPromise: false,
+          resultOwnership: 'none',
+        },
+        5_000,
+      )
+      .catch(() => undefined);
   }
   const { pending: _pending, ...rest } = header;
   if (complete) return { ok: true, result: { header: rest, json: parts.join('') } };

@@ -6,7 +6,6 @@ import { SessionBudget } from './session-budget.js';
 /** Thrown for a session id that does not resolve; the message says what is open. */
 export class SessionLookupError extends Error {}
 
-
 /**
  * Owns one client's open sessions: opening, lookup (id optional when exactly one is open), closing all on shutdown or
  * when the client goes away. The limit on sessions is a {@link SessionBudget} that several managers may share.

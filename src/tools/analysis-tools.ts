@@ -1,5 +1,15 @@
 import * as v from 'valibot';
-import { curlCommand, diffEntries, DIFF_THRESHOLDS, fetchCommand, requestPayload, SEARCH_FIELDS, searchEntries, type CaptureDiff, type PairChange } from '../analysis/index.js';
+import {
+  curlCommand,
+  diffEntries,
+  DIFF_THRESHOLDS,
+  fetchCommand,
+  requestPayload,
+  SEARCH_FIELDS,
+  searchEntries,
+  type CaptureDiff,
+  type PairChange,
+} from '../analysis/index.js';
 import { formatBytes, formatListLine, shortenUrl } from '../format/index.js';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import { base64ToBytes } from '../model/bytes.js';
@@ -38,10 +48,23 @@ const searchNetwork = defineTool({
       v.description('Case-insensitive substring, glob ("order-*") or /regex/flags ("/id\\":\\\\s*42/"); linear time.'),
     ),
     in: v.optional(
-      v.pipe(v.array(v.picklist(SEARCH_FIELDS, `any of ${SEARCH_FIELDS.join(', ')}`)), v.minLength(1), v.description(`Where to look, any of ${SEARCH_FIELDS.join(', ')}. Default all.`)),
+      v.pipe(
+        v.array(v.picklist(SEARCH_FIELDS, `any of ${SEARCH_FIELDS.join(', ')}`)),
+        v.minLength(1),
+        v.description(`Where to look, any of ${SEARCH_FIELDS.join(', ')}. Default all.`),
+      ),
     ),
     offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0, '0 or more'), v.description('Hits to skip (paging). Default 0.')), 0),
-    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1, 'at least 1'), v.maxValue(200, 'at most 200'), v.description('Hits per page, 1–200. Default 30.')), 30),
+    limit: v.optional(
+      v.pipe(
+        v.number(),
+        v.integer(),
+        v.minValue(1, 'at least 1'),
+        v.maxValue(200, 'at most 200'),
+        v.description('Hits per page, 1–200. Default 30.'),
+      ),
+      30,
+    ),
   }),
   output: searchNetworkOutput,
   annotations: { readOnlyHint: true },
@@ -92,7 +115,11 @@ function changeLine(change: PairChange): string {
   if (change.headersRemoved.length > 0) parts.push(`-headers ${change.headersRemoved.join(', ')}`);
   if (change.json) {
     const json = change.json;
-    const list = [...json.added.map((path) => `+${path}`), ...json.removed.map((path) => `-${path}`), ...json.typeChanged.map((path) => `~${path}`)];
+    const list = [
+      ...json.added.map((path) => `+${path}`),
+      ...json.removed.map((path) => `-${path}`),
+      ...json.typeChanged.map((path) => `~${path}`),
+    ];
     parts.push(`json ${list.slice(0, 6).join(' ')}${list.length > 6 ? ` …${list.length - 6} more` : ''}`);
   }
   return `[${change.a}]→[${change.b}] ${change.method} ${shortenUrl(change.url, { maxLength: 60 })}: ${parts.join('; ')}`;
@@ -106,8 +133,14 @@ function diffText(diff: CaptureDiff, labelA: string, labelB: string): string {
       `(reported when size moves ≥ ${DIFF_THRESHOLDS.sizeRatio * 100}% and ≥ ${DIFF_THRESHOLDS.sizeBytes} B, time ≥ ${DIFF_THRESHOLDS.durationRatio * 100}% and ≥ ${DIFF_THRESHOLDS.durationMs} ms).`,
   ];
   const body = [
-    ...diff.onlyInA.map((ref) => `only in a: [${ref.index}] ${ref.method} ${shortenUrl(ref.url, { maxLength: 70 })} ${ref.status ?? ''}${ref.note ? ` (${ref.note})` : ''}`),
-    ...diff.onlyInB.map((ref) => `only in b: [${ref.index}] ${ref.method} ${shortenUrl(ref.url, { maxLength: 70 })} ${ref.status ?? ''}${ref.note ? ` (${ref.note})` : ''}`),
+    ...diff.onlyInA.map(
+      (ref) =>
+        `only in a: [${ref.index}] ${ref.method} ${shortenUrl(ref.url, { maxLength: 70 })} ${ref.status ?? ''}${ref.note ? ` (${ref.note})` : ''}`,
+    ),
+    ...diff.onlyInB.map(
+      (ref) =>
+        `only in b: [${ref.index}] ${ref.method} ${shortenUrl(ref.url, { maxLength: 70 })} ${ref.status ?? ''}${ref.note ? ` (${ref.note})` : ''}`,
+    ),
     ...diff.changed.map(changeLine),
   ];
   lines.push(...body.slice(0, MAX_DIFF_LINES));
@@ -125,7 +158,10 @@ const diffCaptures = defineTool({
     a: v.pipe(captureRef, v.description('First capture: {sessionId?, captureId?}; default the latest of the only session.')),
     b: v.pipe(captureRef, v.description('Second capture, e.g. {"sessionId":"s2"} or {"captureId":"capture-3"}.')),
     ignoreQuery: v.optional(v.pipe(v.boolean(), v.description('Pair by query parameter names only, not values. Default false.')), false),
-    ignoreOrigin: v.optional(v.pipe(v.boolean(), v.description('Pair by path only, ignoring scheme, host and port (staging vs production). Default false.')), false),
+    ignoreOrigin: v.optional(
+      v.pipe(v.boolean(), v.description('Pair by path only, ignoring scheme, host and port (staging vs production). Default false.')),
+      false,
+    ),
   }),
   output: diffCapturesOutput,
   annotations: { readOnlyHint: true },
@@ -134,11 +170,13 @@ const diffCaptures = defineTool({
     const sessionB = context.sessions.get(input.b.sessionId);
     const captureA = requireCapture(sessionA, input.a.captureId);
     const captureB = requireCapture(sessionB, input.b.captureId);
-    if (captureA === captureB) throw new ToolError('Invalid "b": it names the same capture as "a"; give two different captures (captureId, or another sessionId).');
+    if (captureA === captureB)
+      throw new ToolError('Invalid "b": it names the same capture as "a"; give two different captures (captureId, or another sessionId).');
     const entriesA = captureA.entries().map((entry) => redactedForSession(sessionA, entry));
     const entriesB = captureB.entries().map((entry) => redactedForSession(sessionB, entry));
     const diff = diffEntries(entriesA, entriesB, { ignoreQuery: input.ignoreQuery, ignoreOrigin: input.ignoreOrigin });
-    const label = (session: typeof sessionA, id: string): string => `${id} (${session.id}, ${session.identity.name} ${session.identity.version})`;
+    const label = (session: typeof sessionA, id: string): string =>
+      `${id} (${session.id}, ${session.identity.name} ${session.identity.version})`;
     return {
       text: diffText(diff, label(sessionA, captureA.id), label(sessionB, captureB.id)),
       structured: {
@@ -173,13 +211,27 @@ const exportRequest = defineTool({
     let bodyFile: string | undefined;
     const payload = requestPayload(entry);
     if (input.format === 'curl' && payload.kind === 'binary') {
-      bodyFile = await writeOutputFile(context.config.outputDir, `requests/${session.id}-${entry.index}-body.bin`, base64ToBytes(payload.base64) ?? new Uint8Array());
+      bodyFile = await writeOutputFile(
+        context.config.outputDir,
+        `requests/${session.id}-${entry.index}-body.bin`,
+        base64ToBytes(payload.base64) ?? new Uint8Array(),
+      );
     }
     const { command, notes } = input.format === 'curl' ? curlCommand(entry, bodyFile, exposed) : fetchCommand(entry, exposed);
-    const text = [`${formatListLine(entry)}`, '', command, ...(notes.length > 0 ? ['', ...notes.map((note) => `Note: ${note}`)] : [])].join('\n');
+    const text = [`${formatListLine(entry)}`, '', command, ...(notes.length > 0 ? ['', ...notes.map((note) => `Note: ${note}`)] : [])].join(
+      '\n',
+    );
     return {
       text,
-      structured: { sessionId: session.id, captureId: capture.id, index: entry.index, format: input.format, command, notes, ...(bodyFile ? { bodyFile } : {}) },
+      structured: {
+        sessionId: session.id,
+        captureId: capture.id,
+        index: entry.index,
+        format: input.format,
+        command,
+        notes,
+        ...(bodyFile ? { bodyFile } : {}),
+      },
     };
   },
 });

@@ -63,7 +63,8 @@ export function captureData(entries: readonly NetworkEntry[]): Record<string, un
     const response = responseRecord(entry);
     if (response) responses.push(response);
     for (const frame of entry.webSocket?.frames ?? []) wsFrames.push({ index: entry.index, url: entry.url, ...frame });
-    if (entry.stream) streamingResponses.push({ index: entry.index, url: entry.url, events: entry.stream.events, error: entry.stream.error });
+    if (entry.stream)
+      streamingResponses.push({ index: entry.index, url: entry.url, events: entry.stream.events, error: entry.stream.error });
   }
   return { requests, responses, wsFrames, streamingResponses };
 }

@@ -27,7 +27,11 @@ const startInput = v.strictObject({
     ),
   ),
   resourceTypes: v.optional(
-    v.pipe(v.array(v.picklist(RESOURCE_TYPES, `one of ${RESOURCE_TYPES.join(', ')}`)), v.minLength(1, 'at least one type'), v.description('Record only these types, e.g. ["fetch","xhr"].')),
+    v.pipe(
+      v.array(v.picklist(RESOURCE_TYPES, `one of ${RESOURCE_TYPES.join(', ')}`)),
+      v.minLength(1, 'at least one type'),
+      v.description('Record only these types, e.g. ["fetch","xhr"].'),
+    ),
   ),
   methods: v.optional(
     v.pipe(
@@ -39,7 +43,9 @@ const startInput = v.strictObject({
   captureBodies: v.optional(
     v.pipe(
       v.picklist(['none', 'text', 'all'], '"none", "text" or "all"'),
-      v.description('"text" (default): textual bodies (JSON of any kind, HTML, forms, XML, JS); "all": binary too (base64); "none": no bodies.'),
+      v.description(
+        '"text" (default): textual bodies (JSON of any kind, HTML, forms, XML, JS); "all": binary too (base64); "none": no bodies.',
+      ),
     ),
     CAPTURE_DEFAULTS.captureBodies,
   ),
@@ -59,7 +65,9 @@ const startInput = v.strictObject({
       v.integer('a whole number'),
       v.minValue(1, 'at least 1'),
       v.maxValue(2 * 1024 * 1024 * 1024, 'at most 2147483648 (2 GiB)'),
-      v.description('Bytes of bodies kept by the whole capture; later bodies are not kept (counted in status). Default 268435456 (256 MiB).'),
+      v.description(
+        'Bytes of bodies kept by the whole capture; later bodies are not kept (counted in status). Default 268435456 (256 MiB).',
+      ),
     ),
     CAPTURE_DEFAULTS.maxTotalBodyBytes,
   ),
@@ -96,7 +104,8 @@ function compileFilter(text: string | undefined): UrlFilter | undefined {
 /** Status in webscout-mcp's shape, plus bidiscope's extra counters. */
 export function captureStatus(session: BrowserSession): Record<string, unknown> {
   const capture = session.capture;
-  if (!capture) return { sessionId: session.id, status: 'inactive', currentStats: { requests: 0, responses: 0, wsFrames: 0, streamingResponses: 0 } };
+  if (!capture)
+    return { sessionId: session.id, status: 'inactive', currentStats: { requests: 0, responses: 0, wsFrames: 0, streamingResponses: 0 } };
   const stats = capture.stats();
   const end = capture.endedAt ?? Date.now();
   return {
@@ -149,7 +158,7 @@ const startNetworkCapture = defineTool({
   name: 'start_network_capture',
   title: 'Start recording network traffic',
   description:
-    'Starts recording the session\'s traffic: every request hop, headers, timings, bodies, WebSocket frames and SSE ' +
+    "Starts recording the session's traffic: every request hop, headers, timings, bodies, WebSocket frames and SSE " +
     'messages. Filters apply while recording. Only traffic after this call is recorded; error if a capture is active.',
   input: startInput,
   output: startCaptureOutput,
@@ -180,7 +189,15 @@ const startNetworkCapture = defineTool({
       const droppedText = dropped.length > 0 ? ` Dropped by the retention bound: ${dropped.join(', ')}.` : '';
       return {
         text: `Capture ${recorder.id} started on ${session.id}.${kept}${droppedText} Load or use the page, then list_network_requests.`,
-        structured: { sessionId: session.id, captureId: recorder.id, status: 'active', startTime: new Date(recorder.startedAt).toISOString(), options: recorder.describeOptions(), notes: recorder.notes, droppedCaptures: dropped },
+        structured: {
+          sessionId: session.id,
+          captureId: recorder.id,
+          status: 'active',
+          startTime: new Date(recorder.startedAt).toISOString(),
+          options: recorder.describeOptions(),
+          notes: recorder.notes,
+          droppedCaptures: dropped,
+        },
       };
     });
   },
@@ -214,14 +231,23 @@ const stopNetworkCapture = defineTool({
     return session.runExclusive(async () => {
       const capture = requireCapture(session);
       if (!capture.active) {
-        throw new ToolError(`Capture ${capture.id} on ${session.id} is already stopped. Its data is still available to list_network_requests and export_har.`);
+        throw new ToolError(
+          `Capture ${capture.id} on ${session.id} is already stopped. Its data is still available to list_network_requests and export_har.`,
+        );
       }
       await capture.stop();
       const status = captureStatus(session);
       const entries = capture.entries().map((entry) => redactedForSession(session, withoutBodyData(entry)));
       const data = captureData(entries);
       const stats = capture.stats();
-      const summary = { totalRequests: stats.requests, totalResponses: stats.responses, totalWsFrames: stats.wsFrames, streamingResponses: stats.streamingResponses, failed: stats.failed, dropped: stats.dropped };
+      const summary = {
+        totalRequests: stats.requests,
+        totalResponses: stats.responses,
+        totalWsFrames: stats.wsFrames,
+        streamingResponses: stats.streamingResponses,
+        failed: stats.failed,
+        dropped: stats.dropped,
+      };
       const base = {
         sessionId: session.id,
         captureId: capture.id,
@@ -251,7 +277,8 @@ const stopNetworkCapture = defineTool({
 const clearNetworkCapture = defineTool({
   name: 'clear_network_capture',
   title: 'Clear captured entries',
-  description: 'Drops the recorded entries and frees their browser-side bodies. An active capture keeps recording; indexes are never reused.',
+  description:
+    'Drops the recorded entries and frees their browser-side bodies. An active capture keeps recording; indexes are never reused.',
   input: v.strictObject({ sessionId: sessionIdField, captureId: captureIdField }),
   output: clearCaptureOutput,
   annotations: { readOnlyHint: false, destructiveHint: true },
@@ -260,7 +287,10 @@ const clearNetworkCapture = defineTool({
     return session.runExclusive(async () => {
       const capture = requireCapture(session, input.captureId);
       const cleared = await capture.clear();
-      return { text: `Cleared ${cleared} entries from ${capture.id} on ${session.id}.`, structured: { sessionId: session.id, captureId: capture.id, cleared, status: capture.active ? 'active' : 'inactive' } };
+      return {
+        text: `Cleared ${cleared} entries from ${capture.id} on ${session.id}.`,
+        structured: { sessionId: session.id, captureId: capture.id, cleared, status: capture.active ? 'active' : 'inactive' },
+      };
     });
   },
 });
@@ -293,10 +323,19 @@ const listCaptures = defineTool({
         `${capture.captureId} ${capture.status} ${capture.startTime.slice(11, 19)}–${capture.endTime?.slice(11, 19) ?? 'now'} ` +
         `${capture.retained} entries (${capture.failed} failed, ${capture.wsFrames} WS frames, ${capture.streamEvents} SSE events)`,
     );
-    const text = captures.length === 0 ? `No captures on ${session.id}. Call start_network_capture.` : `${session.id} keeps ${captures.length} capture(s):\n${lines.join('\n')}`;
+    const text =
+      captures.length === 0
+        ? `No captures on ${session.id}. Call start_network_capture.`
+        : `${session.id} keeps ${captures.length} capture(s):\n${lines.join('\n')}`;
     return { text, structured: { sessionId: session.id, captures } };
   },
 });
 
 /** Capture lifecycle tools. */
-export const captureTools: AnyTool<AppContext>[] = [startNetworkCapture, getNetworkCaptureStatus, stopNetworkCapture, clearNetworkCapture, listCaptures];
+export const captureTools: AnyTool<AppContext>[] = [
+  startNetworkCapture,
+  getNetworkCaptureStatus,
+  stopNetworkCapture,
+  clearNetworkCapture,
+  listCaptures,
+];

@@ -46,9 +46,17 @@ export class ConfirmTokens {
   /** Redeems a token once; returns why not when it cannot be used. */
   redeem(token: string): { ok: true; output: PendingOutput } | { ok: false; reason: string } {
     const found = this.#pending.get(token);
-    if (!found) return { ok: false, reason: `Unknown or already used token "${token}". Call the tool that gave it (get_request_details, evaluate_script) again for a new one.` };
+    if (!found)
+      return {
+        ok: false,
+        reason: `Unknown or already used token "${token}". Call the tool that gave it (get_request_details, evaluate_script) again for a new one.`,
+      };
     this.#pending.delete(token);
-    if (found.expiresAt < this.#now()) return { ok: false, reason: `Token "${token}" expired. Call the tool that gave it (get_request_details, evaluate_script) again for a new one.` };
+    if (found.expiresAt < this.#now())
+      return {
+        ok: false,
+        reason: `Token "${token}" expired. Call the tool that gave it (get_request_details, evaluate_script) again for a new one.`,
+      };
     return { ok: true, output: found };
   }
 

@@ -9,4 +9,12 @@ import { ruleTools } from './rule-tools.js';
 import { sessionTools } from './session-tools.js';
 
 /** Every tool bidiscope serves, in the order clients list them. */
-export const allTools: AnyTool<AppContext>[] = [...sessionTools, ...pageTools, ...captureTools, ...inspectTools, ...ruleTools, ...analysisTools, ...reportTools];
+export const allTools: AnyTool<AppContext>[] = [
+  ...sessionTools,
+  ...pageTools,
+  ...captureTools,
+  ...inspectTools,
+  ...ruleTools,
+  ...analysisTools,
+  ...reportTools,
+];

@@ -18,7 +18,7 @@ const indexField = v.pipe(
   v.number('an entry index from list_network_requests'),
   v.integer('a whole number'),
   v.minValue(0, '0 or more'),
-  v.description('The request\'s [index] from list_network_requests.'),
+  v.description("The request's [index] from list_network_requests."),
 );
 
 function entryFilter(spec: EntryFilterSpec): (entry: NetworkEntry) => boolean {
@@ -47,26 +47,64 @@ const listNetworkRequests = defineTool({
     sessionId: sessionIdField,
     captureId: captureIdField,
     urlFilter: v.optional(
-      v.pipe(v.string(), v.minLength(1), v.maxLength(500, 'at most 500 characters'), v.description('Only URLs matching a substring, a glob ("/api/*") or a /regex/.')),
+      v.pipe(
+        v.string(),
+        v.minLength(1),
+        v.maxLength(500, 'at most 500 characters'),
+        v.description('Only URLs matching a substring, a glob ("/api/*") or a /regex/.'),
+      ),
     ),
-    method: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z]{1,20}$/, 'an HTTP method like GET'), v.description('Only this HTTP method, e.g. "POST".'))),
+    method: v.optional(
+      v.pipe(v.string(), v.regex(/^[A-Za-z]{1,20}$/, 'an HTTP method like GET'), v.description('Only this HTTP method, e.g. "POST".')),
+    ),
     status: v.optional(
       v.pipe(
-        v.union([v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(999)), v.pipe(v.string(), v.maxLength(20))], 'a status like 404, "4xx" or "400-499"'),
+        v.union(
+          [v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(999)), v.pipe(v.string(), v.maxLength(20))],
+          'a status like 404, "4xx" or "400-499"',
+        ),
         v.description('Only this status: 404, a class "4xx" or a range "400-499".'),
       ),
     ),
-    resourceType: v.optional(v.pipe(v.picklist(RESOURCE_TYPES, `one of ${RESOURCE_TYPES.join(', ')}`), v.description('Only this kind, e.g. "fetch".'))),
-    failedOnly: v.optional(v.pipe(v.boolean('true or false'), v.description('Only network errors and HTTP status ≥ 400. Default false.')), false),
-    offset: v.optional(v.pipe(v.number(), v.integer('a whole number'), v.minValue(0, '0 or more'), v.description('Matching lines to skip (paging). Default 0.')), 0),
-    limit: v.optional(v.pipe(v.number(), v.integer('a whole number'), v.minValue(1, 'at least 1'), v.maxValue(500, 'at most 500'), v.description('Lines per page, 1–500. Default 50.')), 50),
+    resourceType: v.optional(
+      v.pipe(v.picklist(RESOURCE_TYPES, `one of ${RESOURCE_TYPES.join(', ')}`), v.description('Only this kind, e.g. "fetch".')),
+    ),
+    failedOnly: v.optional(
+      v.pipe(v.boolean('true or false'), v.description('Only network errors and HTTP status ≥ 400. Default false.')),
+      false,
+    ),
+    offset: v.optional(
+      v.pipe(
+        v.number(),
+        v.integer('a whole number'),
+        v.minValue(0, '0 or more'),
+        v.description('Matching lines to skip (paging). Default 0.'),
+      ),
+      0,
+    ),
+    limit: v.optional(
+      v.pipe(
+        v.number(),
+        v.integer('a whole number'),
+        v.minValue(1, 'at least 1'),
+        v.maxValue(500, 'at most 500'),
+        v.description('Lines per page, 1–500. Default 50.'),
+      ),
+      50,
+    ),
   }),
   output: listRequestsOutput,
   annotations: { readOnlyHint: true },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
     const capture = requireCapture(session, input.captureId);
-    const spec: EntryFilterSpec = { urlFilter: input.urlFilter, method: input.method, status: input.status, resourceType: input.resourceType, failedOnly: input.failedOnly };
+    const spec: EntryFilterSpec = {
+      urlFilter: input.urlFilter,
+      method: input.method,
+      status: input.status,
+      resourceType: input.resourceType,
+      failedOnly: input.failedOnly,
+    };
     const all = capture.entries();
     const matching = all.filter(entryFilter(spec));
     const page = matching.slice(input.offset, input.offset + input.limit).map((entry) => listable(session, entry));
@@ -121,7 +159,14 @@ const getRequestDetails = defineTool({
     let text = details.text;
     let token: string | undefined;
     if (details.truncatedBodies.length > 0) {
-      token = context.tokens.issue({ kind: 'bodies', sessionId: session.id, captureId: capture.id, index: entry.index, entryId: entry.id, bodies: details.truncatedBodies });
+      token = context.tokens.issue({
+        kind: 'bodies',
+        sessionId: session.id,
+        captureId: capture.id,
+        index: entry.index,
+        entryId: entry.id,
+        bodies: details.truncatedBodies,
+      });
       text += `\n\nFull ${details.truncatedBodies.join(' and ')} body not shown. To save it to a file: confirm_output {"token":"${token}"} (one use, expires in 10 min).`;
     }
     return {
@@ -163,7 +208,10 @@ async function saveScriptResult(output: PendingScriptResult, context: AppContext
   const name = `script-results/${session.id}-${output.resultId}.json`;
   const path = await writeOutputFile(context.config.outputDir, name, kept.json);
   const bytes = Buffer.byteLength(kept.json, 'utf8');
-  return { text: `Saved:\nscript result → ${path} (${bytes} bytes of JSON)`, structured: { files: [{ body: 'script-result', path, bytes, truncated: false }] } };
+  return {
+    text: `Saved:\nscript result → ${path} (${bytes} bytes of JSON)`,
+    structured: { files: [{ body: 'script-result', path, bytes, truncated: false }] },
+  };
 }
 
 const confirmOutput = defineTool({
@@ -208,7 +256,9 @@ const confirmOutput = defineTool({
       saved.push({ body: which, path, bytes: file.bytes, truncated: file.truncated });
     }
     if (saved.length === 0) throw new ToolError(`Entry [${output.index}] has no body left to save.`);
-    const lines = saved.map((file) => `${file.body} body → ${file.path} (${file.bytes} bytes${file.truncated ? ', cut at maxBodyBytes during capture' : ''})`);
+    const lines = saved.map(
+      (file) => `${file.body} body → ${file.path} (${file.bytes} bytes${file.truncated ? ', cut at maxBodyBytes during capture' : ''})`,
+    );
     return { text: `Saved:\n${lines.join('\n')}`, structured: { files: saved } };
   },
 });
@@ -237,7 +287,15 @@ const exportHar = defineTool({
     const wsMessages = entries.reduce((sum, entry) => sum + (entry.webSocket?.frames.length ?? 0), 0);
     return {
       text: `Wrote HAR 1.2 with ${har.log.entries.length} entries (${wsMessages} WebSocket messages, bodies ${input.includeBodies ? 'included' : 'omitted'}, ${session.exposeSensitiveNetworkData ? 'NOT redacted' : 'redacted'}) to ${path}.`,
-      structured: { sessionId: session.id, captureId: capture.id, path, entries: har.log.entries.length, pages: har.log.pages?.length ?? 0, webSocketMessages: wsMessages, redacted: !session.exposeSensitiveNetworkData },
+      structured: {
+        sessionId: session.id,
+        captureId: capture.id,
+        path,
+        entries: har.log.entries.length,
+        pages: har.log.pages?.length ?? 0,
+        webSocketMessages: wsMessages,
+        redacted: !session.exposeSensitiveNetworkData,
+      },
     };
   },
 });

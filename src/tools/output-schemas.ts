@@ -49,13 +49,21 @@ export const requestDetailsOutput = v.looseObject({
 export const confirmOutputOutput = v.looseObject({ files: v.array(v.looseObject({ path: v.string(), bytes: count })) });
 export const exportHarOutput = v.looseObject({ path: v.string(), entries: count, redacted: v.boolean() });
 export const exportReportOutput = v.looseObject({ path: v.string(), requests: count, redacted: v.boolean() });
-export const listCapturesOutput = v.looseObject({ sessionId, captures: v.array(v.looseObject({ captureId, status: v.string(), retained: count })) });
+export const listCapturesOutput = v.looseObject({
+  sessionId,
+  captures: v.array(v.looseObject({ captureId, status: v.string(), retained: count })),
+});
 export const searchNetworkOutput = v.looseObject({
   captureId,
   hits: v.array(v.looseObject({ index: count, where: v.string(), snippet: v.string() })),
   more: v.boolean(),
 });
-export const diffCapturesOutput = v.looseObject({ paired: count, onlyInA: v.array(v.unknown()), onlyInB: v.array(v.unknown()), changed: v.array(v.unknown()) });
+export const diffCapturesOutput = v.looseObject({
+  paired: count,
+  onlyInA: v.array(v.unknown()),
+  onlyInB: v.array(v.unknown()),
+  changed: v.array(v.unknown()),
+});
 export const exportRequestOutput = v.looseObject({ index: count, format: v.string(), command: v.string() });
 export const addRuleOutput = v.looseObject({ sessionId, ruleId: v.string(), intercepts: v.string() });
 export const listRulesOutput = v.looseObject({

@@ -9,8 +9,7 @@ import { formatScriptResult, isInline } from './script-output.js';
 const navigate = defineTool({
   name: 'navigate',
   title: 'Navigate the tab',
-  description:
-    'Loads a URL in the session\'s tab and waits as `wait` says. Opens a new tab if the previous one was closed.',
+  description: "Loads a URL in the session's tab and waits as `wait` says. Opens a new tab if the previous one was closed.",
   input: v.strictObject({
     sessionId: sessionIdField,
     url: v.pipe(navigableUrl, v.description('Absolute http(s) URL (or about:blank, data:), e.g. "http://127.0.0.1:3000/login".')),
@@ -52,19 +51,35 @@ const evaluateScript = defineTool({
     v.strictObject({
       sessionId: sessionIdField,
       expression: v.optional(
-        v.pipe(v.string('JavaScript source text'), v.maxLength(1_000_000, 'at most 1,000,000 characters'), wellFormedText, v.description('A JavaScript expression, e.g. "document.title". Give this or function.')),
+        v.pipe(
+          v.string('JavaScript source text'),
+          v.maxLength(1_000_000, 'at most 1,000,000 characters'),
+          wellFormedText,
+          v.description('A JavaScript expression, e.g. "document.title". Give this or function.'),
+        ),
       ),
       function: v.optional(
-        v.pipe(v.string('a function declaration'), v.maxLength(1_000_000, 'at most 1,000,000 characters'), wellFormedText, v.description('A function called with args, e.g. "(a, b) => a + b". Give this or expression.')),
+        v.pipe(
+          v.string('a function declaration'),
+          v.maxLength(1_000_000, 'at most 1,000,000 characters'),
+          wellFormedText,
+          v.description('A function called with args, e.g. "(a, b) => a + b". Give this or expression.'),
+        ),
       ),
-      args: v.optional(v.pipe(v.array(v.unknown(), 'a JSON array'), v.maxLength(100, 'at most 100 arguments'), v.description('JSON arguments for function, e.g. [1, "x"].'))),
-      awaitPromise: v.optional(v.pipe(v.boolean('true or false'), v.description('Wait for a returned promise to settle. Default true.')), true),
+      args: v.optional(
+        v.pipe(
+          v.array(v.unknown(), 'a JSON array'),
+          v.maxLength(100, 'at most 100 arguments'),
+          v.description('JSON arguments for function, e.g. [1, "x"].'),
+        ),
+      ),
+      awaitPromise: v.optional(
+        v.pipe(v.boolean('true or false'), v.description('Wait for a returned promise to settle. Default true.')),
+        true,
+      ),
       timeoutMs: timeoutField(30_000, 300_000),
     }),
-    v.check(
-      (input) => (input.expression === undefined) !== (input.function === undefined),
-      'exactly one of "expression" or "function"',
-    ),
+    v.check((input) => (input.expression === undefined) !== (input.function === undefined), 'exactly one of "expression" or "function"'),
   ),
   annotations: { readOnlyHint: false, openWorldHint: true },
   async handler(input, context: AppContext) {
@@ -80,13 +95,20 @@ const evaluateScript = defineTool({
     if (!outcome.ok) throw new ToolError(`The script threw in the page: ${outcome.exception}`);
     const { result } = outcome;
     const { header, json } = result;
-    const base = { sessionId: session.id, kind: header.kind, ...(header.size !== undefined ? { size: header.size } : {}), ...(Object.keys(header.notes).length > 0 ? { described: header.notes } : {}) };
+    const base = {
+      sessionId: session.id,
+      kind: header.kind,
+      ...(header.size !== undefined ? { size: header.size } : {}),
+      ...(Object.keys(header.notes).length > 0 ? { described: header.notes } : {}),
+    };
     if (json !== undefined && isInline(result)) {
       return { text: formatScriptResult(result, undefined, undefined), structured: { ...base, result: JSON.parse(json) as unknown } };
     }
     const jsonBytes = json !== undefined ? Buffer.byteLength(json, 'utf8') : undefined;
     const token =
-      json !== undefined ? context.tokens.issue({ kind: 'script-result', sessionId: session.id, resultId: session.scriptResults.keep(json) }) : undefined;
+      json !== undefined
+        ? context.tokens.issue({ kind: 'script-result', sessionId: session.id, resultId: session.scriptResults.keep(json) })
+        : undefined;
     return {
       text: formatScriptResult(result, jsonBytes, token),
       structured: {

@@ -73,7 +73,12 @@ export function requireCapture(session: BrowserSession, captureId?: string): Cap
 }
 
 /** HAR 1.2 of entries already made {@link redactedForSession}, with the session's browser as the HAR's browser. */
-export function harOfShownEntries(session: BrowserSession, shownEntries: readonly NetworkEntry[], version: string, includeBodies: boolean): Har {
+export function harOfShownEntries(
+  session: BrowserSession,
+  shownEntries: readonly NetworkEntry[],
+  version: string,
+  includeBodies: boolean,
+): Har {
   return buildHar(shownEntries, {
     creatorVersion: version,
     browser: { name: session.identity.name, version: session.identity.version },

@@ -24,12 +24,13 @@ async function readBounded(file: string, field: string): Promise<Buffer> {
   try {
     const info = await stat(file);
     if (!info.isFile()) throw new ToolError(`Invalid "${field}": ${file} is not a file.`);
-    if (info.size > MAX_HAR_BYTES) throw new ToolError(`Invalid "${field}": ${file} is ${info.size} bytes; at most ${MAX_HAR_BYTES} are read.`);
+    if (info.size > MAX_HAR_BYTES)
+      throw new ToolError(`Invalid "${field}": ${file} is ${info.size} bytes; at most ${MAX_HAR_BYTES} are read.`);
     return await readFile(file);
   } catch (error) {
     if (error instanceof ToolError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ToolError(`Invalid "${field}": cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code ?? String(error)}).`);
+    throw new ToolError(`Invalid "${field}": cannot read ${file} (${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}).`);
   }
 }
 
@@ -41,7 +42,11 @@ export interface LoadedReplay {
 }
 
 /** Reads, parses and indexes a HAR; every failure is a ToolError naming `path`. */
-export async function loadReplay(context: AppContext, path: string, options: { notFound: 'abort' | 'passthrough'; matchBody: boolean }): Promise<LoadedReplay> {
+export async function loadReplay(
+  context: AppContext,
+  path: string,
+  options: { notFound: 'abort' | 'passthrough'; matchBody: boolean },
+): Promise<LoadedReplay> {
   const file = inside(context, path, 'path');
   const text = (await readBounded(file, 'path')).toString('utf8');
   let parsed: ParsedHar;

@@ -15,27 +15,54 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 const HEADER_VALUE = /^[^\r\n\0]{0,8192}$/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Checked with v.check (not published in tools/list, which is size-budgeted).
-const headerName = v.pipe(v.string(), v.check((name) => HEADER_NAME.test(name), 'an HTTP header name'));
+const headerName = v.pipe(
+  v.string(),
+  v.check((name) => HEADER_NAME.test(name), 'an HTTP header name'),
+);
 const headerMap = (what: string) =>
   v.pipe(
     // A record alone accepts an array (as an object with index keys): refuse it first.
-    v.custom<Record<string, string>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'an object of header name → value, e.g. {"x-a":"1"}'),
+    v.custom<Record<string, string>>(
+      (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+      'an object of header name → value, e.g. {"x-a":"1"}',
+    ),
     v.record(v.string(), v.string('a header value string')),
     v.check((value) => Object.keys(value).length <= 50, 'at most 50 headers'),
     v.check((value) => Object.keys(value).every((name) => HEADER_NAME.test(name)), 'HTTP header names'),
-    v.check((value) => Object.values(value).every((text) => HEADER_VALUE.test(text) && !LONE_SURROGATE.test(text)), 'values without CR, LF or NUL, at most 8192 characters'),
+    v.check(
+      (value) => Object.values(value).every((text) => HEADER_VALUE.test(text) && !LONE_SURROGATE.test(text)),
+      'values without CR, LF or NUL, at most 8192 characters',
+    ),
     v.description(what),
   );
-const textBody = (what: string) => v.pipe(v.string('a text body'), v.check((text) => text.length <= 10 * 1024 * 1024, 'at most 10 MiB'), wellFormedText, v.description(what));
+const textBody = (what: string) =>
+  v.pipe(
+    v.string('a text body'),
+    v.check((text) => text.length <= 10 * 1024 * 1024, 'at most 10 MiB'),
+    wellFormedText,
+    v.description(what),
+  );
 
 const blockAction = v.strictObject({ type: v.pipe(v.literal('block'), v.description('The page sees a network error.')) });
 const respondAction = v.pipe(
   v.strictObject({
     type: v.pipe(v.literal('respond'), v.description('Answer without contacting the server.')),
-    status: v.pipe(v.number('a status code'), v.integer('a whole number'), v.minValue(100, 'at least 100'), v.maxValue(599, 'at most 599'), v.description('HTTP status, e.g. 500.')),
+    status: v.pipe(
+      v.number('a status code'),
+      v.integer('a whole number'),
+      v.minValue(100, 'at least 100'),
+      v.maxValue(599, 'at most 599'),
+      v.description('HTTP status, e.g. 500.'),
+    ),
     headers: v.optional(headerMap('Response headers, e.g. {"content-type":"application/json"}.')),
     body: v.optional(textBody('Response body as text.')),
-    bodyBase64: v.optional(v.pipe(v.string(), v.check((text) => text.length <= 14 * 1024 * 1024 && /^[A-Za-z0-9+/]*={0,2}$/.test(text), 'base64 text of at most 14 MiB'), v.description('Response body as base64 (binary).'))),
+    bodyBase64: v.optional(
+      v.pipe(
+        v.string(),
+        v.check((text) => text.length <= 14 * 1024 * 1024 && /^[A-Za-z0-9+/]*={0,2}$/.test(text), 'base64 text of at most 14 MiB'),
+        v.description('Response body as base64 (binary).'),
+      ),
+    ),
   }),
   v.forward(
     v.check((action) => action.body === undefined || action.bodyBase64 === undefined, 'either body or bodyBase64, not both'),
@@ -46,13 +73,25 @@ const modifyAction = v.strictObject({
   type: v.pipe(v.literal('modify'), v.description('Change the request on its way out.')),
   setHeaders: v.optional(headerMap('Headers to set or replace.')),
   removeHeaders: v.optional(v.pipe(v.array(headerName), v.maxLength(50, 'at most 50 names'), v.description('Header names to remove.'))),
-  url: v.optional(v.pipe(v.string(), v.check((text) => text.length <= 32_768 && URL.canParse(text), 'an absolute URL'), v.description('Send to this URL instead (same scheme).'))),
+  url: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((text) => text.length <= 32_768 && URL.canParse(text), 'an absolute URL'),
+      v.description('Send to this URL instead (same scheme).'),
+    ),
+  ),
   method: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z]{1,20}$/, 'an HTTP method like POST'), v.description('Send with this method.'))),
   body: v.optional(textBody('Send this request body.')),
 });
 const delayAction = v.strictObject({
   type: v.pipe(v.literal('delay'), v.description('Hold the request, then send it.')),
-  ms: v.pipe(v.number('milliseconds'), v.integer('a whole number'), v.minValue(0, 'at least 0'), v.maxValue(MAX_HOLD_MS, `at most ${MAX_HOLD_MS}`), v.description('Milliseconds to hold.')),
+  ms: v.pipe(
+    v.number('milliseconds'),
+    v.integer('a whole number'),
+    v.minValue(0, 'at least 0'),
+    v.maxValue(MAX_HOLD_MS, `at most ${MAX_HOLD_MS}`),
+    v.description('Milliseconds to hold.'),
+  ),
 });
 
 const addInput = v.strictObject({
@@ -61,20 +100,36 @@ const addInput = v.strictObject({
     v.string('a substring, glob or /regex/'),
     v.minLength(1, 'a non-empty filter'),
     v.maxLength(500, 'at most 500 characters'),
-    v.description('Substring, glob with * or /regex/, as in capture. Starting with http(s)://host[:port] limits it to that origin (only its requests are paused).'),
+    v.description(
+      'Substring, glob with * or /regex/, as in capture. Starting with http(s)://host[:port] limits it to that origin (only its requests are paused).',
+    ),
   ),
   methods: v.optional(
-    v.pipe(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z]{1,20}$/, 'an HTTP method like GET or POST'))), v.minLength(1, 'at least one method'), v.description('Only these methods, e.g. ["POST"].')),
+    v.pipe(
+      v.array(v.pipe(v.string(), v.regex(/^[A-Za-z]{1,20}$/, 'an HTTP method like GET or POST'))),
+      v.minLength(1, 'at least one method'),
+      v.description('Only these methods, e.g. ["POST"].'),
+    ),
   ),
   resourceTypes: v.optional(
-    v.pipe(v.array(v.picklist(RESOURCE_TYPES, `one of ${RESOURCE_TYPES.join(', ')}`)), v.minLength(1, 'at least one type'), v.description('Only these types, e.g. ["fetch"].')),
+    v.pipe(
+      v.array(v.picklist(RESOURCE_TYPES, `one of ${RESOURCE_TYPES.join(', ')}`)),
+      v.minLength(1, 'at least one type'),
+      v.description('Only these types, e.g. ["fetch"].'),
+    ),
   ),
   action: v.pipe(
     v.variant('type', [blockAction, respondAction, modifyAction, delayAction], 'an action whose "type" is block, respond, modify or delay'),
     v.description('What to do with a match; "type" picks one.'),
   ),
   times: v.optional(
-    v.pipe(v.number('a count'), v.integer('a whole number'), v.minValue(1, 'at least 1'), v.maxValue(1_000_000, 'at most 1000000'), v.description('Apply this many times, then expire. Default: no limit.')),
+    v.pipe(
+      v.number('a count'),
+      v.integer('a whole number'),
+      v.minValue(1, 'at least 1'),
+      v.maxValue(1_000_000, 'at most 1000000'),
+      v.description('Apply this many times, then expire. Default: no limit.'),
+    ),
   ),
 });
 
@@ -134,7 +189,8 @@ const addNetworkRule = defineTool({
 const listNetworkRules = defineTool({
   name: 'list_network_rules',
   title: 'List network rules',
-  description: 'Rules in the order they are tried, with match, action (secrets redacted), hits and state (active/expired); also the HAR replay and conditions in force.',
+  description:
+    'Rules in the order they are tried, with match, action (secrets redacted), hits and state (active/expired); also the HAR replay and conditions in force.',
   input: v.strictObject({ sessionId: sessionIdField }),
   output: listRulesOutput,
   annotations: { readOnlyHint: true },
@@ -148,7 +204,8 @@ const listNetworkRules = defineTool({
       const times = rule.times === undefined ? '' : `/${String(rule.times)}`;
       return `${String(rule.ruleId)} ${String(rule.state)} ${JSON.stringify(rule.action)} ${String(rule.urlFilter)} hits ${String(rule.hits)}${times}`;
     });
-    if (replay) lines.push(`replay ${replay.label}: served ${replay.counts.served}, unmatched ${replay.counts.unmatched} (${replay.notFound})`);
+    if (replay)
+      lines.push(`replay ${replay.label}: served ${replay.counts.served}, unmatched ${replay.counts.unmatched} (${replay.notFound})`);
     const header = rules.length === 0 ? `No rules on ${session.id}.` : `${rules.length} rule(s) on ${session.id}, first match wins:`;
     const shownConditions = { ...conditions, extraHeaders: Object.keys(conditions.extraHeaders) };
     return {
@@ -166,7 +223,9 @@ const listNetworkRules = defineTool({
 const removeInput = v.pipe(
   v.strictObject({
     sessionId: sessionIdField,
-    ruleId: v.optional(v.pipe(v.string('a rule id such as "r1"'), v.maxLength(20, 'at most 20 characters'), v.description('The rule to remove, e.g. "r1".'))),
+    ruleId: v.optional(
+      v.pipe(v.string('a rule id such as "r1"'), v.maxLength(20, 'at most 20 characters'), v.description('The rule to remove, e.g. "r1".')),
+    ),
     all: v.optional(v.pipe(v.literal(true, 'true'), v.description('true: remove every rule.'))),
   }),
   v.check((input) => (input.ruleId === undefined) !== (input.all === undefined), 'either "ruleId" or "all": true'),
@@ -201,14 +260,21 @@ const conditionsInput = v.strictObject({
   cache: v.optional(v.pipe(v.picklist(['default', 'bypass'], '"default" or "bypass"'), v.description('"bypass": skip the browser cache.'))),
   extraHeaders: v.optional(headerMap('Headers added to every request (replaces earlier ones; {} clears).')),
   latencyMs: v.optional(
-    v.pipe(v.number('milliseconds'), v.integer('a whole number'), v.minValue(0, 'at least 0'), v.maxValue(MAX_HOLD_MS, `at most ${MAX_HOLD_MS}`), v.description('Hold each request this long (0 stops).')),
+    v.pipe(
+      v.number('milliseconds'),
+      v.integer('a whole number'),
+      v.minValue(0, 'at least 0'),
+      v.maxValue(MAX_HOLD_MS, `at most ${MAX_HOLD_MS}`),
+      v.description('Hold each request this long (0 stops).'),
+    ),
   ),
 });
 
 const setNetworkConditions = defineTool({
   name: 'set_network_conditions',
   title: 'Set network conditions',
-  description: 'Offline, cache bypass, extra request headers and added latency for the session\'s tab. Omitted fields stay as they are. No bandwidth emulation (BiDi has none).',
+  description:
+    "Offline, cache bypass, extra request headers and added latency for the session's tab. Omitted fields stay as they are. No bandwidth emulation (BiDi has none).",
   input: conditionsInput,
   output: networkConditionsOutput,
   annotations: { readOnlyHint: false, idempotentHint: true },
@@ -252,10 +318,19 @@ const replayInput = v.pipe(
       ),
     ),
     notFound: v.optional(
-      v.pipe(v.picklist(['abort', 'passthrough'], '"abort" or "passthrough"'), v.description('Requests not in the HAR: "abort" (default, offline) or "passthrough" (go to the network).')),
+      v.pipe(
+        v.picklist(['abort', 'passthrough'], '"abort" or "passthrough"'),
+        v.description('Requests not in the HAR: "abort" (default, offline) or "passthrough" (go to the network).'),
+      ),
       'abort',
     ),
-    matchBody: v.optional(v.pipe(v.boolean('true or false'), v.description('Prefer the entry with the same POST body (Chromium reports it; Firefox does not). Default false.')), false),
+    matchBody: v.optional(
+      v.pipe(
+        v.boolean('true or false'),
+        v.description('Prefer the entry with the same POST body (Chromium reports it; Firefox does not). Default false.'),
+      ),
+      false,
+    ),
     stop: v.optional(v.pipe(v.literal(true, 'true'), v.description('true: stop replaying.'))),
   }),
   v.check((input) => (input.path === undefined) !== (input.stop === undefined), 'either "path" or "stop": true'),
@@ -275,7 +350,10 @@ const replayHar = defineTool({
     if (input.stop) {
       return session.runExclusive(async () => {
         await session.shaper.setReplay(undefined);
-        return { text: `Replay stopped on ${session.id}.`, structured: { sessionId: session.id, path: '', servable: 0, notReplayable: [] } };
+        return {
+          text: `Replay stopped on ${session.id}.`,
+          structured: { sessionId: session.id, path: '', servable: 0, notReplayable: [] },
+        };
       });
     }
     const loaded = await loadReplay(context, input.path ?? '', { notFound: input.notFound, matchBody: input.matchBody });

@@ -83,9 +83,13 @@ export function formatScriptResult(result: ScriptResult, jsonBytes: number | und
         `${shape}, ${sizeText(header.jsonLength)} as JSON: more than could be read from the browser within timeoutMs, so only the shape and a preview came back (${shownText(result)}):`,
       );
     } else if (header.tooBig === true || json === undefined) {
-      lines.push(`${shape}, too big to keep (its JSON is longer than the limit); only the shape and a preview came back (${shownText(result)}):`);
+      lines.push(
+        `${shape}, too big to keep (its JSON is longer than the limit); only the shape and a preview came back (${shownText(result)}):`,
+      );
     } else {
-      lines.push(`${shape}, ${sizeText(jsonBytes ?? json.length)} as JSON (${count(jsonBytes ?? json.length)} bytes); ${shownText(result)}:`);
+      lines.push(
+        `${shape}, ${sizeText(jsonBytes ?? json.length)} as JSON (${count(jsonBytes ?? json.length)} bytes); ${shownText(result)}:`,
+      );
     }
     lines.push(previewJson(result));
   }
@@ -93,7 +97,9 @@ export function formatScriptResult(result: ScriptResult, jsonBytes: number | und
   if (token !== undefined) {
     lines.push(`Full value not shown. To save it as a JSON file: confirm_output {"token":"${token}"} (one use, expires in 10 min).`);
   } else if (header.tooSlow === true) {
-    lines.push('Raise timeoutMs to save it (Chromium moves about 0.3 s per MB over BiDi, more on a busy machine), or return a smaller part.');
+    lines.push(
+      'Raise timeoutMs to save it (Chromium moves about 0.3 s per MB over BiDi, more on a busy machine), or return a smaller part.',
+    );
   } else if (header.tooBig === true) {
     lines.push('Return a smaller part (e.g. `.slice(0, 1000)` or selected fields) to see or save more.');
   }

@@ -15,19 +15,43 @@ const initializeInput = v.strictObject({
       v.description('"chrome" (Chrome/Chromium via chromedriver) or "firefox". Default: the server\'s --browser.'),
     ),
   ),
-  headless: v.optional(v.pipe(v.boolean('true or false'), v.description('Run without a window. Default: the server\'s setting (headless).'))),
+  headless: v.optional(
+    v.pipe(v.boolean('true or false'), v.description("Run without a window. Default: the server's setting (headless).")),
+  ),
   url: v.optional(v.pipe(navigableUrl, v.description('Page to open once ready, e.g. "http://127.0.0.1:3000/".'))),
   viewport: v.optional(
     v.pipe(
       v.strictObject({
-        width: v.pipe(v.number(), v.integer(), v.minValue(100, 'at least 100 px'), v.maxValue(7680, 'at most 7680 px'), v.description('CSS px, 100–7680.')),
-        height: v.pipe(v.number(), v.integer(), v.minValue(100, 'at least 100 px'), v.maxValue(4320, 'at most 4320 px'), v.description('CSS px, 100–4320.')),
+        width: v.pipe(
+          v.number(),
+          v.integer(),
+          v.minValue(100, 'at least 100 px'),
+          v.maxValue(7680, 'at most 7680 px'),
+          v.description('CSS px, 100–7680.'),
+        ),
+        height: v.pipe(
+          v.number(),
+          v.integer(),
+          v.minValue(100, 'at least 100 px'),
+          v.maxValue(4320, 'at most 4320 px'),
+          v.description('CSS px, 100–4320.'),
+        ),
       }),
       v.description('Page viewport size, e.g. {"width":1280,"height":800}.'),
     ),
   ),
-  userAgent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1000, 'at most 1000 characters'), wellFormedText, v.description('Replaces the User-Agent string.'))),
-  acceptInsecureCerts: v.optional(v.pipe(v.boolean('true or false'), v.description('Accept self-signed or invalid TLS certificates (local HTTPS). Default false.'))),
+  userAgent: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(1),
+      v.maxLength(1000, 'at most 1000 characters'),
+      wellFormedText,
+      v.description('Replaces the User-Agent string.'),
+    ),
+  ),
+  acceptInsecureCerts: v.optional(
+    v.pipe(v.boolean('true or false'), v.description('Accept self-signed or invalid TLS certificates (local HTTPS). Default false.')),
+  ),
   bypassCache: v.optional(v.pipe(v.boolean('true or false'), v.description('Disable the HTTP cache for the session. Default false.'))),
   extraHeaders: v.optional(
     v.pipe(
@@ -44,7 +68,10 @@ const initializeInput = v.strictObject({
     ),
   ),
   exposeSensitiveNetworkData: v.optional(
-    v.pipe(v.boolean('true or false'), v.description('Show secrets (auth headers, cookies, passwords, tokens) in every output instead of <redacted>. Default false.')),
+    v.pipe(
+      v.boolean('true or false'),
+      v.description('Show secrets (auth headers, cookies, passwords, tokens) in every output instead of <redacted>. Default false.'),
+    ),
     false,
   ),
   timeoutMs: timeoutField(60_000, 300_000),
@@ -115,7 +142,7 @@ const initializeSession = defineTool({
 const closeSession = defineTool({
   name: 'close_session',
   title: 'Close a browser session',
-  description: 'Stops the session\'s browser and driver and removes its temporary profile. Its capture is discarded.',
+  description: "Stops the session's browser and driver and removes its temporary profile. Its capture is discarded.",
   input: v.strictObject({ sessionId: sessionIdField }),
   output: closeSessionOutput,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },

@@ -44,7 +44,12 @@ after(() => {
 
 /** Runs the copied binary from its directory with a minimal environment. */
 function runBinary(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(binary, args, { cwd: binDir, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } });
+  const result = spawnSync(binary, args, {
+    cwd: binDir,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -94,11 +99,17 @@ describe(`MCP sessions through the binary${NETNS ? ' in an isolated network name
       const command = NETNS
         ? { command: 'unshare', args: ['-n', process.execPath, '--import', TSX_IMPORT, NETNS_RUN, String(sitePort), binary] }
         : { command: binary, args: [] };
-      if (!NETNS) t.diagnostic('unshare -n not used (needs root or user namespaces, or BIDISCOPE_TEST_NETNS=0): running on the host network');
+      if (!NETNS)
+        t.diagnostic('unshare -n not used (needs root or user namespaces, or BIDISCOPE_TEST_NETNS=0): running on the host network');
       // Only the MCP SDK's default variables (HOME, LOGNAME, PATH, SHELL, TERM, USER) plus the private TMPDIR.
       const server = await startServer({ command, cwd: binDir, baseEnv: {} });
       try {
-        if (NETNS) assert.notEqual(readlinkSync(`/proc/${server.pid}/ns/net`), readlinkSync('/proc/self/ns/net'), 'the binary shares our network namespace');
+        if (NETNS)
+          assert.notEqual(
+            readlinkSync(`/proc/${server.pid}/ns/net`),
+            readlinkSync('/proc/self/ns/net'),
+            'the binary shares our network namespace',
+          );
         await runShortScenario(server, browser, origin);
         if (NETNS) assert.match(server.stderr(), /netns-run: interfaces \[lo\]/);
         assert.match(server.stderr(), /serving MCP over stdio \(bun /);

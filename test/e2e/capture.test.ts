@@ -4,7 +4,15 @@ import { after, before, describe, test } from 'node:test';
 import { jsonBodyText } from '../site/bodies.js';
 import { startTestSite, type TestSite } from '../site/server.js';
 import { BROWSERS, removeTestDirs, startServer, type ServerUnderTest } from '../helpers/mcp-server.js';
-import { assertSitePageCaptured, captureCounts, capturedData, loadSitePage, pathOf, waitFor, type CapturedData } from '../helpers/site-scenario.js';
+import {
+  assertSitePageCaptured,
+  captureCounts,
+  capturedData,
+  loadSitePage,
+  pathOf,
+  waitFor,
+  type CapturedData,
+} from '../helpers/site-scenario.js';
 
 let site: TestSite;
 let server: ServerUnderTest;
@@ -33,7 +41,10 @@ async function expectOk(name: string, args: Record<string, unknown>): Promise<vo
 }
 
 /** Details of the first entry whose URL matches. */
-async function detailsCall(sessionId: string, urlFilter: string): Promise<{ text: string; structured: Record<string, unknown> | undefined }> {
+async function detailsCall(
+  sessionId: string,
+  urlFilter: string,
+): Promise<{ text: string; structured: Record<string, unknown> | undefined }> {
   const listed = await server.call('list_network_requests', { sessionId, urlFilter });
   const index = (listed.structured?.indexes as number[] | undefined)?.[0];
   assert.notEqual(index, undefined, `no entry matches ${urlFilter}: ${listed.text}`);
@@ -101,10 +112,14 @@ for (const browser of BROWSERS) {
       const first = await server.call('list_network_requests', { sessionId, urlFilter: '/blank' });
       const firstIndex = (first.structured?.indexes as number[])[0];
       await expectOk('navigate', { sessionId, url: `${site.origin}/many?n=1000&auto=1` });
-      await waitFor('1000 fetches', async () => {
-        const done = await server.call('evaluate_script', { sessionId, expression: 'window.__manyDone' });
-        return done.structured?.result === 1000 ? true : undefined;
-      }, 90_000);
+      await waitFor(
+        '1000 fetches',
+        async () => {
+          const done = await server.call('evaluate_script', { sessionId, expression: 'window.__manyDone' });
+          return done.structured?.result === 1000 ? true : undefined;
+        },
+        90_000,
+      );
       const tiny = await waitFor('1000 completed entries', async () => {
         const listed = await server.call('list_network_requests', { sessionId, urlFilter: '/tiny?', status: 200, limit: 1 });
         return listed.structured?.total === 1000 ? listed : undefined;
@@ -131,10 +146,14 @@ for (const browser of BROWSERS) {
       const sessionId = await openSession(browser);
       await expectOk('start_network_capture', { sessionId, captureBodies: 'none', maxEntries: 100, urlFilter: '/tiny' });
       await expectOk('navigate', { sessionId, url: `${site.origin}/many?n=500&auto=1` });
-      await waitFor('500 fetches', async () => {
-        const done = await server.call('evaluate_script', { sessionId, expression: 'window.__manyDone' });
-        return done.structured?.result === 500 ? true : undefined;
-      }, 60_000);
+      await waitFor(
+        '500 fetches',
+        async () => {
+          const done = await server.call('evaluate_script', { sessionId, expression: 'window.__manyDone' });
+          return done.structured?.result === 500 ? true : undefined;
+        },
+        60_000,
+      );
       const counts = await waitFor('500 requests counted', async () => {
         const current = await captureCounts(server, sessionId);
         return current.requests >= 500 ? current : undefined;

@@ -15,8 +15,14 @@ const ROWS: Array<{ expression: string; expected: () => string }> = [
   { expression: "'x'.repeat(1*1024*1024)", expected: () => JSON.stringify('x'.repeat(1024 * 1024)) },
   { expression: "'x'.repeat(5*1024*1024)", expected: () => JSON.stringify('x'.repeat(5 * 1024 * 1024)) },
   { expression: "'x'.repeat(20*1024*1024)", expected: () => JSON.stringify('x'.repeat(20 * 1024 * 1024)) },
-  { expression: "Array.from({length: 2000}, (_, i) => ({i, s: 'abc'}))", expected: () => JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ i, s: 'abc' }))) },
-  { expression: "Array.from({length: 200000}, (_, i) => ({i, s: 'abc'}))", expected: () => JSON.stringify(Array.from({ length: 200_000 }, (_, i) => ({ i, s: 'abc' }))) },
+  {
+    expression: "Array.from({length: 2000}, (_, i) => ({i, s: 'abc'}))",
+    expected: () => JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ i, s: 'abc' }))),
+  },
+  {
+    expression: "Array.from({length: 200000}, (_, i) => ({i, s: 'abc'}))",
+    expected: () => JSON.stringify(Array.from({ length: 200_000 }, (_, i) => ({ i, s: 'abc' }))),
+  },
 ];
 const TEXT_LIMIT = 8 * 1024;
 
@@ -118,11 +124,26 @@ for (const browser of BROWSERS) {
       });
       assert.equal(outcome.isError, false, outcome.text);
       assert.deepEqual(outcome.structured?.result, {
-        u: '[undefined]', nan: '[number NaN]', inf: '[number Infinity]', big: '12345678901234567890n', node: '[node <main#m.c>]',
-        map: { '[Map]': [['k', 1]] }, set: { '[Set]': [1, 2] }, date: '1970-01-01T00:00:00.000Z', fn: '[function fn]', self: '[circular]',
+        u: '[undefined]',
+        nan: '[number NaN]',
+        inf: '[number Infinity]',
+        big: '12345678901234567890n',
+        node: '[node <main#m.c>]',
+        map: { '[Map]': [['k', 1]] },
+        set: { '[Set]': [1, 2] },
+        date: '1970-01-01T00:00:00.000Z',
+        fn: '[function fn]',
+        self: '[circular]',
       });
       assert.match(outcome.text, /Not representable in JSON, shown as descriptions: .*circular reference/);
-      for (const [expression, expected] of [['undefined', '[undefined]'], ['NaN', '[number NaN]'], ['-Infinity', '[number -Infinity]'], ['2n ** 70n', '1180591620717411303424n'], ['document', '[node #document]'], ['window', '[Window]']] as const) {
+      for (const [expression, expected] of [
+        ['undefined', '[undefined]'],
+        ['NaN', '[number NaN]'],
+        ['-Infinity', '[number -Infinity]'],
+        ['2n ** 70n', '1180591620717411303424n'],
+        ['document', '[node #document]'],
+        ['window', '[Window]'],
+      ] as const) {
         const single = await timed({ sessionId, expression });
         assert.equal(single.structured?.result, expected, `${expression}: ${single.text}`);
       }

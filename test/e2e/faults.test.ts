@@ -31,7 +31,6 @@ after(async () => {
   await site.close();
 });
 
-
 /** Asserts the server still answers. */
 async function assertServing(server: ServerUnderTest): Promise<CallOutcome> {
   const listed = await server.call('list_sessions', {}, 10_000);
@@ -41,7 +40,9 @@ async function assertServing(server: ServerUnderTest): Promise<CallOutcome> {
 
 function argvOf(pid: number): string[] {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((part) => part !== '');
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((part) => part !== '');
   } catch {
     return [];
   }
@@ -74,11 +75,15 @@ async function freshCapture(server: ServerUnderTest, sessionId: string, args: Re
 }
 
 async function waitForState(server: ServerUnderTest, sessionId: string, state: string): Promise<Record<string, unknown>> {
-  return waitFor(`session ${sessionId} to be ${state}`, async () => {
-    const listed = await assertServing(server);
-    const sessions = listed.structured?.sessions as Array<Record<string, unknown>>;
-    return sessions.find((session) => session.sessionId === sessionId && session.state === state);
-  }, 15_000);
+  return waitFor(
+    `session ${sessionId} to be ${state}`,
+    async () => {
+      const listed = await assertServing(server);
+      const sessions = listed.structured?.sessions as Array<Record<string, unknown>>;
+      return sessions.find((session) => session.sessionId === sessionId && session.state === state);
+    },
+    15_000,
+  );
 }
 
 async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
@@ -134,11 +139,15 @@ for (const browser of BROWSERS) {
     test('the tab closes: navigate opens a new one and the capture goes on', async () => {
       await freshCapture(server, sessionId);
       await closeTab(server, browser, sessionId);
-      await waitFor('the closed tab to be noticed', async () => {
-        const nav = await server.call('navigate', { sessionId, url: `${site.origin}/blank?after-close` });
-        assert.equal(nav.isError, false, nav.text);
-        return nav.structured?.reopenedTab === true ? true : undefined;
-      }, 10_000);
+      await waitFor(
+        'the closed tab to be noticed',
+        async () => {
+          const nav = await server.call('navigate', { sessionId, url: `${site.origin}/blank?after-close` });
+          assert.equal(nav.isError, false, nav.text);
+          return nav.structured?.reopenedTab === true ? true : undefined;
+        },
+        10_000,
+      );
       const title = await server.call('evaluate_script', { sessionId, expression: 'document.title' });
       assert.equal(title.structured?.result, 'blank', title.text);
       const listed = await server.call('list_network_requests', { sessionId, urlFilter: 'after-close' });
@@ -207,7 +216,9 @@ for (const browser of BROWSERS) {
       await freshCapture(server, sessionId, { captureBodies: 'all' });
       const nav = await server.call('navigate', { sessionId, url: `${site.origin}/blank?before-kill` });
       assert.equal(nav.isError, false, nav.text);
-      await waitFor('the page load in the capture', async () => ((await captureCounts(server, sessionId)).responses > 0 ? true : undefined));
+      await waitFor('the page load in the capture', async () =>
+        (await captureCounts(server, sessionId)).responses > 0 ? true : undefined,
+      );
 
       process.kill(processOf(server, browser === 'chrome' ? 'chrome' : 'firefox'), 'SIGKILL');
       const dead = await waitForState(server, sessionId, 'dead');
@@ -222,7 +233,9 @@ for (const browser of BROWSERS) {
         await freshCapture(server, sessionId, { captureBodies: 'all' });
         const nav = await server.call('navigate', { sessionId, url: `${site.origin}/blank?before-driver-kill` });
         assert.equal(nav.isError, false, nav.text);
-        await waitFor('the page load in the capture', async () => ((await captureCounts(server, sessionId)).responses > 0 ? true : undefined));
+        await waitFor('the page load in the capture', async () =>
+          (await captureCounts(server, sessionId)).responses > 0 ? true : undefined,
+        );
 
         process.kill(processOf(server, 'chromedriver'), 'SIGKILL');
         await waitForState(server, sessionId, 'dead');
@@ -263,7 +276,10 @@ describe('the server itself', () => {
       await freshCapture(server, firefox);
       const inFlight = server
         .call('evaluate_script', { sessionId: chrome, expression: 'new Promise((resolve) => setTimeout(resolve, 20000))' }, 30_000)
-        .then((outcome) => outcome.text, (error: unknown) => String(error));
+        .then(
+          (outcome) => outcome.text,
+          (error: unknown) => String(error),
+        );
       await new Promise((resolve) => setTimeout(resolve, 500));
       const started = Date.now();
       await server.client.close();
@@ -315,7 +331,10 @@ describe('the server itself', () => {
       await freshCapture(server, sessionId, { captureBodies: 'all' });
       const nav = await server.call('navigate', { sessionId, url: `${site.origin}/blank` });
       assert.equal(nav.isError, false, nav.text);
-      const loaded = await server.call('evaluate_script', { sessionId, expression: `Promise.all(['/api/json', '/large'].map((u) => fetch(u).then((r) => r.arrayBuffer()))).then(() => true)` });
+      const loaded = await server.call('evaluate_script', {
+        sessionId,
+        expression: `Promise.all(['/api/json', '/large'].map((u) => fetch(u).then((r) => r.arrayBuffer()))).then(() => true)`,
+      });
       assert.equal(loaded.isError, false, loaded.text);
       await waitFor('bodies fetched', async () => {
         const counts = await captureCounts(server, sessionId);

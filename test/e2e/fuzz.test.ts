@@ -194,7 +194,13 @@ function schemaCases(tools: readonly ToolSchema[], site: TestSite): FuzzCase[] {
     }
     if (tool.inputSchema.additionalProperties === false) {
       cases.push({ tool: tool.name, args: { ...base, [`unknown_${randomString(4)}`]: randomString(8) }, expect: true, why: 'unknown key' });
-      cases.push({ tool: tool.name, args: base, rawArgs: withRaw(base, 'x'.repeat(2000), deepJson('object')), expect: true, why: 'long unknown key, deep value' });
+      cases.push({
+        tool: tool.name,
+        args: base,
+        rawArgs: withRaw(base, 'x'.repeat(2000), deepJson('object')),
+        expect: true,
+        why: 'long unknown key, deep value',
+      });
     }
     for (const required of tool.inputSchema.required ?? []) {
       const args = { ...base };
@@ -205,55 +211,164 @@ function schemaCases(tools: readonly ToolSchema[], site: TestSite): FuzzCase[] {
   return cases;
 }
 
-const CATASTROPHIC = ['/(a+)+$/', '/(x+x+)+y/', '/(a|aa)+$/', '/(a|a)*$/', '/.*a.*a.*a.*a.*b/', '/a*a*a*a*a*a*b/', '*a*a*a*a*a*a*a*a*a*a*b', '/(.*a){12}/'];
+const CATASTROPHIC = [
+  '/(a+)+$/',
+  '/(x+x+)+y/',
+  '/(a|aa)+$/',
+  '/(a|a)*$/',
+  '/.*a.*a.*a.*a.*b/',
+  '/a*a*a*a*a*a*b/',
+  '*a*a*a*a*a*a*a*a*a*a*b',
+  '/(.*a){12}/',
+];
 const INVALID_REGEXES = ['/(/', '/[/', '/a{2,1}/', '/(?<=a/', '/\\/', '/*/', '/a)b/'];
-const TRAVERSAL = ['../../x', '../x', 'har/../../escape.har', '/etc/passwd', '/tmp/bidiscope-fuzz-escape.har', '..\\..\\x', 'x\u0000y', '\u0000', '.', './', '..', `${'../'.repeat(40)}etc/passwd`];
+const TRAVERSAL = [
+  '../../x',
+  '../x',
+  'har/../../escape.har',
+  '/etc/passwd',
+  '/tmp/bidiscope-fuzz-escape.har',
+  '..\\..\\x',
+  'x\u0000y',
+  '\u0000',
+  '.',
+  './',
+  '..',
+  `${'../'.repeat(40)}etc/passwd`,
+];
 
 /** Targeted cases: the semantics hostile input aims at, with the answer each must get. */
 function hostileCases(site: TestSite): FuzzCase[] {
   const cases: FuzzCase[] = [];
   for (const urlFilter of CATASTROPHIC) {
     cases.push({ tool: 'list_network_requests', args: { urlFilter }, expect: 'any', why: `catastrophic filter ${urlFilter}` });
-    cases.push({ tool: 'start_network_capture', args: { urlFilter }, expect: true, why: `catastrophic filter ${urlFilter} while a capture is active` });
+    cases.push({
+      tool: 'start_network_capture',
+      args: { urlFilter },
+      expect: true,
+      why: `catastrophic filter ${urlFilter} while a capture is active`,
+    });
   }
   for (const urlFilter of INVALID_REGEXES) {
-    cases.push({ tool: 'list_network_requests', args: { urlFilter }, expect: true, why: `invalid regex ${urlFilter}`, match: /Invalid "urlFilter"/ });
-    cases.push({ tool: 'start_network_capture', args: { urlFilter }, expect: true, why: `invalid regex ${urlFilter}`, match: /Invalid "urlFilter"/ });
+    cases.push({
+      tool: 'list_network_requests',
+      args: { urlFilter },
+      expect: true,
+      why: `invalid regex ${urlFilter}`,
+      match: /Invalid "urlFilter"/,
+    });
+    cases.push({
+      tool: 'start_network_capture',
+      args: { urlFilter },
+      expect: true,
+      why: `invalid regex ${urlFilter}`,
+      match: /Invalid "urlFilter"/,
+    });
   }
-  const refusedUrls = ['javascript:alert(1)', 'JavaScript:void(0)', 'file:///etc/passwd', 'file:///', 'view-source:http://127.0.0.1/', 'chrome://settings', 'about:config', 'about:preferences', 'relative/path', '//127.0.0.1/x', ''];
+  const refusedUrls = [
+    'javascript:alert(1)',
+    'JavaScript:void(0)',
+    'file:///etc/passwd',
+    'file:///',
+    'view-source:http://127.0.0.1/',
+    'chrome://settings',
+    'about:config',
+    'about:preferences',
+    'relative/path',
+    '//127.0.0.1/x',
+    '',
+  ];
   for (const url of refusedUrls) {
     cases.push({ tool: 'navigate', args: { url }, expect: true, why: `url ${url}`, match: /Invalid "url"/ });
     cases.push({ tool: 'initialize_session', args: { url }, expect: true, why: `url ${url}`, match: /Invalid "url"/ });
   }
-  cases.push({ tool: 'initialize_session', args: { extraHeaders: { 'X-A': 'a\r\nInjected: 1' } }, expect: true, why: 'CRLF in a header value', match: /extraHeaders/ });
+  cases.push({
+    tool: 'initialize_session',
+    args: { extraHeaders: { 'X-A': 'a\r\nInjected: 1' } },
+    expect: true,
+    why: 'CRLF in a header value',
+    match: /extraHeaders/,
+  });
   cases.push({ tool: 'navigate', args: { url: 'data:text/html,<title>fuzz</title>' }, expect: 'any', why: 'data: URL (allowed)' });
   cases.push({ tool: 'navigate', args: { url: `data:text/html,${'A'.repeat(40_000)}` }, expect: true, why: 'oversized data: URL' });
   cases.push({ tool: 'navigate', args: { url: `${site.origin}/blank` }, expect: 'any', why: 'back to the site' });
   for (const path of TRAVERSAL) {
     const inside = path === '..\\..\\x'; // a plain file name on POSIX: written inside the output dir
-    cases.push({ tool: 'export_har', args: { path }, expect: inside ? 'any' : true, why: `path ${JSON.stringify(path)}`, ...(inside ? {} : { match: /outside the output directory|NUL|Invalid "path"|Could not write/ }) });
+    cases.push({
+      tool: 'export_har',
+      args: { path },
+      expect: inside ? 'any' : true,
+      why: `path ${JSON.stringify(path)}`,
+      ...(inside ? {} : { match: /outside the output directory|NUL|Invalid "path"|Could not write/ }),
+    });
   }
   for (const path of TRAVERSAL) {
     cases.push({ tool: 'replay_har', args: { path }, expect: true, why: `replay path ${JSON.stringify(path)}`, match: /Invalid "path"/ });
   }
   for (const urlFilter of INVALID_REGEXES) {
-    cases.push({ tool: 'add_network_rule', args: { urlFilter, action: { type: 'block' } }, expect: true, why: `rule with invalid regex ${urlFilter}`, match: /Invalid "urlFilter"/ });
+    cases.push({
+      tool: 'add_network_rule',
+      args: { urlFilter, action: { type: 'block' } },
+      expect: true,
+      why: `rule with invalid regex ${urlFilter}`,
+      match: /Invalid "urlFilter"/,
+    });
   }
-  cases.push({ tool: 'add_network_rule', args: { urlFilter: '/x', action: { type: 'modify', setHeaders: { 'X-A': 'a\r\nInjected: 1' } } }, expect: true, why: 'CRLF in a rule header', match: /setHeaders/ });
-  cases.push({ tool: 'add_network_rule', args: { urlFilter: '/x', action: { type: 'respond', status: 200, body: 'a', bodyBase64: 'YQ==' } }, expect: true, why: 'text and base64 body', match: /bodyBase64/ });
+  cases.push({
+    tool: 'add_network_rule',
+    args: { urlFilter: '/x', action: { type: 'modify', setHeaders: { 'X-A': 'a\r\nInjected: 1' } } },
+    expect: true,
+    why: 'CRLF in a rule header',
+    match: /setHeaders/,
+  });
+  cases.push({
+    tool: 'add_network_rule',
+    args: { urlFilter: '/x', action: { type: 'respond', status: 200, body: 'a', bodyBase64: 'YQ==' } },
+    expect: true,
+    why: 'text and base64 body',
+    match: /bodyBase64/,
+  });
   for (let i = 0; i < 20; i++) {
     const hex = Array.from({ length: 16 }, () => '0123456789abcdef'[int(0, 15)]).join('');
     cases.push({ tool: 'confirm_output', args: { token: `cfm_${hex}` }, expect: true, why: 'random well-formed token' });
     cases.push({ tool: 'confirm_output', args: { token: randomString(int(0, 40)) }, expect: true, why: 'random malformed token' });
   }
   const fn = { function: '(x) => typeof x' };
-  cases.push({ tool: 'evaluate_script', args: fn, rawArgs: withRaw(fn, 'args', `[${deepJson('array')}]`), expect: 'any', why: `${DEPTH}-deep argument` });
-  cases.push({ tool: 'evaluate_script', args: { expression: 'let a = []; for (let i = 0; i < 10000; i++) a = [a]; a' }, expect: 'any', why: 'deep result' });
+  cases.push({
+    tool: 'evaluate_script',
+    args: fn,
+    rawArgs: withRaw(fn, 'args', `[${deepJson('array')}]`),
+    expect: 'any',
+    why: `${DEPTH}-deep argument`,
+  });
+  cases.push({
+    tool: 'evaluate_script',
+    args: { expression: 'let a = []; for (let i = 0; i < 10000; i++) a = [a]; a' },
+    expect: 'any',
+    why: 'deep result',
+  });
   cases.push({ tool: 'evaluate_script', args: { expression: randomString(200) }, expect: 'any', why: 'garbage script' });
   // Unpaired surrogates: chromedriver drops a BiDi message carrying one, so they must be refused or replaced up front.
-  cases.push({ tool: 'evaluate_script', args: { expression: '"a\udca5b".length' }, expect: true, why: 'lone surrogate in a script', match: /unpaired/ });
-  cases.push({ tool: 'navigate', args: { url: `${site.origin}/blank?\ud800` }, expect: true, why: 'lone surrogate in a URL', match: /unpaired/ });
-  cases.push({ tool: 'evaluate_script', args: { function: '(s) => s.length', args: ['x\ud800y', { ['k\udc00']: 1 }] }, expect: 'any', why: 'lone surrogate in arguments' });
+  cases.push({
+    tool: 'evaluate_script',
+    args: { expression: '"a\udca5b".length' },
+    expect: true,
+    why: 'lone surrogate in a script',
+    match: /unpaired/,
+  });
+  cases.push({
+    tool: 'navigate',
+    args: { url: `${site.origin}/blank?\ud800` },
+    expect: true,
+    why: 'lone surrogate in a URL',
+    match: /unpaired/,
+  });
+  cases.push({
+    tool: 'evaluate_script',
+    args: { function: '(s) => s.length', args: ['x\ud800y', { ['k\udc00']: 1 }] },
+    expect: 'any',
+    why: 'lone surrogate in arguments',
+  });
   cases.push({ tool: 'list_network_requests', args: { status: '999-100' }, expect: true, why: 'reversed status range' });
   cases.push({ tool: 'list_network_requests', args: { offset: 1e300 }, expect: 'any', why: 'huge offset' });
   cases.push({ tool: 'get_request_details', args: { index: 1e300 }, expect: true, why: 'huge index' });
@@ -328,7 +443,8 @@ class RawChannel {
     });
     stdin.write(line);
     const message = await answer;
-    if (message.error !== undefined || !message.result) throw new Error(`protocol error instead of a tool result: ${JSON.stringify(message.error)}`);
+    if (message.error !== undefined || !message.result)
+      throw new Error(`protocol error instead of a tool result: ${JSON.stringify(message.error)}`);
     return message.result;
   }
 }
@@ -384,10 +500,14 @@ test('every tool survives hundreds of hostile inputs', async (t) => {
       try {
         result =
           item.rawArgs === undefined
-            ? ((await server.client.callTool({ name: item.tool, arguments: item.args }, undefined, { timeout: CALL_BOUND_MS })) as WireResult)
+            ? ((await server.client.callTool({ name: item.tool, arguments: item.args }, undefined, {
+                timeout: CALL_BOUND_MS,
+              })) as WireResult)
             : await raw.call(item.tool, item.rawArgs, CALL_BOUND_MS);
       } catch (error) {
-        assert.fail(`${label} got no tool result after ${Date.now() - began} ms: ${String(error)}; args ${JSON.stringify(item.args).slice(0, 300)}`);
+        assert.fail(
+          `${label} got no tool result after ${Date.now() - began} ms: ${String(error)}; args ${JSON.stringify(item.args).slice(0, 300)}`,
+        );
       }
       const ms = Date.now() - began;
       if (ms > slowest.ms) slowest = { ms, why: label };
@@ -400,29 +520,47 @@ test('every tool survives hundreds of hostile inputs', async (t) => {
       }
       assert.ok(result.isError === undefined || typeof result.isError === 'boolean', `${label}: isError is not boolean`);
       if (item.expect === true) {
-        const text = (result.content as Array<{ text: string }>).map((part) => part.text).join('\n').slice(0, 300);
+        const text = (result.content as Array<{ text: string }>)
+          .map((part) => part.text)
+          .join('\n')
+          .slice(0, 300);
         assert.equal(result.isError, true, `${label} was accepted: ${text}`);
         if (item.match) assert.match(text, item.match, label);
       }
       perTool.set(item.tool, (perTool.get(item.tool) ?? 0) + 1);
       if (index % 50 === 0) assert.ok(isAlive(server.pid), `the server died at ${label}`);
     }
-    t.diagnostic(`${cases.length} calls; slowest ${slowest.ms} ms (${slowest.why}); per tool ${JSON.stringify(Object.fromEntries(perTool))}`);
+    t.diagnostic(
+      `${cases.length} calls; slowest ${slowest.ms} ms (${slowest.why}); per tool ${JSON.stringify(Object.fromEntries(perTool))}`,
+    );
     for (const tool of tools) assert.ok((perTool.get(tool.name) ?? 0) > 0, `${tool.name} was never fuzzed`);
 
     assert.ok(isAlive(server.pid), 'the server died');
     const listed = await server.call('list_sessions');
     assert.equal(listed.isError, false, listed.text);
     const sessions = listed.structured?.sessions as Array<Record<string, unknown>>;
-    assert.deepEqual(sessions.map((session) => [session.sessionId, session.state]), [[sessionId, 'open']]);
+    assert.deepEqual(
+      sessions.map((session) => [session.sessionId, session.state]),
+      [[sessionId, 'open']],
+    );
     const still = await server.call('evaluate_script', { expression: '6 * 7' });
     assert.equal(still.structured?.result, 42, still.text);
 
     assert.equal(fingerprint('/etc/passwd'), passwd, '/etc/passwd changed');
     assert.deepEqual(treeOf(base, outputDir), baseTree, 'files appeared next to the output dir');
-    assert.deepEqual(readdirSync(tmpdir()).filter((name) => /escape|^x$|passwd/.test(name) && !topLevel.tmp.includes(name)), []);
-    assert.deepEqual(readdirSync('/').filter((name) => !topLevel.root.includes(name)), [], 'files appeared in /');
-    assert.deepEqual(readdirSync(REPO_ROOT).filter((name) => !topLevel.repo.includes(name) && /escape|^x$|passwd/.test(name)), []);
+    assert.deepEqual(
+      readdirSync(tmpdir()).filter((name) => /escape|^x$|passwd/.test(name) && !topLevel.tmp.includes(name)),
+      [],
+    );
+    assert.deepEqual(
+      readdirSync('/').filter((name) => !topLevel.root.includes(name)),
+      [],
+      'files appeared in /',
+    );
+    assert.deepEqual(
+      readdirSync(REPO_ROOT).filter((name) => !topLevel.repo.includes(name) && /escape|^x$|passwd/.test(name)),
+      [],
+    );
     assert.equal(existsSync('/tmp/bidiscope-fuzz-escape.har'), false);
   } finally {
     await server.close();

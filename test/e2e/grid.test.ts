@@ -30,7 +30,12 @@ before(async () => {
   site = await startTestSite();
   grid = await startGrid({ slots: 2, nodeToml: `session-timeout = ${GRID_SESSION_TIMEOUT_S}` });
   server = await startServer({
-    args: ['--webdriver-url', grid.url, '--webdriver-capabilities', JSON.stringify({ 'se:name': 'bidiscope grid suite', 'goog:chromeOptions': { args: [`--user-agent=${GRID_UA}`] } })],
+    args: [
+      '--webdriver-url',
+      grid.url,
+      '--webdriver-capabilities',
+      JSON.stringify({ 'se:name': 'bidiscope grid suite', 'goog:chromeOptions': { args: [`--user-agent=${GRID_UA}`] } }),
+    ],
   });
 });
 after(async () => {
@@ -75,7 +80,10 @@ describe('Selenium Grid 4 standalone, 2 Chromium slots', () => {
     const third = await server.call('initialize_session', { browser: 'chrome', timeoutMs: 4000 });
     const ms = Date.now() - started;
     assert.equal(third.isError, true, third.text);
-    assert.match(third.text, /the WebDriver endpoint http:\/\/127\.0\.0\.1:\d+ queued the new session: no free slot within 4 s \(the grid has 2 of 2 slots busy\)/i);
+    assert.match(
+      third.text,
+      /the WebDriver endpoint http:\/\/127\.0\.0\.1:\d+ queued the new session: no free slot within 4 s \(the grid has 2 of 2 slots busy\)/i,
+    );
     assert.doesNotMatch(third.text, /connectionRetryTimeout/);
     assert.ok(ms < 12_000, `the refusal took ${ms} ms`);
     const queue = (await (await fetch(`${grid.url}/se/grid/newsessionqueue/queue`)).json()) as { value: unknown[] };
@@ -127,12 +135,17 @@ describe('Selenium Grid 4 standalone, 2 Chromium slots', () => {
     try {
       const handler = (client as unknown as { _bidiHandler?: BidiHandler })._bidiHandler;
       const webSocketUrl = String((client.capabilities as { webSocketUrl?: unknown }).webSocketUrl);
-      assert.ok(webSocketUrl.startsWith(`ws://127.0.0.1:${new URL(grid.url).port}/session/`), `BiDi goes through the grid's router: ${webSocketUrl}`);
+      assert.ok(
+        webSocketUrl.startsWith(`ws://127.0.0.1:${new URL(grid.url).port}/session/`),
+        `BiDi goes through the grid's router: ${webSocketUrl}`,
+      );
       assert.ok(handler?.isConnected);
       assert.match(String(handler.socket?.extensions), /permessage-deflate/, 'measured: the grid offers compression');
       await withoutCompression(handler, webSocketUrl);
       assert.equal(handler.socket?.extensions, '', 'reconnected without compression');
-      const tree = (await handler.send({ method: 'browsingContext.getTree', params: {} } as Parameters<BidiHandler['send']>[0])) as { result?: { contexts?: unknown[] } };
+      const tree = (await handler.send({ method: 'browsingContext.getTree', params: {} } as Parameters<BidiHandler['send']>[0])) as {
+        result?: { contexts?: unknown[] };
+      };
       assert.ok((tree.result?.contexts?.length ?? 0) >= 1, 'the reconnected socket still drives the browser');
     } finally {
       await client.deleteSession();
@@ -147,10 +160,16 @@ describe('Selenium Grid 4 standalone, 2 Chromium slots', () => {
     assert.equal(nav.isError, false, nav.text);
     await waitFor('the page load in the capture', async () => ((await captureCounts(server, sessionId)).responses > 0 ? true : undefined));
     await grid.stop();
-    const dead = await waitFor('the session to be dead', async () => {
-      const listed = await server.call('list_sessions');
-      return (listed.structured?.sessions as Array<Record<string, unknown>>).find((session) => session.sessionId === sessionId && session.state === 'dead');
-    }, 15_000);
+    const dead = await waitFor(
+      'the session to be dead',
+      async () => {
+        const listed = await server.call('list_sessions');
+        return (listed.structured?.sessions as Array<Record<string, unknown>>).find(
+          (session) => session.sessionId === sessionId && session.state === 'dead',
+        );
+      },
+      15_000,
+    );
     assert.match(String(dead.deadReason), /^connection to the WebDriver endpoint http:\/\/127\.0\.0\.1:\d+ lost: BiDi connection closed/);
     await assertGoneButKept(server, sessionId, 'before-grid-kill', site.origin);
     const next = await server.call('initialize_session', { browser: 'chrome', timeoutMs: 5000 });
@@ -170,13 +189,17 @@ describe('--webdriver-capabilities and credentials in the endpoint URL', () => {
       request.on('end', () => {
         requests.push({ auth: request.headers.authorization ?? '', body: JSON.parse(text || '{}') as Record<string, unknown> });
         response.writeHead(500, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ value: { error: 'session not created', message: `cannot create a session for ${text}`, stacktrace: '' } }));
+        response.end(
+          JSON.stringify({ value: { error: 'session not created', message: `cannot create a session for ${text}`, stacktrace: '' } }),
+        );
       });
     });
-    return new Promise((resolve) => http.listen(0, '127.0.0.1', () => {
-      const address = http.address();
-      resolve({ url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, requests, server: http });
-    }));
+    return new Promise((resolve) =>
+      http.listen(0, '127.0.0.1', () => {
+        const address = http.address();
+        resolve({ url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, requests, server: http });
+      }),
+    );
   }
 
   test('merged into the new-session request; the key and the URL password never reach tool text or logs', async () => {

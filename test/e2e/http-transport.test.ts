@@ -9,7 +9,10 @@ const TOKEN = 'bidiscope-test-token-4f1c9a7e2b';
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
 
 /** Status of a raw HTTP request (node:http lets us set Host). */
-function rawStatus(port: number, init: { method: string; path?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+function rawStatus(
+  port: number,
+  init: { method: string; path?: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method: init.method, path: init.path ?? '/mcp', headers: init.headers ?? {} }, (res) => {
       res.resume();
@@ -64,15 +67,31 @@ describe('Streamable HTTP with a chosen token', () => {
     const unauthorized = await rawStatus(server.port, { method: 'POST', headers: { Host: host, ...MCP_HEADERS }, body: INITIALIZE });
     assert.equal(unauthorized.status, 401);
     assert.match(String(unauthorized.headers['www-authenticate']), /^Bearer/);
-    const rebinding = await rawStatus(server.port, { method: 'POST', headers: { Host: `evil.example:${server.port}`, ...AUTH, ...MCP_HEADERS }, body: INITIALIZE });
+    const rebinding = await rawStatus(server.port, {
+      method: 'POST',
+      headers: { Host: `evil.example:${server.port}`, ...AUTH, ...MCP_HEADERS },
+      body: INITIALIZE,
+    });
     assert.equal(rebinding.status, 403);
     assert.equal((await rawStatus(server.port, { method: 'GET', path: '/', headers: { Host: host, ...AUTH } })).status, 404);
     const put = await rawStatus(server.port, { method: 'PUT', headers: { Host: host, ...AUTH } });
     assert.equal(put.status, 405);
     assert.match(String(put.headers.allow), /POST, GET, DELETE/);
-    const big = await rawStatus(server.port, { method: 'POST', headers: { Host: host, ...AUTH, ...MCP_HEADERS }, body: 'x'.repeat(5 * 1024 * 1024) });
+    const big = await rawStatus(server.port, {
+      method: 'POST',
+      headers: { Host: host, ...AUTH, ...MCP_HEADERS },
+      body: 'x'.repeat(5 * 1024 * 1024),
+    });
     assert.equal(big.status, 413);
-    assert.equal((await rawStatus(server.port, { method: 'GET', headers: { Host: host, ...AUTH, 'Mcp-Session-Id': 'nope', Accept: 'text/event-stream' } })).status, 404);
+    assert.equal(
+      (
+        await rawStatus(server.port, {
+          method: 'GET',
+          headers: { Host: host, ...AUTH, 'Mcp-Session-Id': 'nope', Accept: 'text/event-stream' },
+        })
+      ).status,
+      404,
+    );
     // A loopback Origin (e.g. a local inspector UI) is fine.
     assert.equal(await connectStatus({ ...AUTH, Origin: 'http://localhost:6274' }, `http://localhost:${server.port}/mcp`), undefined);
     assert.match(server.stderr(), /refused POST \/mcp: 403/);
@@ -133,7 +152,10 @@ test('without --http-token a random token is printed to stderr and works', async
     const match = /generated bearer token[^:]*: ([0-9a-f]{64})/.exec(server.stderr());
     assert.ok(match?.[1], server.stderr());
     const token = match[1];
-    assert.match(server.stderr(), new RegExp(`client config: .*"url":"${server.url.replaceAll('/', '\\/')}".*"Authorization":"Bearer ${token}"`));
+    assert.match(
+      server.stderr(),
+      new RegExp(`client config: .*"url":"${server.url.replaceAll('/', '\\/')}".*"Authorization":"Bearer ${token}"`),
+    );
     assert.equal(server.stdout(), '');
     assert.equal(await connectStatus({}, server.url), 401);
     const client = await connectHttpClient(server.url, { Authorization: `Bearer ${token}` });

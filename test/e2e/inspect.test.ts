@@ -118,7 +118,14 @@ for (const browser of BROWSERS) {
       assert.equal(har.log.version, '1.2');
       const ws = har.log.entries.find((entry) => entry._webSocketMessages);
       const messages = (ws?._webSocketMessages ?? []).map((message) => `${message.type}:${message.data}`).sort();
-      assert.deepEqual(messages, ['receive:echo:hello-1', 'receive:echo:hello-2', 'receive:echo:{"m":3}', 'send:hello-1', 'send:hello-2', 'send:{"m":3}']);
+      assert.deepEqual(messages, [
+        'receive:echo:hello-1',
+        'receive:echo:hello-2',
+        'receive:echo:{"m":3}',
+        'send:hello-1',
+        'send:hello-2',
+        'send:{"m":3}',
+      ]);
       assert.equal(ws?._webSocketMessages?.filter((message) => message.type === 'send').length, 3);
       assert.equal(ws?._webSocketMessages?.filter((message) => message.type === 'receive').length, 3);
       const outside = await call('export_har', { sessionId, path: '../../escape.har' });
@@ -158,10 +165,14 @@ test('a 1,000-request capture lists in small pages', async (t) => {
   try {
     await call('start_network_capture', { sessionId, captureBodies: 'none' });
     await call('navigate', { sessionId, url: `${site.origin}/many?n=1000&auto=1` });
-    await waitFor('1000 entries', async () => {
-      const listed = await call('list_network_requests', { sessionId, urlFilter: '/tiny', status: 200, limit: 1 });
-      return listed.structured?.total === 1000 ? true : undefined;
-    }, 90_000);
+    await waitFor(
+      '1000 entries',
+      async () => {
+        const listed = await call('list_network_requests', { sessionId, urlFilter: '/tiny', status: 200, limit: 1 });
+        return listed.structured?.total === 1000 ? true : undefined;
+      },
+      90_000,
+    );
     const page = await call('list_network_requests', { sessionId, urlFilter: '/tiny', limit: 100 });
     assert.match(page.text, /Showing 1–100 of 1000/);
     assert.equal(page.structured?.nextOffset, 100);

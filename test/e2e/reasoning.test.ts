@@ -37,7 +37,9 @@ async function ok(name: string, args: Record<string, unknown> = {}): Promise<Cal
 
 function runShell(command: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('sh', ['-c', command], { timeout: 30_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    execFile('sh', ['-c', command], { timeout: 30_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    );
   });
 }
 
@@ -83,7 +85,10 @@ for (const browser of BROWSERS) {
 
     test('both captures are kept and queryable', async () => {
       const captures = await ok('list_captures', { sessionId });
-      assert.deepEqual((captures.structured?.captures as Array<{ captureId: string }>).map((capture) => capture.captureId), [beforeId, afterId]);
+      assert.deepEqual(
+        (captures.structured?.captures as Array<{ captureId: string }>).map((capture) => capture.captureId),
+        [beforeId, afterId],
+      );
       const old = await ok('list_network_requests', { sessionId, captureId: beforeId, urlFilter: '/api/json' });
       assert.equal(old.structured?.total, 1);
       const index = (old.structured?.indexes as number[])[0];
@@ -121,7 +126,9 @@ for (const browser of BROWSERS) {
 
     test('a before/after diff names the added requests', async () => {
       const diff = await ok('diff_captures', { a: { sessionId, captureId: beforeId }, b: { sessionId, captureId: afterId } });
-      const onlyInB = (diff.structured?.onlyInB as Array<{ url: string }>).map((ref) => new URL(ref.url).pathname + new URL(ref.url).search);
+      const onlyInB = (diff.structured?.onlyInB as Array<{ url: string }>).map(
+        (ref) => new URL(ref.url).pathname + new URL(ref.url).search,
+      );
       assert.deepEqual(onlyInB.sort(), ['/api/echo?extra=1', '/api/echo?form=binary', '/api/echo?form=text']);
       assert.deepEqual(diff.structured?.onlyInA, []);
       assert.match(diff.text, /only in b: \[\d+\] GET \S*\/api\/echo\?extra=1 200/);
@@ -175,10 +182,17 @@ test('a Chrome-vs-Firefox diff pairs the common requests and names what only one
       refs.push({ sessionId, captureId });
     }
     const diff = await ok('diff_captures', { a: refs[0], b: refs[1] });
-    const structured = diff.structured as { paired: number; onlyInA: Array<{ url: string; note?: string }>; onlyInB: Array<{ url: string; note?: string }> };
+    const structured = diff.structured as {
+      paired: number;
+      onlyInA: Array<{ url: string; note?: string }>;
+      onlyInB: Array<{ url: string; note?: string }>;
+    };
     assert.ok(structured.paired >= 13, diff.text);
     assert.deepEqual(structured.onlyInA, [], 'Chromium made nothing Firefox did not');
-    assert.deepEqual(structured.onlyInB.map((ref) => [new URL(ref.url).pathname, ref.note]), [['/favicon.ico', "the browser's own request"]]);
+    assert.deepEqual(
+      structured.onlyInB.map((ref) => [new URL(ref.url).pathname, ref.note]),
+      [['/favicon.ico', "the browser's own request"]],
+    );
     assert.match(diff.text, /chrome .* vs .*firefox/i);
   } finally {
     for (const sessionId of sessions) await server.call('close_session', { sessionId });

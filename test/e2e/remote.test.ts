@@ -30,7 +30,11 @@ function freePort(): Promise<number> {
 }
 
 /** Starts a process in its own group and returns a stopper that kills the whole group. */
-function startOwned(command: string, args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; stop: () => Promise<void> } {
+function startOwned(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; output: () => string; stop: () => Promise<void> } {
   const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -81,12 +85,20 @@ test('--webdriver-url runs sessions on a chromedriver started separately', async
 
 test('--bidi-url attaches to a Firefox started separately', async () => {
   const profile = mkdtempSync(join(tmpdir(), 'bidiscope-test-remote-'));
-  const firefox = startOwned(findExecutable('firefox', undefined), ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0', 'about:blank'], {
-    ...process.env,
-    TMPDIR: profile,
-  });
+  const firefox = startOwned(
+    findExecutable('firefox', undefined),
+    ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0', 'about:blank'],
+    {
+      ...process.env,
+      TMPDIR: profile,
+    },
+  );
   try {
-    const endpoint = await waitFor('Firefox BiDi endpoint', async () => /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(firefox.output())?.[1], 20_000);
+    const endpoint = await waitFor(
+      'Firefox BiDi endpoint',
+      async () => /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(firefox.output())?.[1],
+      20_000,
+    );
     const server = await startServer({ args: ['--bidi-url', endpoint] });
     try {
       const opened = await server.call('initialize_session', {});

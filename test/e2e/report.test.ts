@@ -120,14 +120,18 @@ for (const browser of BROWSERS) {
       // The report itself, and Firefox's own favicon request; nothing the page asked for.
       const others = urls.filter((line) => !line.includes(`/reports/${browser}.html`) && !line.includes('/favicon.ico'));
       assert.deepEqual(others, [], loaded.text);
-      assert.deepEqual(served.filter((url) => url !== '/favicon.ico'), [`/reports/${browser}.html`]);
+      assert.deepEqual(
+        served.filter((url) => url !== '/favicon.ico'),
+        [`/reports/${browser}.html`],
+      );
     });
 
     test('the filter narrows the rows, and details are redacted', async () => {
       assert.ok(apiRequests > 0 && apiRequests < captured);
       const narrowed = await ok('evaluate_script', {
         sessionId,
-        expression: "(() => { const box = document.getElementById('filter'); box.value = '/api/'; box.dispatchEvent(new Event('input')); return window.__report.shown(); })()",
+        expression:
+          "(() => { const box = document.getElementById('filter'); box.value = '/api/'; box.dispatchEvent(new Event('input')); return window.__report.shown(); })()",
       });
       assert.equal(narrowed.structured?.result, apiRequests);
       const details = await ok('evaluate_script', {
@@ -156,7 +160,9 @@ for (const browser of BROWSERS) {
       assert.equal(made.status, 0, made.stderr);
       assert.match(made.stdout, new RegExp(`${captured} requests, redacted`));
       const page = readFileSync(out, 'utf8');
-      const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(page)?.[1] ?? '{}') as { rows: unknown[] };
+      const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(page)?.[1] ?? '{}') as {
+        rows: unknown[];
+      };
       assert.equal(data.rows.length, captured);
       const bad = spawnSync(BINARY_PATH, ['report', join(REPO_ROOT, 'package.json')], { encoding: 'utf8', timeout: 60_000 });
       assert.equal(bad.status, 2);

@@ -25,7 +25,12 @@ const CASES: readonly RuntimeCase[] = [
   { runtime: 'node', command: { command: process.execPath, args: ['--import', 'tsx', MAIN] }, browser: 'chrome' },
   { runtime: 'bun', command: { command: BUN_PATH, args: ['run', MAIN] }, browser: 'chrome' },
   // deno.json's task; --quiet keeps deno's "Task start ..." line off stderr.
-  { runtime: 'deno', command: { command: DENO_PATH, args: ['task', '--quiet', 'start'] }, browser: 'firefox', env: { DENO_NO_UPDATE_CHECK: '1', PATH: `${dirname(DENO_PATH)}${delimiter}${process.env.PATH ?? ''}` } },
+  {
+    runtime: 'deno',
+    command: { command: DENO_PATH, args: ['task', '--quiet', 'start'] },
+    browser: 'firefox',
+    env: { DENO_NO_UPDATE_CHECK: '1', PATH: `${dirname(DENO_PATH)}${delimiter}${process.env.PATH ?? ''}` },
+  },
 ];
 
 let site: TestSite;

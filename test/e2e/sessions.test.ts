@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestSite, type TestSite } from '../site/server.js';
-import {
-  BROWSERS,
-  isAlive,
-  removeTestDirs,
-  startServer,
-  waitForExit,
-} from '../helpers/mcp-server.js';
+import { BROWSERS, isAlive, removeTestDirs, startServer, waitForExit } from '../helpers/mcp-server.js';
 import { assertNothingLeft } from '../helpers/scenario.js';
 
 let site: TestSite;
@@ -17,7 +11,6 @@ before(async () => {
 after(async () => {
   await site.close();
 });
-
 
 for (const browser of BROWSERS) {
   describe(`sessions on ${browser}`, () => {

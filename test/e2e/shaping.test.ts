@@ -81,7 +81,10 @@ for (const browser of BROWSERS) {
       assert.ok(!receivedPaths().includes(`/api/xhr?q=mock-${tag}`), 'a mocked request reached the server');
 
       // modify: the server sees the header.
-      await addRule(sessionId, { urlFilter: `*/tiny?i=modify-${tag}`, action: { type: 'modify', setHeaders: { 'x-shaped': 'yes' }, removeHeaders: ['x-drop-me'] } });
+      await addRule(sessionId, {
+        urlFilter: `*/tiny?i=modify-${tag}`,
+        action: { type: 'modify', setHeaders: { 'x-shaped': 'yes' }, removeHeaders: ['x-drop-me'] },
+      });
       const modified = await pageFetch(sessionId, `/tiny?i=modify-${tag}`, { headers: { 'x-drop-me': '1' } });
       assert.match(modified.outcome, /^200 /);
       const seen = site.received.find((request) => request.path === `/tiny?i=modify-${tag}`);
@@ -105,7 +108,17 @@ for (const browser of BROWSERS) {
       assert.equal(listed.isError, false, listed.text);
       assert.ok(!listed.text.includes('sk-shaping-secret'), `a respond body's token is listed in clear: ${listed.text}`);
       const rules = listed.structured?.rules as Array<{ ruleId: string; hits: number; state: string; times?: number }>;
-      assert.deepEqual(rules.map((rule) => [rule.hits, rule.state]), [[1, 'active'], [1, 'active'], [1, 'active'], [1, 'active'], [2, 'expired'], [1, 'active']]);
+      assert.deepEqual(
+        rules.map((rule) => [rule.hits, rule.state]),
+        [
+          [1, 'active'],
+          [1, 'active'],
+          [1, 'active'],
+          [1, 'active'],
+          [2, 'expired'],
+          [1, 'active'],
+        ],
+      );
       assert.equal(rules[0]?.ruleId, blockId);
 
       // The capture says what acted: list line, details, HAR.
@@ -118,7 +131,9 @@ for (const browser of BROWSERS) {
       assert.match(details.text, new RegExp(`Shaped: rule ${respondId}: respond 503`));
       const har = await server.call('export_har', { sessionId, path: `har/shaping-${tag}.har` });
       assert.equal(har.isError, false, har.text);
-      const harJson = JSON.parse(readFileSync(String(har.structured?.path), 'utf8')) as { log: { entries: Array<{ request: { url: string }; _bidiscope?: { shapedBy: string } }> } };
+      const harJson = JSON.parse(readFileSync(String(har.structured?.path), 'utf8')) as {
+        log: { entries: Array<{ request: { url: string }; _bidiscope?: { shapedBy: string } }> };
+      };
       const harEntry = harJson.log.entries.find((entry) => entry.request.url.includes(`q=mock-${tag}`));
       assert.equal(harEntry?._bidiscope?.shapedBy, `rule ${respondId}: respond 503`);
 
@@ -167,7 +182,10 @@ for (const browser of BROWSERS) {
         assert.ok(!receivedPaths().includes(`/tiny?i=from-${tag}`), 'the original URL reached the server');
       }
       // A redirect answered by a rule works in both browsers.
-      await addRule(sessionId, { urlFilter: `/tiny?i=moved-${tag}`, action: { type: 'respond', status: 307, headers: { location: `/tiny?i=target-${tag}` } } });
+      await addRule(sessionId, {
+        urlFilter: `/tiny?i=moved-${tag}`,
+        action: { type: 'respond', status: 307, headers: { location: `/tiny?i=target-${tag}` } },
+      });
       assert.match((await pageFetch(sessionId, `/tiny?i=moved-${tag}`)).outcome, /^200 /);
       assert.ok(receivedPaths().includes(`/tiny?i=target-${tag}`));
       assert.ok(!receivedPaths().includes(`/tiny?i=moved-${tag}`));
@@ -188,7 +206,12 @@ for (const browser of BROWSERS) {
       await server.call('set_network_conditions', { sessionId, offline: false });
       assert.match((await pageFetch(sessionId, `/tiny?i=online-${tag}`)).outcome, /^200 /);
 
-      const headers = await server.call('set_network_conditions', { sessionId, extraHeaders: { 'x-extra': 'on' }, cache: 'bypass', latencyMs: 600 });
+      const headers = await server.call('set_network_conditions', {
+        sessionId,
+        extraHeaders: { 'x-extra': 'on' },
+        cache: 'bypass',
+        latencyMs: 600,
+      });
       assert.equal(headers.isError, false, headers.text);
       const slowed = await pageFetch(sessionId, `/tiny?i=extra-${tag}`);
       assert.match(slowed.outcome, /^200 /);
@@ -234,15 +257,22 @@ for (const browser of BROWSERS) {
 
 /** Step results of the test site's main page (`window.__siteResults`). */
 async function siteResults(sessionId: string): Promise<Array<{ step: string; ok: boolean; detail: string }>> {
-  await waitFor('the replayed page to finish', async () => {
-    const done = await server.call('evaluate_script', { sessionId, expression: 'window.__siteDone === true' });
-    return done.structured?.result === true ? true : undefined;
-  }, 60_000);
+  await waitFor(
+    'the replayed page to finish',
+    async () => {
+      const done = await server.call('evaluate_script', { sessionId, expression: 'window.__siteDone === true' });
+      return done.structured?.result === true ? true : undefined;
+    },
+    60_000,
+  );
   const results = await server.call('evaluate_script', { sessionId, expression: 'window.__siteResults' });
   return results.structured?.result as Array<{ step: string; ok: boolean; detail: string }>;
 }
 
-for (const [recorder, replayer] of [['chrome', 'firefox'], ['firefox', 'chrome']] as const) {
+for (const [recorder, replayer] of [
+  ['chrome', 'firefox'],
+  ['firefox', 'chrome'],
+] as const) {
   describe(`a HAR recorded in ${recorder} replays in ${replayer} with the server gone`, () => {
     test('every step but the WebSocket completes from the HAR', async () => {
       const own = await startTestSite();
@@ -251,7 +281,11 @@ for (const [recorder, replayer] of [['chrome', 'firefox'], ['firefox', 'chrome']
       await server.call('start_network_capture', { sessionId: recordId, captureBodies: 'all' });
       await server.call('navigate', { sessionId: recordId, url: `${own.origin}/` });
       const live = await siteResults(recordId);
-      assert.deepEqual(live.filter((step) => !step.ok), [], 'the live page works');
+      assert.deepEqual(
+        live.filter((step) => !step.ok),
+        [],
+        'the live page works',
+      );
       await waitFor('bodies fetched', async () => {
         const status = await server.call('get_network_capture_status', { sessionId: recordId });
         return (status.structured?.extraStats as { bodiesPending: number }).bodiesPending === 0 ? true : undefined;
@@ -296,14 +330,22 @@ for (const [recorder, replayer] of [['chrome', 'firefox'], ['firefox', 'chrome']
       const harDir = dirname(String(exported.structured?.path));
       writeFileSync(join(harDir, 'not-json.har'), '{"log": [');
       writeFileSync(join(harDir, 'not-har.har'), '{"entries": []}');
-      for (const [name, why] of [['not-json.har', /not JSON/], ['not-har.har', /not a HAR 1\.2 file/], ['missing.har', /no such file/]] as const) {
+      for (const [name, why] of [
+        ['not-json.har', /not JSON/],
+        ['not-har.har', /not a HAR 1\.2 file/],
+        ['missing.har', /no such file/],
+      ] as const) {
         const refused = await server.call('replay_har', { sessionId, path: `har/${name}` });
         assert.equal(refused.isError, true, refused.text);
         assert.match(refused.text, /Invalid "path"/);
         assert.match(refused.text, why);
       }
       const still = await server.call('list_network_rules', { sessionId });
-      assert.match(String((still.structured?.replay as { file?: string } | undefined)?.file), /^replay-/, 'a refused HAR leaves the replay in force');
+      assert.match(
+        String((still.structured?.replay as { file?: string } | undefined)?.file),
+        /^replay-/,
+        'a refused HAR leaves the replay in force',
+      );
       await server.call('close_session', { sessionId });
     });
   });

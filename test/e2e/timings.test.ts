@@ -17,7 +17,11 @@ import { waitFor } from '../helpers/site-scenario.js';
 import { formatDuration, formatMs } from '../../src/format/units.js';
 
 /** [ttfb, body] ms of each case. */
-const CASES: ReadonlyArray<readonly [number, number]> = [[300, 0], [0, 300], [200, 200]];
+const CASES: ReadonlyArray<readonly [number, number]> = [
+  [300, 0],
+  [0, 300],
+  [200, 200],
+];
 const PROTOCOLS: readonly WebProtocol[] = ['h1', 'h2'];
 /** How far the start of sending may be from the server's receipt (ms): loopback, a loaded 2-core machine. */
 const SEND_SLACK_MS = 30;
@@ -38,7 +42,9 @@ after(async () => {
   removeTestDirs(server);
   rmSync(outputDir, { recursive: true, force: true });
   await web.close();
-  process.stdout.write(`\nbrowser proto case | truth ttfb/body | reported blocked/wait/receive/total | send − server receipt\n${rows.join('\n')}\n`);
+  process.stdout.write(
+    `\nbrowser proto case | truth ttfb/body | reported blocked/wait/receive/total | send − server receipt\n${rows.join('\n')}\n`,
+  );
 });
 
 /** Within 15 % or 30 ms of the truth, whichever is larger. */
@@ -127,20 +133,26 @@ for (const browser of BROWSERS) {
       if (browser === 'chrome') {
         // The page shim posts Resource Timing entries in batches (every 50 ms): wait until they corrected every end.
         const indexesSoFar = completed.structured?.indexes as number[];
-        await waitFor('Resource Timing applied to the Chromium entries', async () => {
-          for (const index of indexesSoFar) {
-            const shown = await server.call('get_request_details', { sessionId, index });
-            const body = Number(new URL(String(shown.structured?.url)).searchParams.get('body') ?? '0');
-            if (body > 0 && !String(shown.structured?.timingsSource).includes('Resource Timing')) return undefined;
-          }
-          return true;
-        }, 10_000);
+        await waitFor(
+          'Resource Timing applied to the Chromium entries',
+          async () => {
+            for (const index of indexesSoFar) {
+              const shown = await server.call('get_request_details', { sessionId, index });
+              const body = Number(new URL(String(shown.structured?.url)).searchParams.get('body') ?? '0');
+              if (body > 0 && !String(shown.structured?.timingsSource).includes('Resource Timing')) return undefined;
+            }
+            return true;
+          },
+          10_000,
+        );
       }
       const listed = await server.call('list_network_requests', { sessionId, urlFilter: `id=${run}-` });
       const exported = await server.call('export_har', { sessionId, includeBodies: false });
       assert.equal(exported.isError, false, exported.text);
       const har = JSON.parse(readFileSync(String(exported.structured?.path), 'utf8')) as {
-        log: { entries: Array<{ request: { url: string }; startedDateTime: string; time: number; timings: Record<string, number | string> }> };
+        log: {
+          entries: Array<{ request: { url: string }; startedDateTime: string; time: number; timings: Record<string, number | string> }>;
+        };
       };
 
       const indexes = listed.structured?.indexes as number[];
@@ -171,7 +183,10 @@ for (const browser of BROWSERS) {
         assert.ok(near(timings.receive, truthBody), `receive: ${what}`);
         assert.ok(near(timings.total, truthTtfb + truthBody), `total: ${what}`);
         // HAR startedDateTime has whole milliseconds: allow for that besides the slack.
-        assert.ok(Math.abs(sendOffset) <= SEND_SLACK_MS + 1, `start + blocked (+dns/connect) is when the request reached the server: ${sendOffset.toFixed(1)} ms, ${what}`);
+        assert.ok(
+          Math.abs(sendOffset) <= SEND_SLACK_MS + 1,
+          `start + blocked (+dns/connect) is when the request reached the server: ${sendOffset.toFixed(1)} ms, ${what}`,
+        );
 
         // One model behind every view: took, the list's duration column, HAR time and timings.
         const total = timings.total ?? -1;
@@ -230,7 +245,9 @@ for (const browser of BROWSERS) {
         const sendAt = Date.parse(harEntry.startedDateTime) + (timings.blocked ?? 0) + (timings.dns ?? 0) + (timings.connect ?? 0);
         const offset = sendAt - truth.receivedAt;
         blockedTimes.push(timings.blocked ?? -1);
-        rows.push(`${browser} ${protocol} burst | conn ${truth.connection?.id}#${truth.requestOnConnection} | blocked ${f(timings.blocked)} connect ${f(timings.connect)} wait ${f(timings.wait)} | ${f(offset)}`);
+        rows.push(
+          `${browser} ${protocol} burst | conn ${truth.connection?.id}#${truth.requestOnConnection} | blocked ${f(timings.blocked)} connect ${f(timings.connect)} wait ${f(timings.wait)} | ${f(offset)}`,
+        );
         // The server's receipt is stamped by this (busy) test process, so it can only be late: a send time after the
         // receipt would be a real error and gets the tight bound; before it, the bound allows the server's own lag.
         assert.ok(
@@ -240,7 +257,10 @@ for (const browser of BROWSERS) {
       }
       if (protocol === 'h1') {
         // Six connections per host: the last two wait for a free one (~300 ms), and blocked says so.
-        assert.ok(blockedTimes.filter((blocked) => blocked >= 250).length >= 2, `queued requests show as blocked: ${blockedTimes.join(', ')}`);
+        assert.ok(
+          blockedTimes.filter((blocked) => blocked >= 250).length >= 2,
+          `queued requests show as blocked: ${blockedTimes.join(', ')}`,
+        );
       }
     }
   });

@@ -87,8 +87,15 @@ for (const browser of BROWSERS) {
     for (const mode of ['text', 'all'] as const) {
       test(`JSON bodies of every type are readable and redacted everywhere (captureBodies "${mode}")`, async () => {
         await ok('start_network_capture', { sessionId, urlFilter: '/api/typed', captureBodies: mode });
-        const ran = await ok('evaluate_script', { sessionId, function: POST_EVERY_TYPE, args: [TYPED_API_TYPES, TYPED_API_SECRETS.password] });
-        assert.deepEqual(ran.structured?.result, TYPED_API_TYPES.map(() => 200));
+        const ran = await ok('evaluate_script', {
+          sessionId,
+          function: POST_EVERY_TYPE,
+          args: [TYPED_API_TYPES, TYPED_API_SECRETS.password],
+        });
+        assert.deepEqual(
+          ran.structured?.result,
+          TYPED_API_TYPES.map(() => 200),
+        );
         await waitForBodies(sessionId, TYPED_API_TYPES.length);
         const listed = await ok('list_network_requests', { sessionId });
         const indexes = listed.structured?.indexes as number[];
@@ -96,7 +103,11 @@ for (const browser of BROWSERS) {
         for (const index of indexes) {
           const details = await ok('get_request_details', { sessionId, index });
           const type = new URL(String(details.structured?.url)).searchParams.get('type');
-          assert.match(details.text, /"AccessToken": "<redacted>"|"AccessToken":"<redacted>"/, `${type}: response readable and redacted\n${details.text}`);
+          assert.match(
+            details.text,
+            /"AccessToken": "<redacted>"|"AccessToken":"<redacted>"/,
+            `${type}: response readable and redacted\n${details.text}`,
+          );
           assert.match(details.text, /"PASSWORD": ?"<redacted>"/, `${type}: request body readable and redacted`);
           assert.match(details.text, /ExpiresIn/, `${type}: the rest of the body is shown`);
           const token = details.structured?.confirmToken;
@@ -120,7 +131,11 @@ for (const browser of BROWSERS) {
       const exposed = String(opened.structured?.sessionId);
       try {
         await ok('start_network_capture', { sessionId: exposed, urlFilter: '/api/typed' });
-        await ok('evaluate_script', { sessionId: exposed, function: POST_EVERY_TYPE, args: [['application/x-amz-json-1.1'], 'not-a-planted-secret'] });
+        await ok('evaluate_script', {
+          sessionId: exposed,
+          function: POST_EVERY_TYPE,
+          args: [['application/x-amz-json-1.1'], 'not-a-planted-secret'],
+        });
         await waitForBodies(exposed, 1);
         const index = ((await ok('list_network_requests', { sessionId: exposed })).structured?.indexes as number[])[0];
         const details = await server.call('get_request_details', { sessionId: exposed, index });
@@ -130,7 +145,7 @@ for (const browser of BROWSERS) {
       }
     });
 
-    test('an index names one request for the session\'s life; a token never saves another request\'s body', async () => {
+    test("an index names one request for the session's life; a token never saves another request's body", async () => {
       await ok('start_network_capture', { sessionId, urlFilter: '/large', captureBodies: 'all' });
       const fetchLarge = { sessionId, expression: "fetch('/large').then((r) => r.arrayBuffer()).then((b) => b.byteLength)" };
       await ok('evaluate_script', fetchLarge);
@@ -144,7 +159,10 @@ for (const browser of BROWSERS) {
       await waitForBodies(sessionId, 3);
       const after = (await ok('list_network_requests', { sessionId })).structured?.indexes as number[];
       assert.equal(after.length, 3);
-      assert.ok(after.every((index) => index > first), `indexes after a clear continue past ${first}: ${after.join(',')}`);
+      assert.ok(
+        after.every((index) => index > first),
+        `indexes after a clear continue past ${first}: ${after.join(',')}`,
+      );
       const redeemed = await call('confirm_output', { token });
       assert.equal(redeemed.isError, true, redeemed.text);
       assert.match(redeemed.text, new RegExp(`Entry \\[${first}\\] is no longer in`));
@@ -190,7 +208,10 @@ for (const browser of BROWSERS) {
       await ok('navigate', { sessionId, url: `${site.origin}/api/json` });
       const text = await ok('evaluate_script', { sessionId, expression: "(document.querySelector('pre') ?? document.body).textContent" });
       assert.deepEqual(JSON.parse(String(text.structured?.result)), JSON.parse(jsonBodyText()));
-      const fetched = await ok('evaluate_script', { sessionId, expression: "fetch('/api/json').then((r) => r.json()).then((j) => j.items.length)" });
+      const fetched = await ok('evaluate_script', {
+        sessionId,
+        expression: "fetch('/api/json').then((r) => r.json()).then((j) => j.items.length)",
+      });
       assert.equal(fetched.structured?.result, 16);
       await ok('navigate', { sessionId, url: `${site.origin}/blank` });
     });

@@ -97,7 +97,10 @@ function bodyCategory(response: Response | undefined, text: string): string {
 /** Error text without URLs and numbers that change between runs. */
 function errorCategory(error: string | undefined): string {
   if (error === undefined) return '';
-  return ` (${error.replace(/https?:\/\/\S+/g, 'URL').replace(/\d{3,}/g, 'N').slice(0, 60)})`;
+  return ` (${error
+    .replace(/https?:\/\/\S+/g, 'URL')
+    .replace(/\d{3,}/g, 'N')
+    .slice(0, 60)})`;
 }
 
 for (const browser of BROWSERS) {
@@ -136,8 +139,15 @@ async function checkWeb(sessionId: string, browser: string, protocol: WebProtoco
   });
   const results = await server.call('evaluate_script', { sessionId, expression: 'JSON.stringify(window.__webResults)' });
   const steps = JSON.parse(String(results.structured?.result)) as Array<{ step: string; ok: boolean; detail: string }>;
-  assert.deepEqual(steps.map((step) => step.step), [...WEB_STEPS]);
-  assert.deepEqual(steps.filter((step) => !step.ok), [], 'every page step did what it should');
+  assert.deepEqual(
+    steps.map((step) => step.step),
+    [...WEB_STEPS],
+  );
+  assert.deepEqual(
+    steps.filter((step) => !step.ok),
+    [],
+    'every page step did what it should',
+  );
   await waitFor('every body fetched', async () => ((await captureCounts(server, sessionId)).bodiesPending === 0 ? true : undefined));
 
   // Chromium's page shim posts Resource Timing in batches: read every entry until two reads agree.
@@ -145,23 +155,29 @@ async function checkWeb(sessionId: string, browser: string, protocol: WebProtoco
   const indexes = listed.structured?.indexes as number[];
   let previous = '';
   let stillOpen: string[] = [];
-  const details = await waitFor('stable details', async () => {
-    const all = new Map<number, { text: string; structured: Record<string, unknown> | undefined }>();
-    for (const index of indexes) {
-      const shown = await server.call('get_request_details', { sessionId, index });
-      assert.equal(shown.isError, false, shown.text);
-      all.set(index, { text: shown.text, structured: shown.structured });
-    }
-    // Every request the page finished must be complete or failed (a loaded machine delays events); only the body
-    // the page never reads (Chromium) and CHROMIUM_MAY_STAY_PENDING may stay open.
-    const mayStay = browser === 'chrome' ? CHROMIUM_MAY_STAY_PENDING : ['/web/unread'];
-    const open = [...all.values()].filter((item) => item.structured?.state === 'pending' && !mayStay.some((path) => String(item.structured?.url).endsWith(path)));
-    const key = [...all.values()].map((item) => `${String(item.structured?.timingsSource)}|${String(item.structured?.state)}`).join('\n');
-    stillOpen = open.map((item) => String(item.structured?.url));
-    const same = key === previous && open.length === 0;
-    previous = key;
-    return same ? all : undefined;
-  }, 10_000).catch((error: unknown) => {
+  const details = await waitFor(
+    'stable details',
+    async () => {
+      const all = new Map<number, { text: string; structured: Record<string, unknown> | undefined }>();
+      for (const index of indexes) {
+        const shown = await server.call('get_request_details', { sessionId, index });
+        assert.equal(shown.isError, false, shown.text);
+        all.set(index, { text: shown.text, structured: shown.structured });
+      }
+      // Every request the page finished must be complete or failed (a loaded machine delays events); only the body
+      // the page never reads (Chromium) and CHROMIUM_MAY_STAY_PENDING may stay open.
+      const mayStay = browser === 'chrome' ? CHROMIUM_MAY_STAY_PENDING : ['/web/unread'];
+      const open = [...all.values()].filter(
+        (item) => item.structured?.state === 'pending' && !mayStay.some((path) => String(item.structured?.url).endsWith(path)),
+      );
+      const key = [...all.values()].map((item) => `${String(item.structured?.timingsSource)}|${String(item.structured?.state)}`).join('\n');
+      stillOpen = open.map((item) => String(item.structured?.url));
+      const same = key === previous && open.length === 0;
+      previous = key;
+      return same ? all : undefined;
+    },
+    10_000,
+  ).catch((error: unknown) => {
     throw new Error(`${String(error)}; still pending: ${stillOpen.join(' ')}`);
   });
 
@@ -174,7 +190,10 @@ async function checkWeb(sessionId: string, browser: string, protocol: WebProtoco
   const data = captured as unknown as { requests: Request[]; responses: Response[] };
   // SSE: the named events of both connections, with their ids (the second after the server's retry: 200).
   const events = captured.streamingResponses.filter((stream) => stream.url.endsWith('/web/sse')).flatMap((stream) => stream.events);
-  assert.deepEqual(events.map((event) => `${event.event}:${String(event.id)}:${event.data}`), ['tick:1:sse-tick-1', 'tock:2:sse-tock-2', 'done:3:sse-done']);
+  assert.deepEqual(
+    events.map((event) => `${event.event}:${String(event.id)}:${event.data}`),
+    ['tick:1:sse-tick-1', 'tock:2:sse-tock-2', 'done:3:sse-done'],
+  );
 
   for (const secret of SECRETS) {
     assert.ok(!har.includes(secret), `secret ${secret} in the HAR`);
@@ -187,7 +206,8 @@ async function checkWeb(sessionId: string, browser: string, protocol: WebProtoco
   for (const row of PARITY_ROWS) {
     const matching = data.requests.filter((request) => row.match(request, ownHost));
     const request = matching[row.nth ?? 0];
-    const cell = request === undefined ? notListed(row, column) : describeListed(row, browser, request, data.responses, details.get(request.index));
+    const cell =
+      request === undefined ? notListed(row, column) : describeListed(row, browser, request, data.responses, details.get(request.index));
     cells.set(`${row.label}|${column}`, cell);
   }
   ran.add(column);
@@ -209,12 +229,20 @@ function describeListed(
   assert.ok(shown, `no details for [${request.index}]`);
   const response = responses.find((item) => item.index === request.index);
   const failed = request.state === 'failed' ? `failed${errorCategory(request.error)}` : '';
-  const status = response ? `${response.status}${response.fromCache === true ? ' (cache)' : ''}${failed === '' ? '' : ` ${failed}`}` : failed || 'no response';
+  const status = response
+    ? `${response.status}${response.fromCache === true ? ' (cache)' : ''}${failed === '' ? '' : ` ${failed}`}`
+    : failed || 'no response';
   const sent: string[] = [];
   if (row.sends !== undefined) {
     const state = request.bodyState ?? 'not recorded';
-    if (row.sends === 'secret' && state === 'available') assert.match(shown.text, /<redacted>/, `${row.label}: secret not shown redacted:\n${shown.text}`);
-    if (state !== 'available') assert.match(shown.text, /Request Body:\n\((not captured|not recorded|unavailable|pending)[^)]*\)/, `${row.label}: request body ${state} without a reason:\n${shown.text}`);
+    if (row.sends === 'secret' && state === 'available')
+      assert.match(shown.text, /<redacted>/, `${row.label}: secret not shown redacted:\n${shown.text}`);
+    if (state !== 'available')
+      assert.match(
+        shown.text,
+        /Request Body:\n\((not captured|not recorded|unavailable|pending)[^)]*\)/,
+        `${row.label}: request body ${state} without a reason:\n${shown.text}`,
+      );
     sent.push(`sent ${state}`);
   }
   const observed = [
@@ -227,7 +255,10 @@ function describeListed(
   const settled = settleCell(row, browser, observed);
   // A measured race (the row's `varies`) is allowed its documented cells; any other status is a failure.
   if (row.status !== undefined && request.state !== 'failed' && !settled.varied) {
-    assert.ok(row.status.includes(response?.status ?? -1), `${row.label}: status ${String(response?.status)}, expected ${row.status.join(' or ')}:\n${shown.text}`);
+    assert.ok(
+      row.status.includes(response?.status ?? -1),
+      `${row.label}: status ${String(response?.status)}, expected ${row.status.join(' or ')}:\n${shown.text}`,
+    );
   }
   return { text: settled.text };
 }

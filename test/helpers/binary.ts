@@ -15,9 +15,13 @@ export const TSX_IMPORT = pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', '
 /** True when `unshare -n` can make a network namespace here (root or user namespaces) and `ip` can raise its loopback. */
 export function netnsAvailable(): boolean {
   if (process.platform !== 'linux') return false;
-  const probe = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up 2>/dev/null || /usr/sbin/ip link set lo up || /sbin/ip link set lo up'], {
-    stdio: 'ignore',
-    timeout: 10_000,
-  });
+  const probe = spawnSync(
+    'unshare',
+    ['-n', 'sh', '-c', 'ip link set lo up 2>/dev/null || /usr/sbin/ip link set lo up || /sbin/ip link set lo up'],
+    {
+      stdio: 'ignore',
+      timeout: 10_000,
+    },
+  );
   return probe.status === 0;
 }

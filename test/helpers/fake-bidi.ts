@@ -5,7 +5,12 @@
  * answers per method: a value, a function of the params, a protocol error, or no answer at all (the command's own
  * bound then fires, as in the real connection).
  */
-import { BidiCommandError, DEFAULT_COMMAND_TIMEOUT_MS, type BidiConnection, type BidiEventListener } from '../../src/browser/bidi-connection.js';
+import {
+  BidiCommandError,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  type BidiConnection,
+  type BidiEventListener,
+} from '../../src/browser/bidi-connection.js';
 import type { RecordedBidiEvent } from '../../src/model/normalize.js';
 
 /** One command bidiscope sent. */
@@ -222,7 +227,9 @@ export class FakeBidi implements BidiConnection {
         this.#requireContext(method, (params.target as { context?: string } | undefined)?.context);
         return { type: 'success', realm: 'realm-1', result: { type: 'undefined' } };
       case 'browsingContext.getTree':
-        return { contexts: this.contexts.map((context) => ({ context, url: 'about:blank', children: [], parent: null, userContext: 'default' })) };
+        return {
+          contexts: this.contexts.map((context) => ({ context, url: 'about:blank', children: [], parent: null, userContext: 'default' })),
+        };
       case 'browsingContext.create': {
         const context = this.#nextId('ctx');
         this.contexts.push(context);
@@ -261,12 +268,14 @@ export class FakeBidi implements BidiConnection {
   }
 
   #requireContext(method: string, context: string | undefined): void {
-    if (context === undefined || !this.contexts.includes(context)) throw bidiError(method, 'no such frame', `Context ${String(context)} not found`);
+    if (context === undefined || !this.contexts.includes(context))
+      throw bidiError(method, 'no such frame', `Context ${String(context)} not found`);
   }
 
   #getData(params: Record<string, unknown>): unknown {
     const method = 'network.getData';
-    if (!this.collectors.has(String(params.collector))) throw bidiError(method, 'no such network collector', `${String(params.collector)} does not exist`);
+    if (!this.collectors.has(String(params.collector)))
+      throw bidiError(method, 'no such network collector', `${String(params.collector)} does not exist`);
     const key = `${String(params.dataType)}:${String(params.request)}`;
     const bytes = this.bodies.get(key);
     if (!bytes) throw bidiError(method, 'no such network data', `No data found for ${key}`);

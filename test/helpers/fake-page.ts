@@ -25,7 +25,10 @@ function fromLocalValue(value: unknown): unknown {
 }
 
 function exception(error: unknown): Record<string, unknown> {
-  const text = error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error) ? `${(error as Error).name}: ${(error as Error).message}` : String(error);
+  const text =
+    error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error)
+      ? `${(error as Error).name}: ${(error as Error).message}`
+      : String(error);
   return { type: 'exception', realm: 'r', exceptionDetails: { text, lineNumber: 0, columnNumber: 0 } };
 }
 

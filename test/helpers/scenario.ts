@@ -71,8 +71,13 @@ export async function assertGoneButKept(server: ServerUnderTest, sessionId: stri
   assert.equal(listed.structured?.total, 1, listed.text);
   const har = await server.call('export_har', { sessionId });
   assert.equal(har.isError, false, har.text);
-  const written = JSON.parse(readFileSync(String(har.structured?.path), 'utf8')) as { log: { entries: Array<{ request: { url: string } }> } };
-  assert.ok(written.log.entries.some((entry) => entry.request.url.includes(marker)), 'the HAR lacks the entry recorded before the fault');
+  const written = JSON.parse(readFileSync(String(har.structured?.path), 'utf8')) as {
+    log: { entries: Array<{ request: { url: string } }> };
+  };
+  assert.ok(
+    written.log.entries.some((entry) => entry.request.url.includes(marker)),
+    'the HAR lacks the entry recorded before the fault',
+  );
   const status = await server.call('get_network_capture_status', { sessionId });
   assert.equal(status.structured?.status, 'inactive');
 

@@ -82,12 +82,27 @@ export function pathOf(url: string): string {
 export function assertSitePageCaptured(data: CapturedData): void {
   const byPath = new Map(data.requests.map((request) => [pathOf(request.url), request]));
   const statusOf = (path: string) => data.responses.find((response) => pathOf(response.url) === path)?.status;
-  for (const [path, status] of [['/', 200], ['/api/json', 200], ['/api/login', 200], ['/img.png', 200], ['/r1', 302], ['/r2', 302], ['/final', 200], ['/missing', 404], ['/gzip', 200], ['/large', 200], ['/sse', 200]] as const) {
+  for (const [path, status] of [
+    ['/', 200],
+    ['/api/json', 200],
+    ['/api/login', 200],
+    ['/img.png', 200],
+    ['/r1', 302],
+    ['/r2', 302],
+    ['/final', 200],
+    ['/missing', 404],
+    ['/gzip', 200],
+    ['/large', 200],
+    ['/sse', 200],
+  ] as const) {
     assert.ok(byPath.has(path), `${path} missing from ${[...byPath.keys()].join(' ')}`);
     assert.equal(statusOf(path), status, `status of ${path}`);
   }
   assert.equal(byPath.get('/api/login')?.method, 'POST');
-  assert.ok([...byPath.keys()].some((path) => path.startsWith('/api/xhr?q=1')), 'XHR captured');
+  assert.ok(
+    [...byPath.keys()].some((path) => path.startsWith('/api/xhr?q=1')),
+    'XHR captured',
+  );
   const dead = data.requests.find((request) => request.url.includes('/dead'));
   assert.equal(dead?.state, 'failed');
   assert.match(String(dead?.error), /CONNECTION_REFUSED/);
@@ -101,6 +116,12 @@ export function assertSitePageCaptured(data: CapturedData): void {
   assert.deepEqual(sent, ['hello-1', 'hello-2', '{"m":3}']);
   assert.deepEqual(received, ['echo:hello-1', 'echo:hello-2', 'echo:{"m":3}']);
   const stream = data.streamingResponses.find((item) => pathOf(item.url) === '/sse');
-  assert.deepEqual(stream?.events.map((event) => event.data), ['sse-event-1', 'sse-event-2', 'sse-event-3']);
-  assert.deepEqual(stream?.events.map((event) => event.id), ['1', '2', '3']);
+  assert.deepEqual(
+    stream?.events.map((event) => event.data),
+    ['sse-event-1', 'sse-event-2', 'sse-event-3'],
+  );
+  assert.deepEqual(
+    stream?.events.map((event) => event.id),
+    ['1', '2', '3'],
+  );
 }

@@ -70,7 +70,12 @@ function login(req: IncomingMessage, res: ServerResponse): void {
     if (size > MAX_REQUEST_BODY) req.destroy();
   });
   req.on('end', () => {
-    sendJson(res, 200, { ok: true, token: SITE_SECRETS.bearerToken }, { 'set-cookie': `sid=${SITE_SECRETS.sessionCookie}; Path=/; HttpOnly` });
+    sendJson(
+      res,
+      200,
+      { ok: true, token: SITE_SECRETS.bearerToken },
+      { 'set-cookie': `sid=${SITE_SECRETS.sessionCookie}; Path=/; HttpOnly` },
+    );
   });
 }
 
@@ -173,7 +178,11 @@ const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['/api/echo', (req, res, url) => echoRequest(req, res, url)],
   ['/blank', (_req, res) => send(res, 200, 'text/html; charset=utf-8', blankPage())],
   // A page that forbids every script and eval: evaluate_script must still work (BiDi scripts are not page scripts).
-  ['/csp', (_req, res) => send(res, 200, 'text/html; charset=utf-8', blankPage(), { 'content-security-policy': "default-src 'none'; script-src 'none'" })],
+  [
+    '/csp',
+    (_req, res) =>
+      send(res, 200, 'text/html; charset=utf-8', blankPage(), { 'content-security-policy': "default-src 'none'; script-src 'none'" }),
+  ],
   ['/slow', (_req, res, url) => slow(res, url)],
   ['/never-read', (_req, res) => neverRead(res)],
   // 204 rather than 404: Firefox asks for it on every page; an empty success keeps captures free of a noise error.

@@ -96,12 +96,7 @@ let anonymous = 0;
  * Serves `/timed`: waits `ttfb` ms, sends the headers with the first 1 KiB, waits `body` ms, sends the last 1 KiB.
  * `connection` is the record of the socket the request came on, when the server tracks it.
  */
-export function serveTimed(
-  req: TimedRequest,
-  res: TimedResponse,
-  log: TimedLog,
-  connection: ConnectionRecord | undefined,
-): void {
+export function serveTimed(req: TimedRequest, res: TimedResponse, log: TimedLog, connection: ConnectionRecord | undefined): void {
   const receivedAt = preciseNow();
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const record: TimedRecord = {

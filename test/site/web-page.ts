@@ -21,8 +21,29 @@ export const WEB_SECRETS = Object.freeze({
 
 /** The page's steps, in order (names in `window.__webResults`). */
 export const WEB_STEPS = [
-  'cors', 'cors-fail', 'hop', 'etag', 'cached', 'cookies', 'br', 'unread', 'abort', 'beacon', 'download', 'multipart',
-  'form', 'graphql', 'grpc', 'frames', 'worker', 'font', 'data', 'blob', 'csp', 'sse', 'poll',
+  'cors',
+  'cors-fail',
+  'hop',
+  'etag',
+  'cached',
+  'cookies',
+  'br',
+  'unread',
+  'abort',
+  'beacon',
+  'download',
+  'multipart',
+  'form',
+  'graphql',
+  'grpc',
+  'frames',
+  'worker',
+  'font',
+  'data',
+  'blob',
+  'csp',
+  'sse',
+  'poll',
 ] as const;
 
 /** Runs in the page; `OTHER` and `SECRETS` are prepended. No template literals inside (this is one). */
@@ -167,7 +188,8 @@ const steps = {
 /** The `/web` page; `other` is the second origin (`http(s)://localhost:P` when loaded from 127.0.0.1). */
 export function webPage(other: string): string {
   const secrets = Buffer.from(JSON.stringify(WEB_SECRETS), 'utf8').toString('base64');
-  const prelude = `const OTHER = ${JSON.stringify(other)};\nconst SECRETS = JSON.parse(atob('${secrets}'));\n` +
+  const prelude =
+    `const OTHER = ${JSON.stringify(other)};\nconst SECRETS = JSON.parse(atob('${secrets}'));\n` +
     `const RUN = String(Date.now());\nconst STEP_NAMES = ${JSON.stringify(WEB_STEPS)};\nwindow.__webResults = [];\n`;
   return `<!doctype html><html><head><meta charset="utf-8"><title>bidiscope test web</title>
 <link rel="preload" href="/web/preload.js" as="script">
@@ -181,9 +203,11 @@ export function webPage(other: string): string {
 
 /** `/web/frame`: fetches `/web/data?from=frame` on its own origin and tells the parent. */
 export function webFramePage(): string {
-  return '<!doctype html><html><head><meta charset="utf-8"><title>frame</title></head><body><script>' +
+  return (
+    '<!doctype html><html><head><meta charset="utf-8"><title>frame</title></head><body><script>' +
     "fetch('/web/data?from=frame').then((r) => r.json()).then((j) => parent.postMessage(location.hostname + ':' + j.from, '*'), (e) => parent.postMessage('error:' + e.message, '*'));" +
-    '</script></body></html>';
+    '</script></body></html>'
+  );
 }
 
 /** `/web/worker.js`: fetches `/web/data?from=worker` and posts the answer back. */

@@ -25,7 +25,9 @@ export interface WebResponse {
 /** Size of `/web/unread`, a body the page never reads. */
 export const UNREAD_SIZE = 256 * 1024;
 const UNREAD = patternBytes(UNREAD_SIZE);
-const BR = brotliCompressSync(Buffer.from(JSON.stringify({ kind: 'br', words: Array.from({ length: 200 }, (_, i) => `word-${i % 7}`) }), 'utf8'));
+const BR = brotliCompressSync(
+  Buffer.from(JSON.stringify({ kind: 'br', words: Array.from({ length: 200 }, (_, i) => `word-${i % 7}`) }), 'utf8'),
+);
 const PROTO = patternBytes(300);
 const PNG = pngBytes();
 // Not a real font: browsers fetch it for @font-face all the same, then reject its bytes.
@@ -44,7 +46,13 @@ async function readBody(req: WebRequest): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function send(res: WebResponse, status: number, type: string, body: string | Uint8Array, headers: Record<string, string | string[]> = {}): void {
+function send(
+  res: WebResponse,
+  status: number,
+  type: string,
+  body: string | Uint8Array,
+  headers: Record<string, string | string[]> = {},
+): void {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.writeHead(status, { 'cache-control': 'no-store', 'content-type': type, 'content-length': String(bytes.length), ...headers });
   res.end(bytes);
@@ -94,9 +102,16 @@ export function serveWeb(req: WebRequest, res: WebResponse, url: URL, host: stri
       return;
     case '/web/cors':
       if (req.method === 'OPTIONS') {
-        send(res, 204, 'text/plain', '', { ...corsHeaders(req), 'access-control-allow-methods': 'PUT', 'access-control-allow-headers': 'x-test, content-type', 'access-control-max-age': '0' });
+        send(res, 204, 'text/plain', '', {
+          ...corsHeaders(req),
+          'access-control-allow-methods': 'PUT',
+          'access-control-allow-headers': 'x-test, content-type',
+          'access-control-max-age': '0',
+        });
       } else {
-        void readBody(req).then(() => send(res, 200, 'application/json', JSON.stringify({ cors: 'ok', method: req.method }), corsHeaders(req)));
+        void readBody(req).then(() =>
+          send(res, 200, 'application/json', JSON.stringify({ cors: 'ok', method: req.method }), corsHeaders(req)),
+        );
       }
       return;
     case '/web/cors-deny':
@@ -115,7 +130,9 @@ export function serveWeb(req: WebRequest, res: WebResponse, url: URL, host: stri
       } else send(res, 200, 'application/json', JSON.stringify({ version: 1 }), { etag: '"web-v1"', 'cache-control': 'no-cache' });
       return;
     case '/web/cached':
-      send(res, 200, 'application/json', JSON.stringify({ cached: true, at: url.searchParams.get('run') }), { 'cache-control': 'max-age=3600' });
+      send(res, 200, 'application/json', JSON.stringify({ cached: true, at: url.searchParams.get('run') }), {
+        'cache-control': 'max-age=3600',
+      });
       return;
     case '/web/cookies':
       send(res, 200, 'application/json', '{"set":3}', {
@@ -127,7 +144,10 @@ export function serveWeb(req: WebRequest, res: WebResponse, url: URL, host: stri
       });
       return;
     case '/web/cookie-echo': {
-      const names = String(req.headers.cookie ?? '').split(';').map((part) => part.trim().split('=')[0]).filter((name) => name?.startsWith('web_'));
+      const names = String(req.headers.cookie ?? '')
+        .split(';')
+        .map((part) => part.trim().split('=')[0])
+        .filter((name) => name?.startsWith('web_'));
       send(res, 200, 'application/json', JSON.stringify({ names: names.sort() }), corsHeaders(req));
       return;
     }
@@ -148,8 +168,15 @@ export function serveWeb(req: WebRequest, res: WebResponse, url: URL, host: stri
     case '/web/grpc':
       void readBody(req).then((body) => {
         if (path === '/web/sink') send(res, 204, 'text/plain', '');
-        else if (path === '/web/graphql') send(res, 200, 'application/graphql-response+json', JSON.stringify({ data: { viewer: { token: WEB_SECRETS.graphqlToken } } }));
-        else send(res, 200, 'application/grpc-web+proto', Buffer.concat([Buffer.from([0, 0, 0, 1, 44]), PROTO, Buffer.from([body.length & 0xff])]));
+        else if (path === '/web/graphql')
+          send(res, 200, 'application/graphql-response+json', JSON.stringify({ data: { viewer: { token: WEB_SECRETS.graphqlToken } } }));
+        else
+          send(
+            res,
+            200,
+            'application/grpc-web+proto',
+            Buffer.concat([Buffer.from([0, 0, 0, 1, 44]), PROTO, Buffer.from([body.length & 0xff])]),
+          );
       });
       return;
     case '/web/font.woff2':

@@ -6,13 +6,22 @@ test('process types are read from Chromium and Firefox command lines, rewritten 
   const part = (raw: string, pid = 2): string => classify(splitCommandLine(raw), 1, pid);
   assert.equal(part('/usr/lib/chromium/chromium --type=renderer --renderer-client-id=5 --no-sandbox'), 'chrome:renderer');
   assert.equal(part('/usr/lib/chromium/chromium\0--type=gpu-process\0--no-sandbox\0'), 'chrome:GPU');
-  assert.equal(part('/usr/lib/chromium/chromium --type=utility --utility-sub-type=network.mojom.NetworkService --lang=en'), 'chrome:network');
+  assert.equal(
+    part('/usr/lib/chromium/chromium --type=utility --utility-sub-type=network.mojom.NetworkService --lang=en'),
+    'chrome:network',
+  );
   assert.equal(part('/usr/lib/chromium/chromium --type=utility --utility-sub-type=storage.mojom.StorageService'), 'chrome:storage');
   assert.equal(part('/usr/lib/chromium/chromium --type=zygote --no-zygote-sandbox'), 'chrome:zygote');
   assert.equal(part('/usr/lib/chromium/chromium\0--headless=new\0--user-data-dir=/tmp/x/profile\0'), 'chrome:browser');
   assert.equal(part('/usr/bin/chromedriver\0--port=1\0'), 'driver');
-  assert.equal(part('/usr/lib/firefox-esr/firefox-esr -contentproc -isForBrowser -appDir /usr/lib/firefox-esr/browser 7 tab'), 'firefox:content (tab)');
-  assert.equal(part(['/usr/lib/firefox-esr/firefox-esr', '-contentproc', '-appDir', '/usr/lib/firefox-esr/browser', '2', 'socket'].join('\0')), 'firefox:socket');
+  assert.equal(
+    part('/usr/lib/firefox-esr/firefox-esr -contentproc -isForBrowser -appDir /usr/lib/firefox-esr/browser 7 tab'),
+    'firefox:content (tab)',
+  );
+  assert.equal(
+    part(['/usr/lib/firefox-esr/firefox-esr', '-contentproc', '-appDir', '/usr/lib/firefox-esr/browser', '2', 'socket'].join('\0')),
+    'firefox:socket',
+  );
   assert.equal(part('firefox-esr\0--no-remote\0--headless\0about:blank\0'), 'firefox:parent');
   assert.equal(part('/usr/bin/node\0--import\0tsx\0src/main.ts\0', 1), 'server');
   assert.equal(part('/work/node_modules/@esbuild/linux-x64/bin/esbuild\0--service=0.25.0\0'), EXCLUDED);

@@ -33,8 +33,18 @@ test('the @wdio/utils rewrite removes its computed import and keeps the variable
 });
 
 test('a missing or repeated anchor fails loudly, naming the file', () => {
-  const rule: SourceRewrite = { id: 'demo', file: 'node_modules/demo/index.js', anchor: /import\(x\)/, replacement: 'import("x")', required: true, why: 'demo' };
-  assert.throws(() => applyRewrite(rule, 'nothing here'), /rewrite "demo" expected its anchor exactly once in node_modules\/demo\/index\.js, found 0/);
+  const rule: SourceRewrite = {
+    id: 'demo',
+    file: 'node_modules/demo/index.js',
+    anchor: /import\(x\)/,
+    replacement: 'import("x")',
+    required: true,
+    why: 'demo',
+  };
+  assert.throws(
+    () => applyRewrite(rule, 'nothing here'),
+    /rewrite "demo" expected its anchor exactly once in node_modules\/demo\/index\.js, found 0/,
+  );
   assert.throws(() => applyRewrite(rule, 'import(x); import(x);'), /found 2/);
   assert.equal(applyRewrite(rule, 'a; import(x); b'), 'a; import("x"); b');
 });

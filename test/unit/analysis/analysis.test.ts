@@ -2,7 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { curlCommand, diffEntries, fetchCommand, jsonShape, searchEntries, shellQuote, SEARCH_FIELDS } from '../../../src/analysis/index.js';
+import {
+  curlCommand,
+  diffEntries,
+  fetchCommand,
+  jsonShape,
+  searchEntries,
+  shellQuote,
+  SEARCH_FIELDS,
+} from '../../../src/analysis/index.js';
 import { compileTextPattern } from '../../../src/model/url-filter.js';
 import { redactEntry } from '../../../src/redact/index.js';
 import type { NetworkEntry } from '../../../src/model/types.js';
@@ -14,7 +22,10 @@ const search = (entries: readonly NetworkEntry[], query: string) =>
 test('search finds a body marker, a header, a frame and an SSE event, with where and a one-line snippet', () => {
   const entries = sampleEntries().map(redactEntry);
   const body = search(entries, 'item-42"');
-  assert.ok(body.hits.some((hit) => hit.where === 'response body' && hit.snippet.includes('item-42')), JSON.stringify(body.hits));
+  assert.ok(
+    body.hits.some((hit) => hit.where === 'response body' && hit.snippet.includes('item-42')),
+    JSON.stringify(body.hits),
+  );
   const frames = search(entries, 'hello');
   assert.ok(frames.hits.some((hit) => hit.where.startsWith('frame ')));
   const events = search(entries, '/"n":\\d/');
@@ -23,7 +34,10 @@ test('search finds a body marker, a header, a frame and an SSE event, with where
   assert.ok(header.hits.some((hit) => hit.where.startsWith('response header')));
   for (const hit of [...body.hits, ...frames.hits]) assert.doesNotMatch(hit.snippet, /\n/);
   const anchored = search(entries, '/^cache-control: no-store$/i');
-  assert.ok(anchored.hits.some((hit) => hit.where === 'response header Cache-Control'), 'an anchored regex matches one header line');
+  assert.ok(
+    anchored.hits.some((hit) => hit.where === 'response header Cache-Control'),
+    'an anchored regex matches one header line',
+  );
 });
 
 test('search over redacted entries never finds a redacted secret; over raw ones it does (the check can fail)', () => {
@@ -43,7 +57,12 @@ test('search pages hits, bounds its time, and reports bodies it could not search
   assert.equal(limited.hits.length, 3);
   assert.equal(limited.truncated, true);
   let clock = 0;
-  const timed = searchEntries(entries, compileTextPattern('x'), { fields: SEARCH_FIELDS, maxHits: 10, now: () => (clock += 10), deadline: 25 });
+  const timed = searchEntries(entries, compileTextPattern('x'), {
+    fields: SEARCH_FIELDS,
+    maxHits: 10,
+    now: () => (clock += 10),
+    deadline: 25,
+  });
   assert.equal(timed.timedOut, true);
   assert.ok(timed.entriesSearched < entries.length);
   const pending = sampleEntries().map(redactEntry);
@@ -67,7 +86,10 @@ test('diff pairs by method + URL in order, ignoring query order, and reports wha
   b.push(extra);
   const diff = diffEntries(a, b);
   assert.equal(diff.paired, a.length);
-  assert.deepEqual(diff.onlyInB.map((ref) => ref.index), [99]);
+  assert.deepEqual(
+    diff.onlyInB.map((ref) => ref.index),
+    [99],
+  );
   const change = diff.changed.find((item) => item.url.endsWith('/api/json'));
   assert.deepEqual(change?.status, [200, 500]);
   assert.deepEqual(change?.headersAdded, ['response x-new'], 'Date is noise');
@@ -81,7 +103,15 @@ test('diff pairs by method + URL in order, ignoring query order, and reports wha
   staging.url = 'https://staging.example/api/new?a=1&b=2';
   assert.equal(diffEntries([staging], [extra]).paired, 0);
   assert.equal(diffEntries([staging], [extra], { ignoreOrigin: true }).paired, 1);
-  assert.deepEqual([...jsonShape({ a: [{ b: 1 }, { b: 'x' }] }).entries()], [['$', 'object'], ['$.a', 'array'], ['$.a[]', 'object'], ['$.a[].b', 'number|string']]);
+  assert.deepEqual(
+    [...jsonShape({ a: [{ b: 1 }, { b: 'x' }] }).entries()],
+    [
+      ['$', 'object'],
+      ['$.a', 'array'],
+      ['$.a[]', 'object'],
+      ['$.a[].b', 'number|string'],
+    ],
+  );
 });
 
 test('curl: shell quoting survives quotes, newlines, $, backslashes and non-ASCII (checked by a real shell)', () => {

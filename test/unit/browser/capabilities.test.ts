@@ -4,8 +4,17 @@ import { mergeCapabilities } from '../../../src/browser/capabilities.js';
 import { displayEndpoint, gridSlots } from '../../../src/browser/endpoint-status.js';
 
 test('extra capabilities are added; vendor option objects merge with args concatenated, bidiscope first', () => {
-  const base = { browserName: 'chrome', webSocketUrl: true, acceptInsecureCerts: false, 'goog:chromeOptions': { args: ['--headless=new'], binary: '/a' } };
-  const merged = mergeCapabilities(base, { 'se:name': 'x', acceptInsecureCerts: true, 'goog:chromeOptions': { args: ['--lang=de'], prefs: { a: 1 } } });
+  const base = {
+    browserName: 'chrome',
+    webSocketUrl: true,
+    acceptInsecureCerts: false,
+    'goog:chromeOptions': { args: ['--headless=new'], binary: '/a' },
+  };
+  const merged = mergeCapabilities(base, {
+    'se:name': 'x',
+    acceptInsecureCerts: true,
+    'goog:chromeOptions': { args: ['--lang=de'], prefs: { a: 1 } },
+  });
   assert.deepEqual(merged, {
     browserName: 'chrome',
     webSocketUrl: true,
@@ -18,7 +27,12 @@ test('extra capabilities are added; vendor option objects merge with args concat
 });
 
 test("a grid's /status gives busy and total slots; anything else gives undefined", () => {
-  const status = { value: { ready: false, nodes: [{ slots: [{ session: { sessionId: 'a' } }, { session: null }] }, { slots: [{ session: { sessionId: 'b' } }] }] } };
+  const status = {
+    value: {
+      ready: false,
+      nodes: [{ slots: [{ session: { sessionId: 'a' } }, { session: null }] }, { slots: [{ session: { sessionId: 'b' } }] }],
+    },
+  };
   assert.deepEqual(gridSlots(status), { busy: 2, total: 3 });
   assert.equal(gridSlots({ value: { ready: true, message: 'ChromeDriver ready for new sessions.' } }), undefined);
   assert.equal(gridSlots(undefined), undefined);

@@ -39,7 +39,10 @@ function fakeSocket(): { socket: WebSocket; handled: string[]; reemitted: string
 test('responses go to the handler only, events to bidiscope only, unknown shapes to both', () => {
   const { socket, handled, reemitted } = fakeSocket();
   const events: string[] = [];
-  assert.equal(routeMessages(socket, (text) => events.push(text)), true);
+  assert.equal(
+    routeMessages(socket, (text) => events.push(text)),
+    true,
+  );
   const event = Buffer.from('{"method":"network.responseCompleted","params":{},"type":"event"}');
   const response = Buffer.from('{"id":7,"result":{},"type":"success"}');
   const odd = '{ "id": 8 }';
@@ -55,6 +58,9 @@ test('an unrecognised handler leaves the socket alone', () => {
   const emitter = new EventEmitter();
   const seen: unknown[] = [];
   emitter.on('message', (data: unknown) => seen.push(data));
-  assert.equal(routeMessages(emitter as unknown as WebSocket, () => undefined), false);
+  assert.equal(
+    routeMessages(emitter as unknown as WebSocket, () => undefined),
+    false,
+  );
   assert.equal(emitter.listenerCount('message'), 1);
 });

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CHUNK_READER, CHUNK_RELEASER, DEFAULT_SERIALIZER_LIMITS, PAGE_SERIALIZER, type SerializerLimits } from '../../../src/browser/page-serializer.js';
+import {
+  CHUNK_READER,
+  CHUNK_RELEASER,
+  DEFAULT_SERIALIZER_LIMITS,
+  PAGE_SERIALIZER,
+  type SerializerLimits,
+} from '../../../src/browser/page-serializer.js';
 import { parseEnvelope, resultFromRemoteValue, type ScriptResult } from '../../../src/browser/script-result.js';
 
 type Serialize = ((value: unknown, limits: SerializerLimits) => string) & { threw(error: unknown): string };
@@ -14,7 +20,15 @@ function run(value: unknown, limits: SerializerLimits = DEFAULT_SERIALIZER_LIMIT
 }
 
 test('plain JSON values come back exactly as JSON.stringify writes them', () => {
-  for (const value of [1, 'text', true, null, [1, 'a', { b: [null] }], { nested: { deep: { deeper: [1, 2, 3] } } }, 'line\nbreak "quoted"']) {
+  for (const value of [
+    1,
+    'text',
+    true,
+    null,
+    [1, 'a', { b: [null] }],
+    { nested: { deep: { deeper: [1, 2, 3] } } },
+    'line\nbreak "quoted"',
+  ]) {
     const result = run(value);
     assert.equal(result.json, JSON.stringify(value));
     assert.equal(result.header.jsonLength, JSON.stringify(value).length);
@@ -24,18 +38,55 @@ test('plain JSON values come back exactly as JSON.stringify writes them', () => 
 
 test('values JSON cannot hold are described and counted, never dropped or thrown on', () => {
   // Shaped like a DOM element, with its own prototype as real nodes have.
-  const fakeNode = new (class HTMLDivElement { nodeType = 1; nodeName = 'DIV'; localName = 'div'; id = 'main'; className = 'a b'; })();
+  const fakeNode = new (class HTMLDivElement {
+    nodeType = 1;
+    nodeName = 'DIV';
+    localName = 'div';
+    id = 'main';
+    className = 'a b';
+  })();
   const value = {
-    u: undefined, nan: NaN, inf: -Infinity, big: 10n, fn: function named() {}, sym: Symbol('s'), date: new Date(0),
-    bad: new Date(NaN), map: new Map<unknown, unknown>([['k', 1], [2, { x: 1 }]]), set: new Set([1, 2]), node: fakeNode,
-    re: /a+/g, error: new TypeError('boom'), bytes: new Uint8Array(4), list: [undefined, () => 1],
+    u: undefined,
+    nan: NaN,
+    inf: -Infinity,
+    big: 10n,
+    fn: function named() {},
+    sym: Symbol('s'),
+    date: new Date(0),
+    bad: new Date(NaN),
+    map: new Map<unknown, unknown>([
+      ['k', 1],
+      [2, { x: 1 }],
+    ]),
+    set: new Set([1, 2]),
+    node: fakeNode,
+    re: /a+/g,
+    error: new TypeError('boom'),
+    bytes: new Uint8Array(4),
+    list: [undefined, () => 1],
   };
   const result = run(value);
   const parsed = JSON.parse(result.json ?? '') as Record<string, unknown>;
   assert.deepEqual(parsed, {
-    u: '[undefined]', nan: '[number NaN]', inf: '[number -Infinity]', big: '10n', fn: '[function named]', sym: '[Symbol(s)]',
-    date: '1970-01-01T00:00:00.000Z', bad: null, map: { '[Map]': [['k', 1], [2, { x: 1 }]] }, set: { '[Set]': [1, 2] },
-    node: '[node <div#main.a.b>]', re: '/a+/g', error: '[TypeError: boom]', bytes: '[Uint8Array of 4 items]',
+    u: '[undefined]',
+    nan: '[number NaN]',
+    inf: '[number -Infinity]',
+    big: '10n',
+    fn: '[function named]',
+    sym: '[Symbol(s)]',
+    date: '1970-01-01T00:00:00.000Z',
+    bad: null,
+    map: {
+      '[Map]': [
+        ['k', 1],
+        [2, { x: 1 }],
+      ],
+    },
+    set: { '[Set]': [1, 2] },
+    node: '[node <div#main.a.b>]',
+    re: '/a+/g',
+    error: '[TypeError: boom]',
+    bytes: '[Uint8Array of 4 items]',
     list: ['[undefined]', '[function anonymous]'],
   });
   assert.equal(result.header.notes['undefined'], 2);
@@ -54,7 +105,12 @@ test('cycles are cut where they close; a value shared by siblings is not a cycle
   cyclic.map = map;
   const result = run(cyclic);
   assert.deepEqual(JSON.parse(result.json ?? ''), {
-    name: 'o', a: { s: 1 }, b: { s: 1 }, self: '[circular]', list: ['[circular]', { back: '[circular]' }], map: { '[Map]': [['me', '[circular]']] },
+    name: 'o',
+    a: { s: 1 },
+    b: { s: 1 },
+    self: '[circular]',
+    list: ['[circular]', { back: '[circular]' }],
+    map: { '[Map]': [['me', '[circular]']] },
   });
   assert.equal(result.header.notes['circular reference'], 4);
 });
@@ -90,7 +146,9 @@ test('an exponential DAG (shared, not cyclic) is stopped by the size limit, not 
 });
 
 test('the preview is bounded: first items, cut strings, a few levels, and says what it left out', () => {
-  const result = run(Array.from({ length: 200_000 }, (_, i) => ({ i, s: 'abc', deep: { a: { b: { c: { d: 1 } } } }, long: 'y'.repeat(1000) })));
+  const result = run(
+    Array.from({ length: 200_000 }, (_, i) => ({ i, s: 'abc', deep: { a: { b: { c: { d: 1 } } } }, long: 'y'.repeat(1000) })),
+  );
   assert.equal(result.header.size, 200_000);
   const preview = result.header.preview as unknown[];
   assert.ok(JSON.stringify(preview).length < 6000, `preview of ${JSON.stringify(preview).length} chars`);
@@ -112,7 +170,12 @@ test('a top-level string previews up to the preview budget', () => {
 });
 
 test('a getter that throws ends serialization with the error, not a crash', () => {
-  const value = { ok: 1, get broken(): never { throw new Error('nope'); } };
+  const value = {
+    ok: 1,
+    get broken(): never {
+      throw new Error('nope');
+    },
+  };
   const result = run(value);
   assert.equal(result.json, undefined);
   assert.match(result.header.error ?? '', /nope/);

@@ -37,7 +37,10 @@ async function endpoint(): Promise<Endpoint> {
     req.on('end', () => {
       const value =
         req.method === 'POST' && req.url === '/session'
-          ? { sessionId: 's1', capabilities: { browserName: 'chrome', browserVersion: '1', webSocketUrl: `ws://127.0.0.1:${bidiPort}/session/s1` } }
+          ? {
+              sessionId: 's1',
+              capabilities: { browserName: 'chrome', browserVersion: '1', webSocketUrl: `ws://127.0.0.1:${bidiPort}/session/s1` },
+            }
           : null;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ value }));
     });
@@ -78,7 +81,11 @@ test('a classic session keeps its BiDi handler where bidiscope looks for it, wit
     assert.ok(names.includes(HANDLER_LISTENER_NAME), `the handler's listener: ${names.join(', ')}`);
     assert.ok(names.includes(CLIENT_REEMITTER_NAME), `the client's re-emitter: ${names.join(', ')}`);
     const events: string[] = [];
-    assert.equal(routeMessages(handler.socket as unknown as Parameters<typeof routeMessages>[0], (text) => events.push(text)), true, 'the router engages');
+    assert.equal(
+      routeMessages(handler.socket as unknown as Parameters<typeof routeMessages>[0], (text) => events.push(text)),
+      true,
+      'the router engages',
+    );
     const after = socket.listeners('message').map((listener) => listener.name);
     assert.ok(!after.includes(CLIENT_REEMITTER_NAME), 'the re-emitter is gone');
     server.sockets[0]?.send(JSON.stringify({ type: 'event', method: 'network.beforeRequestSent', params: {} }));
@@ -90,7 +97,7 @@ test('a classic session keeps its BiDi handler where bidiscope looks for it, wit
   }
 });
 
-test('classicSessionBidi answers commands over the session\'s own connection, without compression', async () => {
+test("classicSessionBidi answers commands over the session's own connection, without compression", async () => {
   const server = await endpoint();
   try {
     const client = await classicSession(server.port);

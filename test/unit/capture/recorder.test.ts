@@ -13,7 +13,14 @@ afterEach(() => {
 });
 
 async function recorder(bidi: FakeBidi, options: Partial<CaptureOptions> = {}): Promise<CaptureRecorder> {
-  const made = new CaptureRecorder(bidi, 'chrome-1', { ...CAPTURE_DEFAULTS, captureWebSockets: false, captureStreaming: false, ...options }, () => 'ctx-1', 0, 'firefox');
+  const made = new CaptureRecorder(
+    bidi,
+    'chrome-1',
+    { ...CAPTURE_DEFAULTS, captureWebSockets: false, captureStreaming: false, ...options },
+    () => 'ctx-1',
+    0,
+    'firefox',
+  );
   await made.start();
   recorders.push(made);
   return made;
@@ -46,7 +53,10 @@ test('stop unsubscribes what start subscribed and removes collector and page scr
   assert.equal(made.active, true);
   await made.stop();
   assert.equal(made.active, false);
-  assert.deepEqual(bidi.sentOf('session.unsubscribe').map((command) => command.params), [{ subscriptions: [subscription] }]);
+  assert.deepEqual(
+    bidi.sentOf('session.unsubscribe').map((command) => command.params),
+    [{ subscriptions: [subscription] }],
+  );
   assert.equal(bidi.subscriptions.size, 0);
   assert.equal(bidi.collectors.size, 0);
   assert.equal(bidi.preloadScripts.size, 0);
@@ -85,10 +95,23 @@ test('a request body is fetched when the request carries one', async () => {
   const made = await recorder(bidi);
   bidi.bodies.set('request:r1', { type: 'string', value: 'a=1&b=2' });
   bidi.bodies.set('response:r1', { type: 'string', value: 'ok' });
-  finish(bidi, { id: 'r1', url: 'http://h/form', method: 'POST', status: 200, requestHeaders: [['content-type', 'application/x-www-form-urlencoded']], extraRequest: { bodySize: 7 } });
+  finish(bidi, {
+    id: 'r1',
+    url: 'http://h/form',
+    method: 'POST',
+    status: 200,
+    requestHeaders: [['content-type', 'application/x-www-form-urlencoded']],
+    extraRequest: { bodySize: 7 },
+  });
   await settled(made);
   assert.equal(made.entry(0)?.request.body?.data, 'a=1&b=2');
-  assert.deepEqual(bidi.sentOf('network.getData').map((command) => command.params.dataType).sort(), ['request', 'response']);
+  assert.deepEqual(
+    bidi
+      .sentOf('network.getData')
+      .map((command) => command.params.dataType)
+      .sort(),
+    ['request', 'response'],
+  );
 });
 
 test('why a body is unavailable: timeout, eviction, no data, other errors', async () => {
@@ -110,12 +133,15 @@ test('why a body is unavailable: timeout, eviction, no data, other errors', asyn
   const ids = Object.keys(answers);
   for (const id of ids) finish(bidi, { id, url: `http://h/${id}`, status: 200, mimeType: 'text/plain' });
   await settled(made);
-  assert.deepEqual(ids.map((_, index) => responseBody(made, index)), [
-    { state: 'unavailable', reason: 'the browser did not return the response body within 5000 ms' },
-    { state: 'unavailable', reason: 'the browser evicted the body from its store (too much data)' },
-    { state: 'unavailable', reason: 'the browser kept no body for this response' },
-    { state: 'unavailable', reason: 'the browser could not return the response body: network.getData: unknown error — boom' },
-  ]);
+  assert.deepEqual(
+    ids.map((_, index) => responseBody(made, index)),
+    [
+      { state: 'unavailable', reason: 'the browser did not return the response body within 5000 ms' },
+      { state: 'unavailable', reason: 'the browser evicted the body from its store (too much data)' },
+      { state: 'unavailable', reason: 'the browser kept no body for this response' },
+      { state: 'unavailable', reason: 'the browser could not return the response body: network.getData: unknown error — boom' },
+    ],
+  );
 });
 
 test('what is not fetched: binary in text mode, redirects, event streams', async () => {
@@ -123,11 +149,24 @@ test('what is not fetched: binary in text mode, redirects, event streams', async
   const made = await recorder(bidi);
   finish(bidi, { id: 'img', url: 'http://h/a.png', status: 200, mimeType: 'image/png' });
   finish(bidi, { id: 'moved', url: 'http://h/r1', status: 302, mimeType: 'text/html' });
-  finish(bidi, { id: 'sse', url: 'http://h/sse', status: 200, mimeType: 'text/event-stream', extraRequest: { initiatorType: 'other', destination: '' }, requestHeaders: [['accept', 'text/event-stream']] });
+  finish(bidi, {
+    id: 'sse',
+    url: 'http://h/sse',
+    status: 200,
+    mimeType: 'text/event-stream',
+    extraRequest: { initiatorType: 'other', destination: '' },
+    requestHeaders: [['accept', 'text/event-stream']],
+  });
   await settled(made);
-  assert.deepEqual(responseBody(made, 0), { state: 'not-captured', reason: 'binary body (image/png) not captured with captureBodies "text"' });
+  assert.deepEqual(responseBody(made, 0), {
+    state: 'not-captured',
+    reason: 'binary body (image/png) not captured with captureBodies "text"',
+  });
   assert.deepEqual(responseBody(made, 1), { state: 'not-captured', reason: 'redirect response: the body is on the final hop' });
-  assert.equal(bidi.sentOf('network.getData').some((command) => command.params.request === 'img' || command.params.request === 'moved'), false);
+  assert.equal(
+    bidi.sentOf('network.getData').some((command) => command.params.request === 'img' || command.params.request === 'moved'),
+    false,
+  );
 });
 
 test('in "all" mode binary bodies are kept as base64, cut at maxBodyBytes', async () => {
@@ -136,7 +175,13 @@ test('in "all" mode binary bodies are kept as base64, cut at maxBodyBytes', asyn
   bidi.bodies.set('response:img', { type: 'base64', value: Buffer.from([1, 2, 3, 4, 5, 6]).toString('base64') });
   finish(bidi, { id: 'img', url: 'http://h/a.bin', status: 200, mimeType: 'application/octet-stream' });
   await settled(made);
-  assert.deepEqual(responseBody(made, 0), { state: 'available', encoding: 'base64', data: Buffer.from([1, 2, 3, 4]).toString('base64'), size: 6, truncated: true });
+  assert.deepEqual(responseBody(made, 0), {
+    state: 'available',
+    encoding: 'base64',
+    data: Buffer.from([1, 2, 3, 4]).toString('base64'),
+    size: 6,
+    truncated: true,
+  });
 });
 
 test('the total body budget: once used, later bodies are not fetched and are counted', async () => {
@@ -149,8 +194,14 @@ test('the total body budget: once used, later bodies are not fetched and are cou
   finish(bidi, { id: 'b', url: 'http://h/b', status: 200, mimeType: 'text/plain' });
   await settled(made);
   assert.equal(responseBody(made, 0)?.data, 'x'.repeat(12), 'the body that crosses the budget is kept');
-  assert.deepEqual(responseBody(made, 1), { state: 'unavailable', reason: 'the capture\'s total body budget is used up; the body was not kept' });
-  assert.deepEqual(bidi.sentOf('network.getData').map((command) => command.params.request), ['a']);
+  assert.deepEqual(responseBody(made, 1), {
+    state: 'unavailable',
+    reason: "the capture's total body budget is used up; the body was not kept",
+  });
+  assert.deepEqual(
+    bidi.sentOf('network.getData').map((command) => command.params.request),
+    ['a'],
+  );
   const stats = made.stats();
   assert.deepEqual([stats.bodiesStoredBytes, stats.bodiesSkippedForBudget], [12, 1]);
 });
@@ -196,7 +247,10 @@ test('a 204 has no body to fetch and is not counted against the budget', async (
   finish(bidi, { id: 'none', url: 'http://h/favicon.ico', status: 204, mimeType: 'text/plain' });
   await settled(made);
   assert.equal(made.stats().bodiesSkippedForBudget, 0);
-  assert.deepEqual(bidi.sentOf('network.getData').map((command) => command.params.request), ['a']);
+  assert.deepEqual(
+    bidi.sentOf('network.getData').map((command) => command.params.request),
+    ['a'],
+  );
 });
 
 test('stop waits briefly for bodies in flight, then gives up on queued ones with a reason', async () => {
@@ -225,7 +279,10 @@ test('a browser that goes away settles every pending body and unfinished respons
   made.markBrowserGone('killed');
   assert.equal(made.active, false);
   assert.deepEqual(responseBody(made, 0), { state: 'unavailable', reason: 'the browser went away (killed)' });
-  assert.deepEqual(responseBody(made, 1), { state: 'unavailable', reason: 'the browser went away while the response was still loading (killed)' });
+  assert.deepEqual(responseBody(made, 1), {
+    state: 'unavailable',
+    reason: 'the browser went away while the response was still loading (killed)',
+  });
   assert.equal(bidi.listenerCount('network.responseCompleted'), 0);
 });
 

@@ -29,10 +29,22 @@ const SETTINGS: Array<[string[], NodeJS.ProcessEnv, Partial<CliOptions>]> = [
   [['--output-dir', '/abs/out'], { BIDISCOPE_OUTPUT_DIR: '/abs/out' }, { outputDir: '/abs/out' }],
   [['--max-sessions', '64'], { BIDISCOPE_MAX_SESSIONS: '64' }, { maxSessions: 64 }],
   [['--allow-absolute-paths'], { BIDISCOPE_ALLOW_ABSOLUTE_PATHS: '1' }, { allowAbsolutePaths: true }],
-  [['--webdriver-url', 'http://127.0.0.1:4444'], { BIDISCOPE_WEBDRIVER_URL: 'http://127.0.0.1:4444' }, { webdriverUrl: 'http://127.0.0.1:4444' }],
-  [['--bidi-url', 'ws://127.0.0.1:9222/session'], { BIDISCOPE_BIDI_URL: 'ws://127.0.0.1:9222/session' }, { bidiUrl: 'ws://127.0.0.1:9222/session' }],
+  [
+    ['--webdriver-url', 'http://127.0.0.1:4444'],
+    { BIDISCOPE_WEBDRIVER_URL: 'http://127.0.0.1:4444' },
+    { webdriverUrl: 'http://127.0.0.1:4444' },
+  ],
+  [
+    ['--bidi-url', 'ws://127.0.0.1:9222/session'],
+    { BIDISCOPE_BIDI_URL: 'ws://127.0.0.1:9222/session' },
+    { bidiUrl: 'ws://127.0.0.1:9222/session' },
+  ],
   [['--http', '8765'], { BIDISCOPE_HTTP_PORT: '8765' }, { httpPort: 8765 }],
-  [['--http', '8765', '--http-token', 'a-token-of-24-characters'], { BIDISCOPE_HTTP_PORT: '8765', BIDISCOPE_HTTP_TOKEN: 'a-token-of-24-characters' }, { httpPort: 8765, httpToken: 'a-token-of-24-characters' }],
+  [
+    ['--http', '8765', '--http-token', 'a-token-of-24-characters'],
+    { BIDISCOPE_HTTP_PORT: '8765', BIDISCOPE_HTTP_TOKEN: 'a-token-of-24-characters' },
+    { httpPort: 8765, httpToken: 'a-token-of-24-characters' },
+  ],
 ];
 
 describe('each setting, as a flag and as an environment variable', () => {
@@ -50,7 +62,11 @@ describe('each setting, as a flag and as an environment variable', () => {
 });
 
 test('flags win over the environment', () => {
-  const parsed = parse(['--browser', 'chrome', '--headless', '--max-sessions', '2'], { BIDISCOPE_BROWSER: 'firefox', BIDISCOPE_HEADLESS: '0', BIDISCOPE_MAX_SESSIONS: '5' });
+  const parsed = parse(['--browser', 'chrome', '--headless', '--max-sessions', '2'], {
+    BIDISCOPE_BROWSER: 'firefox',
+    BIDISCOPE_HEADLESS: '0',
+    BIDISCOPE_MAX_SESSIONS: '5',
+  });
   assert.deepEqual([parsed.browser, parsed.headless, parsed.maxSessions], ['chrome', true, 2]);
 });
 
@@ -89,13 +105,21 @@ const MISTAKES: Array<[string[], NodeJS.ProcessEnv, string | RegExp]> = [
 
 describe('mistakes are usage errors that say what is wrong', () => {
   for (const [argv, env, expected] of MISTAKES) {
-    test(`${argv.join(' ')} ${Object.entries(env).map(([key, value]) => `${key}=${String(value)}`).join(' ')}`.trim(), () => {
-      assert.throws(() => parse(argv, env), (error: unknown) => {
-        assert.ok(error instanceof UsageError, String(error));
-        if (typeof expected === 'string') assert.equal(error.message, expected);
-        else assert.match(error.message, expected);
-        return true;
-      });
-    });
+    test(
+      `${argv.join(' ')} ${Object.entries(env)
+        .map(([key, value]) => `${key}=${String(value)}`)
+        .join(' ')}`.trim(),
+      () => {
+        assert.throws(
+          () => parse(argv, env),
+          (error: unknown) => {
+            assert.ok(error instanceof UsageError, String(error));
+            if (typeof expected === 'string') assert.equal(error.message, expected);
+            else assert.match(error.message, expected);
+            return true;
+          },
+        );
+      },
+    );
   }
 });

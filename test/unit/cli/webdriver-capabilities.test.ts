@@ -10,7 +10,12 @@ const problemOf = (text: string): string => {
 };
 
 test('a JSON object of W3C and vendor capabilities is accepted as given', () => {
-  const text = JSON.stringify({ 'se:name': 'nightly', 'bstack:options': { userName: 'u', accessKey: 'k' }, platformName: 'linux', 'goog:chromeOptions': { args: ['--lang=de'] } });
+  const text = JSON.stringify({
+    'se:name': 'nightly',
+    'bstack:options': { userName: 'u', accessKey: 'k' },
+    platformName: 'linux',
+    'goog:chromeOptions': { args: ['--lang=de'] },
+  });
   assert.deepEqual(parseWebDriverCapabilities(text), { capabilities: JSON.parse(text) });
   assert.deepEqual(parseWebDriverCapabilities('{}'), { capabilities: {} });
 });
@@ -40,17 +45,38 @@ test('problems never repeat a value (they may be secret)', () => {
 
 test('the flag and the environment variable reach CliOptions; the flag wins; both need --webdriver-url', () => {
   const url = ['--webdriver-url', 'http://127.0.0.1:4444'];
-  const fromFlag = parseCli([...url, '--webdriver-capabilities', '{"se:name":"a"}'], { BIDISCOPE_WEBDRIVER_CAPABILITIES: '{"se:name":"b"}' }, '/');
+  const fromFlag = parseCli(
+    [...url, '--webdriver-capabilities', '{"se:name":"a"}'],
+    { BIDISCOPE_WEBDRIVER_CAPABILITIES: '{"se:name":"b"}' },
+    '/',
+  );
   assert.deepEqual(fromFlag.webdriverCapabilities, { 'se:name': 'a' });
   const fromEnv = parseCli(url, { BIDISCOPE_WEBDRIVER_CAPABILITIES: '{"se:name":"b"}' }, '/');
   assert.deepEqual(fromEnv.webdriverCapabilities, { 'se:name': 'b' });
   assert.throws(() => parseCli(['--webdriver-capabilities', '{}'], {}, '/'), /--webdriver-capabilities needs --webdriver-url/);
-  assert.equal(parseCli([], { BIDISCOPE_WEBDRIVER_CAPABILITIES: '{"se:name":"b"}' }, '/').webdriverCapabilities, undefined, 'ignored without an endpoint');
-  assert.throws(() => parseCli([...url, '--webdriver-capabilities', '[]'], {}, '/'), (error: unknown) => error instanceof UsageError && /^--webdriver-capabilities must be a JSON object/.test(error.message));
-  assert.throws(() => parseCli(url, { BIDISCOPE_WEBDRIVER_CAPABILITIES: '{"webSocketUrl":true}' }, '/'), /BIDISCOPE_WEBDRIVER_CAPABILITIES may not set "webSocketUrl"/);
+  assert.equal(
+    parseCli([], { BIDISCOPE_WEBDRIVER_CAPABILITIES: '{"se:name":"b"}' }, '/').webdriverCapabilities,
+    undefined,
+    'ignored without an endpoint',
+  );
+  assert.throws(
+    () => parseCli([...url, '--webdriver-capabilities', '[]'], {}, '/'),
+    (error: unknown) => error instanceof UsageError && /^--webdriver-capabilities must be a JSON object/.test(error.message),
+  );
+  assert.throws(
+    () => parseCli(url, { BIDISCOPE_WEBDRIVER_CAPABILITIES: '{"webSocketUrl":true}' }, '/'),
+    /BIDISCOPE_WEBDRIVER_CAPABILITIES may not set "webSocketUrl"/,
+  );
 });
 
 test('a bad --webdriver-url is refused without repeating its credentials', () => {
-  assert.throws(() => parseCli(['--webdriver-url', 'ftp://user:hunter2@host/'], {}, '/'), (error: unknown) => error instanceof UsageError && /must use http: or https:, got "ftp:"/.test(error.message) && !error.message.includes('hunter2'));
-  assert.throws(() => parseCli(['--webdriver-url', 'hunter2@host'], {}, '/'), (error: unknown) => error instanceof UsageError && /must be an absolute URL/.test(error.message) && !error.message.includes('hunter2'));
+  assert.throws(
+    () => parseCli(['--webdriver-url', 'ftp://user:hunter2@host/'], {}, '/'),
+    (error: unknown) =>
+      error instanceof UsageError && /must use http: or https:, got "ftp:"/.test(error.message) && !error.message.includes('hunter2'),
+  );
+  assert.throws(
+    () => parseCli(['--webdriver-url', 'hunter2@host'], {}, '/'),
+    (error: unknown) => error instanceof UsageError && /must be an absolute URL/.test(error.message) && !error.message.includes('hunter2'),
+  );
 });

@@ -192,17 +192,21 @@ test('body states: pending, unavailable, not captured, empty; textual base64 is 
     '(not captured: captureBodies is none)',
   );
   assert.equal(previewBody({ state: 'available', encoding: 'text', data: '' }, 'text/plain', 500).text, '(empty)');
-  assert.equal(previewBody({ state: 'available', encoding: 'base64', data: btoa('{"a":1}') }, 'application/json', 500).text, '{\n  "a": 1\n}');
-  assert.equal(previewBody({ state: 'available', encoding: 'base64', data: btoa('\u00ff\u00fe') }, 'text/plain', 500).text, '<binary text/plain, 2 bytes>');
+  assert.equal(
+    previewBody({ state: 'available', encoding: 'base64', data: btoa('{"a":1}') }, 'application/json', 500).text,
+    '{\n  "a": 1\n}',
+  );
+  assert.equal(
+    previewBody({ state: 'available', encoding: 'base64', data: btoa('\u00ff\u00fe') }, 'text/plain', 500).text,
+    '<binary text/plain, 2 bytes>',
+  );
 });
 
 test('a POST whose body is unavailable still shows the Request Body section with the reason', () => {
   const entry = sampleEntry(2);
   entry.request.body = { state: 'unavailable', reason: 'Firefox needs network.beforeRequestSent subscribed' };
   entry.request.bodySize = undefined;
-  assert.ok(
-    formatDetails(entry).text.includes('Request Body:\n(unavailable: Firefox needs network.beforeRequestSent subscribed)\n'),
-  );
+  assert.ok(formatDetails(entry).text.includes('Request Body:\n(unavailable: Firefox needs network.beforeRequestSent subscribed)\n'));
 });
 
 test('a failed request with a response but no body says why the body is missing (a CORS failure after 200)', () => {
@@ -215,7 +219,9 @@ test('a failed request with a response but no body says why the body is missing 
     entry.response.encodedBodySize = undefined;
   }
   assert.ok(
-    formatDetails(entry).text.includes('Response Body:\n(not recorded: the request failed before the browser gave its body — NS_ERROR_DOM_BAD_URI)\n'),
+    formatDetails(entry).text.includes(
+      'Response Body:\n(not recorded: the request failed before the browser gave its body — NS_ERROR_DOM_BAD_URI)\n',
+    ),
     formatDetails(entry).text,
   );
 });

@@ -4,16 +4,37 @@ import { formatBytes, formatDuration, formatMs, originOf, shortenUrl } from '../
 
 test('formatBytes: B below 1 KiB, one decimal below 10, whole numbers above, unit rolls over', () => {
   const cases: Array<[number, string]> = [
-    [0, '0B'], [120, '120B'], [1023, '1023B'], [1024, '1.0k'], [2150, '2.1k'], [10_188, '9.9k'], [10_230, '10k'],
-    [348_160, '340k'], [1_048_575, '1.0M'], [3 * 1024 * 1024, '3.0M'], [5 * 1024 ** 3, '5.0G'], [-1, '?'], [Number.NaN, '?'],
+    [0, '0B'],
+    [120, '120B'],
+    [1023, '1023B'],
+    [1024, '1.0k'],
+    [2150, '2.1k'],
+    [10_188, '9.9k'],
+    [10_230, '10k'],
+    [348_160, '340k'],
+    [1_048_575, '1.0M'],
+    [3 * 1024 * 1024, '3.0M'],
+    [5 * 1024 ** 3, '5.0G'],
+    [-1, '?'],
+    [Number.NaN, '?'],
   ];
   for (const [bytes, expected] of cases) assert.equal(formatBytes(bytes), expected, String(bytes));
 });
 
 test('formatDuration: ms with ≤1 decimal, then s, then m/s', () => {
   const cases: Array<[number, string]> = [
-    [0, '0ms'], [0.44, '0.4ms'], [8, '8ms'], [8.25, '8.3ms'], [12.4, '12ms'], [999.4, '999ms'], [999.6, '1.0s'],
-    [1234, '1.2s'], [42_000, '42s'], [59_600, '1m00s'], [125_000, '2m05s'], [-5, '?'],
+    [0, '0ms'],
+    [0.44, '0.4ms'],
+    [8, '8ms'],
+    [8.25, '8.3ms'],
+    [12.4, '12ms'],
+    [999.4, '999ms'],
+    [999.6, '1.0s'],
+    [1234, '1.2s'],
+    [42_000, '42s'],
+    [59_600, '1m00s'],
+    [125_000, '2m05s'],
+    [-5, '?'],
   ];
   for (const [ms, expected] of cases) assert.equal(formatDuration(ms), expected, String(ms));
 });

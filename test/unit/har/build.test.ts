@@ -143,14 +143,26 @@ test('harTimings: unknown phases are -1 (optional) or 0 (required), a bare total
   assert.deepEqual(harTimings({}), {
     time: 0,
     timings: {
-      blocked: -1, dns: -1, connect: -1, send: 0, wait: 0, receive: 0, ssl: -1,
+      blocked: -1,
+      dns: -1,
+      connect: -1,
+      send: 0,
+      wait: 0,
+      receive: 0,
+      ssl: -1,
       comment: 'send, wait, receive: not reported by the browser (0)',
     },
   });
   assert.deepEqual(harTimings({ total: 12.3456, dns: 2 }), {
     time: 12.346,
     timings: {
-      blocked: -1, dns: 2, connect: -1, send: 0, wait: 10.346, receive: 0, ssl: -1,
+      blocked: -1,
+      dns: 2,
+      connect: -1,
+      send: 0,
+      wait: 10.346,
+      receive: 0,
+      ssl: -1,
       comment: 'send, receive: not reported by the browser (0); wait: total minus the reported phases',
     },
   });
@@ -179,14 +191,23 @@ test('pages: one per navigation; sub-resources follow the latest page in their c
       ['page_2', 'http://127.0.0.1:8080/next', '2023-11-14T22:13:21.000Z'],
     ],
   );
-  assert.deepEqual(har.log.entries.slice(-3).map((entry) => entry.pageref), ['page_1', 'page_2', 'page_2']);
+  assert.deepEqual(
+    har.log.entries.slice(-3).map((entry) => entry.pageref),
+    ['page_1', 'page_2', 'page_2'],
+  );
 
   const given = buildHar(entries, { ...OPTIONS, pages: [{ id: 'nav-1', title: 'Demo', startedAt: T0 }] });
-  assert.deepEqual(given.log.pages.map((page) => page.id), ['nav-1']);
+  assert.deepEqual(
+    given.log.pages.map((page) => page.id),
+    ['nav-1'],
+  );
   assert.ok(given.log.entries.every((entry) => entry.pageref === 'nav-1'));
 
   const noDocuments = buildHar(entries.slice(1, 3), OPTIONS);
-  assert.deepEqual(noDocuments.log.pages.map((page) => page.title), ['http://127.0.0.1:8080/api/json']);
+  assert.deepEqual(
+    noDocuments.log.pages.map((page) => page.title),
+    ['http://127.0.0.1:8080/api/json'],
+  );
   assert.deepEqual(buildHar([], OPTIONS).log.pages, []);
 });
 
@@ -203,7 +224,10 @@ test('query strings are decoded; a Cookie header is parsed when BiDi gave no coo
     { name: 'flag', value: '' },
     { name: 'bad', value: '%E0%A4' },
   ]);
-  assert.deepEqual(harEntry?.request.cookies, [{ name: 'a', value: '1' }, { name: 'b', value: '2' }]);
+  assert.deepEqual(harEntry?.request.cookies, [
+    { name: 'a', value: '1' },
+    { name: 'b', value: '2' },
+  ]);
 });
 
 test('redacted URLs (literal <redacted> in userinfo, query and fragment) still validate', async () => {

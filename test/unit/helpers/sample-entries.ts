@@ -11,8 +11,7 @@ export const T0 = 1_700_000_000_000;
 export const SECRETS = ['hunter2', 'abc', 's3cr3t', 'xyz', 'csrf-9f8e'] as const;
 
 /** A 1×1 PNG, 70 bytes. */
-export const PNG_BASE64 =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+export const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 export const LOGIN_REQUEST_BODY = '{"user":"ada","password":"hunter2","nested":{"token":"abc"}}';
 export const HTML_BODY =
@@ -100,7 +99,10 @@ export function sampleEntries(): NetworkEntry[] {
       statusText: 'OK',
       protocol: 'http/1.1',
       mimeType: 'application/json',
-      headers: [{ name: 'Content-Type', value: 'application/json' }, { name: 'Cache-Control', value: 'no-store' }],
+      headers: [
+        { name: 'Content-Type', value: 'application/json' },
+        { name: 'Cache-Control', value: 'no-store' },
+      ],
       encodedBodySize: utf8Length(JSON_LIST_BODY),
       decodedBodySize: utf8Length(JSON_LIST_BODY),
       body: textBody(JSON_LIST_BODY),
@@ -147,7 +149,10 @@ export function sampleEntries(): NetworkEntry[] {
       status: 302,
       statusText: 'Found',
       protocol: 'http/1.1',
-      headers: [{ name: 'Location', value: location }, { name: 'Content-Length', value: '0' }],
+      headers: [
+        { name: 'Location', value: location },
+        { name: 'Content-Length', value: '0' },
+      ],
       encodedBodySize: 0,
       decodedBodySize: 0,
     },
@@ -272,7 +277,10 @@ export function sampleEntries(): NetworkEntry[] {
       statusText: 'OK',
       protocol: 'http/1.1',
       mimeType: 'text/event-stream',
-      headers: [{ name: 'Content-Type', value: 'text/event-stream' }, { name: 'Cache-Control', value: 'no-cache' }],
+      headers: [
+        { name: 'Content-Type', value: 'text/event-stream' },
+        { name: 'Cache-Control', value: 'no-cache' },
+      ],
       body: textBody(sseText),
     },
     stream: {

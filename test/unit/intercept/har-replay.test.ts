@@ -11,7 +11,12 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 
 function load(name: string, options: { matchBody?: boolean; files?: Map<string, string> } = {}) {
   const parsed = parseHar(readFileSync(join(FIXTURES, name), 'utf8'));
-  const replay = buildReplay(parsed.entries, { label: name, notFound: 'abort', matchBody: options.matchBody ?? false, ...(options.files ? { files: options.files } : {}) });
+  const replay = buildReplay(parsed.entries, {
+    label: name,
+    notFound: 'abort',
+    matchBody: options.matchBody ?? false,
+    ...(options.files ? { files: options.files } : {}),
+  });
   return { parsed, replay };
 }
 
@@ -59,11 +64,22 @@ test('Firefox DevTools HAR: query order ignored, entries for one URL in recorded
   assert.equal(bytes(get(replay, 'http://127.0.0.1:8123/search?b=2&a=1')).toString('utf8'), '{"results":["second"],"n":2}');
   assert.equal(bytes(get(replay, 'http://127.0.0.1:8123/search?b=2&a=1')).toString('utf8'), '{"results":["second"],"n":2}');
   assert.equal(replay.answer({ method: 'GET', url: 'http://127.0.0.1:8123/search?a=1' }), undefined, 'a missing parameter does not match');
-  assert.equal(get(replay, 'http://127.0.0.1:8123/api/login', 'POST', '{"user":"ada","pw":"good"}').status, 200, 'matchBody picks the entry with the same body');
+  assert.equal(
+    get(replay, 'http://127.0.0.1:8123/api/login', 'POST', '{"user":"ada","pw":"good"}').status,
+    200,
+    'matchBody picks the entry with the same body',
+  );
   assert.equal(get(replay, 'http://127.0.0.1:8123/api/login', 'POST', '{"user":"ada","pw":"x"}').status, 401);
-  assert.equal(get(replay, 'http://127.0.0.1:8123/api/login', 'POST').status, 200, 'no body known: recorded order (the 401 was served, the 200 is next)');
+  assert.equal(
+    get(replay, 'http://127.0.0.1:8123/api/login', 'POST').status,
+    200,
+    'no body known: recorded order (the 401 was served, the 200 is next)',
+  );
   assert.deepEqual(bytes(get(replay, 'http://127.0.0.1:8123/font.woff2')), Buffer.from('d09GMgA=', 'base64'));
-  assert.ok(parsed.notes.some((note) => /events served|event stream served as one body/.test(note)), parsed.notes.join('\n'));
+  assert.ok(
+    parsed.notes.some((note) => /events served|event stream served as one body/.test(note)),
+    parsed.notes.join('\n'),
+  );
   assert.equal(get(replay, 'http://127.0.0.1:8123/events').headers[0]?.value, 'text/event-stream');
 });
 
@@ -87,7 +103,11 @@ test('bidiscope HAR: a redacted query value matches any value; gzip decoded; fai
   assert.equal(parsed.creator, 'bidiscope');
   const xhr = get(replay, 'http://127.0.0.1:8200/api/xhr?api_key=live-key-123&q=1');
   assert.equal(bytes(xhr).toString('utf8'), '{"q":"1","sawSession":false}');
-  assert.equal(replay.answer({ method: 'GET', url: 'http://127.0.0.1:8200/api/xhr?api_key=k&q=2' }), undefined, 'unredacted values still must match');
+  assert.equal(
+    replay.answer({ method: 'GET', url: 'http://127.0.0.1:8200/api/xhr?api_key=k&q=2' }),
+    undefined,
+    'unredacted values still must match',
+  );
   const gzip = get(replay, 'http://127.0.0.1:8200/gzip');
   assert.deepEqual(names(gzip), ['content-type', 'vary']);
   assert.equal(get(replay, 'http://127.0.0.1:9/dead').status, 0);
@@ -96,7 +116,10 @@ test('bidiscope HAR: a redacted query value matches any value; gzip decoded; fai
 });
 
 test('what is not a HAR is refused with the reason', () => {
-  assert.throws(() => parseHar('{"log": '), (error: unknown) => error instanceof HarReadError && /not JSON/.test(error.message));
+  assert.throws(
+    () => parseHar('{"log": '),
+    (error: unknown) => error instanceof HarReadError && /not JSON/.test(error.message),
+  );
   assert.throws(() => parseHar('{"entries": []}'), /log: missing/);
   assert.throws(() => parseHar('[1,2]'), /log: missing/);
   const odd = parseHar(JSON.stringify({ log: { entries: [{ request: { url: 'nope', method: 'GET' }, response: {} }, 7] } }));
@@ -108,11 +131,20 @@ test('an event stream whose HAR text is empty is rebuilt from _eventSourceMessag
   const har = {
     log: {
       creator: { name: 'bidiscope' },
-      entries: [{
-        request: { method: 'GET', url: 'http://h/sse' },
-        response: { status: 200, headers: [{ name: 'content-type', value: 'text/event-stream' }], content: { size: 0, mimeType: 'text/event-stream', text: '' } },
-        _eventSourceMessages: [{ eventName: 'message', eventId: '1', data: 'a' }, { eventName: 'tick', data: 'b\nc' }],
-      }],
+      entries: [
+        {
+          request: { method: 'GET', url: 'http://h/sse' },
+          response: {
+            status: 200,
+            headers: [{ name: 'content-type', value: 'text/event-stream' }],
+            content: { size: 0, mimeType: 'text/event-stream', text: '' },
+          },
+          _eventSourceMessages: [
+            { eventName: 'message', eventId: '1', data: 'a' },
+            { eventName: 'tick', data: 'b\nc' },
+          ],
+        },
+      ],
     },
   };
   const parsed = parseHar(JSON.stringify(har));

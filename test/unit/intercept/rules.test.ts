@@ -45,7 +45,12 @@ test('first match wins, methods and types narrow, times expire', () => {
 test('listing a rule redacts secrets in its headers and body unless the session exposes them', () => {
   const secret = 'sk-live-0123456789abcdef';
   const responder = rule('r1', '/login', {
-    action: { type: 'respond', status: 200, headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: JSON.stringify({ token: secret, ok: true }) },
+    action: {
+      type: 'respond',
+      status: 200,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ token: secret, ok: true }),
+    },
   });
   const hidden = JSON.stringify(presentRule(responder, false));
   assert.ok(!hidden.includes(secret), hidden);

@@ -17,5 +17,8 @@ test('shapedBy shows in the list line, details and HAR, and survives redaction',
   assert.equal(redacted.shapedBy, 'rule r1: respond 503');
   const har = buildHar([redacted, plain], { creatorVersion: '0', browser: { name: 'firefox', version: '1' }, includeBodies: true });
   const shaped = har.log.entries.filter((item) => item._bidiscope !== undefined);
-  assert.deepEqual(shaped.map((item) => item._bidiscope), [{ shapedBy: 'rule r1: respond 503' }]);
+  assert.deepEqual(
+    shaped.map((item) => item._bidiscope),
+    [{ shapedBy: 'rule r1: respond 503' }],
+  );
 });

@@ -31,14 +31,26 @@ class FakeBidi implements BidiConnection {
   }
   emit(requestId: string, url: string, intercepts: string[]): void {
     const params = {
-      context: 'c1', redirectCount: 0, timestamp: Date.now(), isBlocked: true, intercepts,
-      request: { request: requestId, url, method: 'GET', headers: [{ name: 'accept', value: { type: 'string', value: '*/*' } }], cookies: [] },
+      context: 'c1',
+      redirectCount: 0,
+      timestamp: Date.now(),
+      isBlocked: true,
+      intercepts,
+      request: {
+        request: requestId,
+        url,
+        method: 'GET',
+        headers: [{ name: 'accept', value: { type: 'string', value: '*/*' } }],
+        cookies: [],
+      },
       initiator: { type: 'script' },
     };
     for (const listener of this.listeners.get('network.beforeRequestSent') ?? []) listener(params);
   }
   released(requestId: string): string[] {
-    return this.sent.filter((item) => item.params.request === requestId && item.method !== 'network.addIntercept').map((item) => item.method);
+    return this.sent
+      .filter((item) => item.params.request === requestId && item.method !== 'network.addIntercept')
+      .map((item) => item.method);
   }
 }
 
@@ -89,7 +101,10 @@ test('a rule that cannot be installed leaves nothing behind', async () => {
   const shaper = new NetworkShaper(bidi);
   await assert.rejects(shaper.addRule({ filter: compileUrlFilter('/'), action: { type: 'block' } }));
   assert.equal(shaper.rules.length, 0);
-  assert.deepEqual(bidi.sent.map((item) => item.method), ['session.subscribe', 'network.addIntercept', 'session.unsubscribe']);
+  assert.deepEqual(
+    bidi.sent.map((item) => item.method),
+    ['session.subscribe', 'network.addIntercept', 'session.unsubscribe'],
+  );
 });
 
 test('dispose releases held requests at once and removes intercepts; times expire the intercept', async () => {
@@ -98,7 +113,10 @@ test('dispose releases held requests at once and removes intercepts; times expir
   await shaper.addRule({ filter: compileUrlFilter('/once'), action: { type: 'respond', status: 204 }, times: 1 });
   await shaper.addRule({ filter: compileUrlFilter('/held'), action: { type: 'delay', ms: 60_000 } });
   bidi.emit('q1', 'http://h/once', ['i1', 'i2']);
-  await until(() => bidi.sent.some((item) => item.method === 'network.removeIntercept' && item.params.intercept === 'i1'), 'expired rule unhooked');
+  await until(
+    () => bidi.sent.some((item) => item.method === 'network.removeIntercept' && item.params.intercept === 'i1'),
+    'expired rule unhooked',
+  );
   bidi.emit('q2', 'http://h/held', ['i2']);
   await until(() => shaper.pausedCount === 1, 'held');
   const started = Date.now();
@@ -115,10 +133,13 @@ test('a replay the browser refuses leaves the previous replay in place; replay a
   const bidi = new FakeBidi();
   const acted: string[] = [];
   const shaper = new NetworkShaper(bidi, (id, _hop, note) => acted.push(`${id} ${note}`));
-  const first = buildReplay([
-    { method: 'GET', url: 'http://h/a', status: 200, statusText: 'OK', headers: [], body: { base64: 'YQ==' } },
-    { method: 'GET', url: 'http://h/down', status: 0, statusText: '', headers: [] },
-  ], { label: 'one.har', notFound: 'abort', matchBody: false });
+  const first = buildReplay(
+    [
+      { method: 'GET', url: 'http://h/a', status: 200, statusText: 'OK', headers: [], body: { base64: 'YQ==' } },
+      { method: 'GET', url: 'http://h/down', status: 0, statusText: '', headers: [] },
+    ],
+    { label: 'one.har', notFound: 'abort', matchBody: false },
+  );
   await shaper.setReplay(first);
   bidi.failing.add('network.addIntercept');
   await assert.rejects(shaper.setReplay(buildReplay([], { label: 'two.har', notFound: 'abort', matchBody: false })));
@@ -130,26 +151,41 @@ test('a replay the browser refuses leaves the previous replay in place; replay a
   assert.deepEqual(bidi.released('q1'), ['network.provideResponse']);
   assert.deepEqual(bidi.released('q2'), ['network.failRequest']);
   assert.deepEqual(bidi.released('q3'), ['network.failRequest']);
-  assert.deepEqual(acted.sort(), ['q1 replayed from one.har', 'q2 replayed from one.har: failed as recorded', 'q3 not in one.har: aborted']);
+  assert.deepEqual(acted.sort(), [
+    'q1 replayed from one.har',
+    'q2 replayed from one.har: failed as recorded',
+    'q3 not in one.har: aborted',
+  ]);
 });
 
 test('a new body replaces content-length only where the browser listed one', () => {
   const header = (name: string, value: string) => ({ name, value: { type: 'string' as const, value } });
   const firefox = [header('Content-Length', '4'), header('Content-Type', 'text/plain')];
-  assert.deepEqual(modifiedHeaders(firefox, { type: 'modify', body: 'héllo' }), [header('Content-Type', 'text/plain'), header('content-length', '6')]);
+  assert.deepEqual(modifiedHeaders(firefox, { type: 'modify', body: 'héllo' }), [
+    header('Content-Type', 'text/plain'),
+    header('content-length', '6'),
+  ]);
   const chromium = [header('Content-Type', 'text/plain')];
-  assert.deepEqual(modifiedHeaders(chromium, { type: 'modify', body: 'hello', setHeaders: { 'x-a': '1' } }), [header('Content-Type', 'text/plain'), header('x-a', '1')]);
+  assert.deepEqual(modifiedHeaders(chromium, { type: 'modify', body: 'hello', setHeaders: { 'x-a': '1' } }), [
+    header('Content-Type', 'text/plain'),
+    header('x-a', '1'),
+  ]);
   assert.deepEqual(modifiedHeaders(firefox, { type: 'modify', removeHeaders: ['content-type'] }), [header('Content-Length', '4')]);
 });
 
-test('a passthrough replay intercepts only the HAR\'s origins and lets what it lacks go to the network', async () => {
+test("a passthrough replay intercepts only the HAR's origins and lets what it lacks go to the network", async () => {
   const { buildReplay } = await import('../../../src/intercept/replay.js');
   const bidi = new FakeBidi();
   const shaper = new NetworkShaper(bidi);
-  await shaper.setReplay(buildReplay([
-    { method: 'GET', url: 'http://127.0.0.1:8200/a', status: 200, statusText: 'OK', headers: [] },
-    { method: 'GET', url: 'https://cdn.example/x.js', status: 200, statusText: 'OK', headers: [] },
-  ], { label: 'p.har', notFound: 'passthrough', matchBody: false }));
+  await shaper.setReplay(
+    buildReplay(
+      [
+        { method: 'GET', url: 'http://127.0.0.1:8200/a', status: 200, statusText: 'OK', headers: [] },
+        { method: 'GET', url: 'https://cdn.example/x.js', status: 200, statusText: 'OK', headers: [] },
+      ],
+      { label: 'p.har', notFound: 'passthrough', matchBody: false },
+    ),
+  );
   const intercept = bidi.sent.find((item) => item.method === 'network.addIntercept');
   assert.deepEqual(intercept?.params.urlPatterns, [
     { type: 'pattern', protocol: 'http', hostname: '127.0.0.1', port: '8200' },

@@ -40,7 +40,16 @@ test('Origin, when present, must be a loopback http(s) origin', () => {
   for (const origin of [undefined, 'http://localhost:3000', 'https://127.0.0.1', 'http://[::1]:6274', 'http://LOCALHOST:1']) {
     assert.equal(isAllowedOrigin(origin), true, String(origin));
   }
-  for (const origin of ['null', '', 'http://evil.example', 'https://localhost.evil.example', 'file://', 'chrome-extension://abc', 'ws://localhost:1', 'http://127.0.0.2']) {
+  for (const origin of [
+    'null',
+    '',
+    'http://evil.example',
+    'https://localhost.evil.example',
+    'file://',
+    'chrome-extension://abc',
+    'ws://localhost:1',
+    'http://127.0.0.2',
+  ]) {
     assert.equal(isAllowedOrigin(origin), false, origin);
   }
 });
@@ -98,7 +107,10 @@ test('checkRequest order: Host, Origin, path, method, token', () => {
 test('banner shows a generated token and hides a chosen one', () => {
   const generated = httpBanner('http://127.0.0.1:9000/mcp', 'a'.repeat(64), true).join('\n');
   assert.match(generated, /generated bearer token .*: a{64}/);
-  assert.match(generated, /client config: \{"mcpServers":\{"bidiscope":\{"type":"http","url":"http:\/\/127\.0\.0\.1:9000\/mcp","headers":\{"Authorization":"Bearer a{64}"\}\}\}\}/);
+  assert.match(
+    generated,
+    /client config: \{"mcpServers":\{"bidiscope":\{"type":"http","url":"http:\/\/127\.0\.0\.1:9000\/mcp","headers":\{"Authorization":"Bearer a{64}"\}\}\}\}/,
+  );
   const chosen = httpBanner('http://127.0.0.1:9000/mcp', TOKEN, false).join('\n');
   assert.doesNotMatch(chosen, new RegExp(TOKEN));
   assert.match(chosen, /Bearer <your --http-token/);

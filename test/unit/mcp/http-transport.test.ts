@@ -70,7 +70,10 @@ test('an idle MCP session is closed; close() ends the rest', async () => {
     while (served.clientCount() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(served.clientCount(), 0);
     assert.deepEqual(closed, [1]);
-    assert.ok(logs.some((line) => /closed \(idle\)/.test(line)), logs.join('\n'));
+    assert.ok(
+      logs.some((line) => /closed \(idle\)/.test(line)),
+      logs.join('\n'),
+    );
   } finally {
     await served.close();
   }

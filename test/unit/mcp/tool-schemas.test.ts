@@ -54,9 +54,19 @@ test('output schemas accept a real-shaped result and reject a wrong one (the cli
 
 /** The tools the 16 KB budget was set for (session, page, capture and inspection: 9.6 KB before descriptions). */
 const CORE_TOOLS = new Set([
-  'initialize_session', 'close_session', 'list_sessions', 'navigate', 'evaluate_script', 'start_network_capture',
-  'get_network_capture_status', 'stop_network_capture', 'clear_network_capture', 'list_network_requests',
-  'get_request_details', 'confirm_output', 'export_har',
+  'initialize_session',
+  'close_session',
+  'list_sessions',
+  'navigate',
+  'evaluate_script',
+  'start_network_capture',
+  'get_network_capture_status',
+  'stop_network_capture',
+  'clear_network_capture',
+  'list_network_requests',
+  'get_request_details',
+  'confirm_output',
+  'export_har',
 ]);
 
 test('tools/list stays compact: the core tools under 16 KB, all 23 tools under 30 KB (chrome-devtools-mcp: 28.6 KB)', () => {

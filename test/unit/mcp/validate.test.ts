@@ -4,11 +4,18 @@ import assert from 'node:assert/strict';
 import * as v from 'valibot';
 import { validateInput } from '../../../src/mcp/validate.js';
 
-const schema = v.strictObject({ url: v.string('a URL string'), nested: v.optional(v.strictObject({ width: v.number() })), wait: v.optional(v.string()) });
+const schema = v.strictObject({
+  url: v.string('a URL string'),
+  nested: v.optional(v.strictObject({ width: v.number() })),
+  wait: v.optional(v.string()),
+});
 
 test('a missing required argument is named as missing, not as unknown', () => {
   assert.deepEqual(validateInput(schema, {}, 'navigate'), { ok: false, message: 'Missing "url" for navigate: it is required.' });
-  assert.deepEqual(validateInput(schema, { url: 'a', nested: {} }, 'navigate'), { ok: false, message: 'Missing "nested.width" for navigate: it is required.' });
+  assert.deepEqual(validateInput(schema, { url: 'a', nested: {} }, 'navigate'), {
+    ok: false,
+    message: 'Missing "nested.width" for navigate: it is required.',
+  });
 });
 
 test('an unknown argument is named with the allowed ones', () => {

@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { bodyFromBidiBytes, bodyFromText } from '../../../src/model/bodies.js';
 import { base64ToBytes, bytesToBase64, decodeUtf8Strict, utf8ByteLength } from '../../../src/model/bytes.js';
 
-const PNG_1X1 =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 function base64OfText(text: string): string {
   return bytesToBase64(new TextEncoder().encode(text));

@@ -12,4 +12,3 @@ test('base64 and Latin-1 conversions agree with Buffer across chunk boundaries',
     assert.equal(decodeLatin1(bytes), Buffer.from(bytes).toString('latin1'));
   }
 });
-

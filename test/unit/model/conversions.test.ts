@@ -30,13 +30,7 @@ test('headers: exact duplicates dropped ignoring name case; different values kep
     h('Accept', 'x'),
     h('Accept', 'X'),
   ]);
-  assert.deepEqual(headers, [
-    h('User-Agent', 'UA'),
-    h('Set-Cookie', 'a=1'),
-    h('Set-Cookie', 'b=2'),
-    h('Accept', 'x'),
-    h('Accept', 'X'),
-  ]);
+  assert.deepEqual(headers, [h('User-Agent', 'UA'), h('Set-Cookie', 'a=1'), h('Set-Cookie', 'b=2'), h('Accept', 'x'), h('Accept', 'X')]);
   assert.equal(duplicatesRemoved, 2);
   assert.deepEqual(headersFromBidi([{ name: 'X', value: { type: 'base64', value: btoa('v') } }]), {
     headers: [h('X', 'v')],
@@ -80,10 +74,10 @@ test('cookies from BiDi and from Set-Cookie', () => {
     expires: 1060,
   });
   assert.equal(parseSetCookie('no-equals-sign'), undefined);
-  assert.deepEqual(
-    cookiesFromSetCookieHeaders([h('set-cookie', 'a=1'), h('Content-Type', 'x'), h('Set-Cookie', 'b=2; Secure')]),
-    [{ name: 'a', value: '1' }, { name: 'b', value: '2', secure: true }],
-  );
+  assert.deepEqual(cookiesFromSetCookieHeaders([h('set-cookie', 'a=1'), h('Content-Type', 'x'), h('Set-Cookie', 'b=2; Secure')]), [
+    { name: 'a', value: '1' },
+    { name: 'b', value: '2', secure: true },
+  ]);
 });
 
 test('timings, Chromium convention: epoch timeOrigin, relative fields, 0 = not measured', () => {
@@ -151,8 +145,7 @@ test('timings: nothing measured gives no phases (never a made-up 0); inverted sp
 });
 
 test('resource types from request facts', () => {
-  const type = (facts: Partial<Parameters<typeof resourceTypeFromRequest>[0]>) =>
-    resourceTypeFromRequest({ headers: [], ...facts });
+  const type = (facts: Partial<Parameters<typeof resourceTypeFromRequest>[0]>) => resourceTypeFromRequest({ headers: [], ...facts });
   assert.equal(type({ googResourceType: 'XHR' }), 'xhr', 'Chromium XHR: initiatorType null, goog:resourceType XHR');
   assert.equal(type({ initiatorType: 'xmlhttprequest' }), 'xhr', 'Firefox XHR');
   assert.equal(type({ initiatorType: 'fetch' }), 'fetch');
@@ -220,8 +213,7 @@ test('response sizes per browser convention', () => {
 });
 
 test('dialect detection', () => {
-  const params = (request: Record<string, unknown>) =>
-    readNetworkEventParams({ request: { request: 'r', url: 'http://h/', ...request } });
+  const params = (request: Record<string, unknown>) => readNetworkEventParams({ request: { request: 'r', url: 'http://h/', ...request } });
   const chromium = params({ timings: { timeOrigin: 1_800_000_000_000, requestTime: 0 } });
   const firefox = params({ timings: { timeOrigin: 0, requestTime: 1_800_000_000_000 } });
   const bare = params({});
@@ -251,15 +243,7 @@ test('shim messages: well-formed ones parse, junk does not', () => {
     text: 'x',
     truncated: false,
   });
-  const junkMessages = [
-    '',
-    'null',
-    '[]',
-    '{"k":"ws-create","id":1}',
-    '{"k":"nope","id":1}',
-    '{"k":"ws-open"}',
-    '{"k":"ws-send","id":1}',
-  ];
+  const junkMessages = ['', 'null', '[]', '{"k":"ws-create","id":1}', '{"k":"nope","id":1}', '{"k":"ws-open"}', '{"k":"ws-send","id":1}'];
   for (const junk of junkMessages) {
     assert.equal(parseShimMessage(junk), undefined, junk);
   }

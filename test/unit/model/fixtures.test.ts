@@ -70,9 +70,7 @@ describe('Chromium 156 fixture', () => {
     for (const event of loadFixtureEvents(CHROMIUM)) {
       results.push({ name: event.name, params: event.p, result: log.ingest(event.name, event.p, event.t) });
     }
-    const stray = results.filter(
-      (item) => item.name === 'network.fetchError' && JSON.stringify(item.params).includes('"UNKNOWN"'),
-    );
+    const stray = results.filter((item) => item.name === 'network.fetchError' && JSON.stringify(item.params).includes('"UNKNOWN"'));
     assert.equal(stray.length, 1);
     assert.equal(stray[0]?.result.change, 'ignored');
     const sse = byPath(log.entries(), '/sse');
@@ -127,10 +125,7 @@ describe('Chromium 156 fixture', () => {
     const ws = byPath(entries, '/ws');
     assert.equal(ws.url, 'ws://127.0.0.1:34015/ws');
     assert.equal(ws.response, undefined);
-    assert.equal(
-      ws.source.request,
-      'Chromium sends no network events for WebSocket handshakes; entry built from the page shim',
-    );
+    assert.equal(ws.source.request, 'Chromium sends no network events for WebSocket handshakes; entry built from the page shim');
     assert.equal(ws.startedAt, 1795300215440.1);
     assert.deepEqual(ws.timings, {});
     assertEchoFrames(ws);
@@ -264,8 +259,14 @@ describe('both browsers', () => {
     const key = (entry: NetworkEntry): string => `${entry.method} ${pathOf(entry.url)}`;
     const chromiumKeys = new Set(chromium.map(key));
     const firefoxKeys = new Set(firefox.map(key));
-    assert.deepEqual([...firefoxKeys].filter((k) => !chromiumKeys.has(k)), ['GET /favicon.ico']);
-    assert.deepEqual([...chromiumKeys].filter((k) => !firefoxKeys.has(k)), []);
+    assert.deepEqual(
+      [...firefoxKeys].filter((k) => !chromiumKeys.has(k)),
+      ['GET /favicon.ico'],
+    );
+    assert.deepEqual(
+      [...chromiumKeys].filter((k) => !firefoxKeys.has(k)),
+      [],
+    );
     for (const entry of chromium) {
       const other = firefox.find((candidate) => key(candidate) === key(entry));
       assert.ok(other, key(entry));
@@ -368,8 +369,5 @@ function assertEchoFrames(entry: NetworkEntry): void {
   assert.ok(frames.every((frame) => frame.time > 1.7e12));
   assert.equal(entry.state, 'complete');
   assert.ok((entry.webSocket?.openedAt ?? 0) > 0);
-  assert.deepEqual(
-    { ...entry.webSocket?.closed, time: undefined },
-    { time: undefined, code: 1005, reason: '', wasClean: true },
-  );
+  assert.deepEqual({ ...entry.webSocket?.closed, time: undefined }, { time: undefined, code: 1005, reason: '', wasClean: true });
 }

@@ -144,9 +144,7 @@ test('a later log continues where an earlier one ended (firstIndex)', () => {
 });
 
 test('capture started mid-request: the entry is built from whatever event comes first', () => {
-  const events = loadFixtureEvents('firefox-153-index-page').filter(
-    (event) => event.name !== 'network.beforeRequestSent',
-  );
+  const events = loadFixtureEvents('firefox-153-index-page').filter((event) => event.name !== 'network.beforeRequestSent');
   const log = new NetworkLog();
   const first = log.ingest(events[0]?.name ?? '', events[0]?.p, events[0]?.t);
   assert.equal(first.change, 'created', 'responseStarted creates the entry');
@@ -229,24 +227,27 @@ test('odd input never throws and is ignored', () => {
 test('WebSocket: Firefox handshake arriving after ws-open merges into the synthetic entry', () => {
   const log = new NetworkLog();
   log.ingest('script.message', shimParams({ k: 'ws-create', id: 1, url: 'ws://h/ws', t: T0 }));
-  const open = log.ingest(
-    'script.message',
-    shimParams({ k: 'ws-open', id: 1, url: 'ws://h/ws', protocol: 'chat', t: T0 + 5 }),
-  );
+  const open = log.ingest('script.message', shimParams({ k: 'ws-open', id: 1, url: 'ws://h/ws', protocol: 'chat', t: T0 + 5 }));
   assert.equal(open.entry?.requestId, 'shim-ws-1');
   assert.equal(open.entry?.state, 'complete');
-  const handshakeHeaders: Array<[string, string]> = [['Sec-Fetch-Mode', 'websocket'], ['Sec-WebSocket-Key', 'abc']];
+  const handshakeHeaders: Array<[string, string]> = [
+    ['Sec-Fetch-Mode', 'websocket'],
+    ['Sec-WebSocket-Key', 'abc'],
+  ];
   const handshake = hopParams({ id: '20-x', url: 'http://h/ws', requestHeaders: handshakeHeaders });
   const merged = log.ingest('network.beforeRequestSent', handshake);
   assert.equal(merged.change, 'updated');
   assert.equal(merged.entry, open.entry);
-  log.ingest('network.responseCompleted', hopParams({
-    id: '20-x',
-    url: 'http://h/ws',
-    requestHeaders: handshakeHeaders,
-    status: 101,
-    responseHeaders: [['Upgrade', 'websocket']],
-  }));
+  log.ingest(
+    'network.responseCompleted',
+    hopParams({
+      id: '20-x',
+      url: 'http://h/ws',
+      requestHeaders: handshakeHeaders,
+      status: 101,
+      responseHeaders: [['Upgrade', 'websocket']],
+    }),
+  );
   log.ingest('script.message', shimParams({ k: 'ws-send', id: 1, text: 'hé', t: T0 + 6 }));
   const entries = log.entries();
   assert.equal(entries.length, 1);
@@ -299,12 +300,15 @@ test('EventSource messages that arrive before the request are buffered and attac
   const message = { k: 'sse-msg', id: 1, event: 'tick', lastEventId: '', text: 'a', t: T0 + 2 };
   const early = log.ingest('script.message', shimParams(message));
   assert.deepEqual(early, { change: 'stream-event' });
-  const created = log.ingest('network.beforeRequestSent', hopParams({
-    id: 'e',
-    url: 'http://h/events',
-    requestHeaders: [['Accept', 'text/event-stream']],
-    extraRequest: { initiatorType: null },
-  }));
+  const created = log.ingest(
+    'network.beforeRequestSent',
+    hopParams({
+      id: 'e',
+      url: 'http://h/events',
+      requestHeaders: [['Accept', 'text/event-stream']],
+      extraRequest: { initiatorType: null },
+    }),
+  );
   assert.equal(created.entry?.resourceType, 'eventsource');
   assert.deepEqual(created.entry?.stream?.events, [{ time: T0 + 2, event: 'tick', data: 'a' }]);
   assert.equal(created.entry?.stream?.openedAt, T0 + 1);

@@ -177,7 +177,10 @@ test('WebSocket lifecycle and frames are posted in the shim message format', () 
       { k: 'ws-close', id: 1, code: 1000, reason: 'bye', wasClean: true },
     ],
   );
-  assert.ok(raw.every((message) => parseShimMessage(message) !== undefined), 'the model parses every message');
+  assert.ok(
+    raw.every((message) => parseShimMessage(message) !== undefined),
+    'the model parses every message',
+  );
 });
 
 test('EventSource: default and named events (when the page listens), errors, close', () => {
@@ -253,10 +256,7 @@ test('what the shim posts builds the same entries as the recorded fixtures do', 
       source: { realm: 'r', context: 'ctx-1' },
     });
   }
-  log.ingest(
-    'network.beforeRequestSent',
-    hopParams({ id: 's', url: 'http://h/sse', requestHeaders: [['Accept', 'text/event-stream']] }),
-  );
+  log.ingest('network.beforeRequestSent', hopParams({ id: 's', url: 'http://h/sse', requestHeaders: [['Accept', 'text/event-stream']] }));
   const [ws, sse] = log.entries();
   assert.equal(ws?.resourceType, 'websocket');
   assert.deepEqual(
@@ -333,7 +333,10 @@ test("with resourceTiming, the page's Resource Timing entries are posted as rt m
   };
   const shim = new Function('window', `return (${pageShimFunction});`)(target) as (channel: unknown, rt?: boolean) => void;
   shim(channel, true);
-  assert.deepEqual(observers.map((observer) => observer.type), ['resource', 'navigation']);
+  assert.deepEqual(
+    observers.map((observer) => observer.type),
+    ['resource', 'navigation'],
+  );
   observers[0]?.callback({
     getEntries: () => [
       { name: 'http://h/timed', startTime: 10, responseStart: 20, responseEnd: 320 },

@@ -5,7 +5,7 @@ import { hopParams } from './bidi-events.js';
 
 const base = 'http://127.0.0.1:1';
 
-test('a redirect response sent with the next hop\'s redirectCount lands on its own hop (Chromium under load)', () => {
+test("a redirect response sent with the next hop's redirectCount lands on its own hop (Chromium under load)", () => {
   const log = new NetworkLog();
   const id = '9.8';
   log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/r1` }));

@@ -88,7 +88,10 @@ test('Chromium: an arrival gap no longer than the reported end keeps the reporte
 
 test('Firefox: the reported responseEnd is used; arrivals and page timing change nothing', () => {
   const raw = { timeOrigin: 0, requestTime: 1000, requestStart: 1002, responseStart: 1012, responseEnd: 1312 };
-  const converted = timingsFromBidi(raw, 'firefox', { arrivals: { responseStarted: 5000, responseCompleted: 9000 }, page: { startTime: 1000, responseStart: 1010, responseEnd: 9000 } });
+  const converted = timingsFromBidi(raw, 'firefox', {
+    arrivals: { responseStarted: 5000, responseCompleted: 9000 },
+    page: { startTime: 1000, responseStart: 1010, responseEnd: 9000 },
+  });
   assert.deepEqual(converted.timings, { blocked: 2, wait: 10, receive: 300, total: 312 });
   assert.deepEqual(converted.estimated, []);
 });
@@ -154,8 +157,20 @@ test('Chromium: a cross-origin page timing without responseStart is mapped from 
 
 test('page timing goes to the same-URL hop whose start is nearest, in the same context; never to Firefox', () => {
   const log = new NetworkLog();
-  const first = hopParams({ id: '9.1', url: URL_, timings: chromiumTimings(10.5), status: 200, extraRequest: { 'goog:resourceType': 'Fetch' } });
-  const second = hopParams({ id: '9.2', url: URL_, timings: { ...chromiumTimings(10.5), timeOrigin: ORIGIN + 500 }, status: 200, extraRequest: { 'goog:resourceType': 'Fetch' } });
+  const first = hopParams({
+    id: '9.1',
+    url: URL_,
+    timings: chromiumTimings(10.5),
+    status: 200,
+    extraRequest: { 'goog:resourceType': 'Fetch' },
+  });
+  const second = hopParams({
+    id: '9.2',
+    url: URL_,
+    timings: { ...chromiumTimings(10.5), timeOrigin: ORIGIN + 500 },
+    status: 200,
+    extraRequest: { 'goog:resourceType': 'Fetch' },
+  });
   log.ingest('network.responseCompleted', first, ORIGIN + 20);
   log.ingest('network.responseCompleted', second, ORIGIN + 520);
   log.ingest('script.message', pageTiming(URL_, ORIGIN + 500.3, ORIGIN + 511, ORIGIN + 611, 'other-ctx'), ORIGIN + 620);
@@ -182,7 +197,10 @@ function near(actual: number | undefined, truth: number): boolean {
   return actual !== undefined && Math.abs(actual - truth) <= Math.max(30, truth * 0.15);
 }
 
-for (const [name, dialect] of [['chromium-156-timed', 'chromium'], ['firefox-153-timed', 'firefox']] as const) {
+for (const [name, dialect] of [
+  ['chromium-156-timed', 'chromium'],
+  ['firefox-153-timed', 'firefox'],
+] as const) {
   test(`recorded ${name}: wait, receive and total match the server's delays on h1 and h2`, () => {
     const entries = normalizeEvents(loadTimed(name)).filter((entry) => !entry.url.includes('warmup'));
     assert.equal(entries.length, 8, 'four cases on each of two origins');
@@ -204,7 +222,13 @@ for (const [name, dialect] of [['chromium-156-timed', 'chromium'], ['firefox-153
 test('a long capture keeps end evidence only for the last completed Chromium hops', () => {
   const log = new NetworkLog();
   for (let i = 0; i < 600; i++) {
-    const hop = hopParams({ id: `9.${i}`, url: `${URL_}&i=${i}`, timings: chromiumTimings(10.5), status: 200, extraRequest: { 'goog:resourceType': 'Fetch' } });
+    const hop = hopParams({
+      id: `9.${i}`,
+      url: `${URL_}&i=${i}`,
+      timings: chromiumTimings(10.5),
+      status: 200,
+      extraRequest: { 'goog:resourceType': 'Fetch' },
+    });
     log.ingest('network.responseStarted', hop, ORIGIN + 18);
     log.ingest('network.responseCompleted', hop, ORIGIN + 118);
   }

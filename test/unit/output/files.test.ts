@@ -29,11 +29,18 @@ test('relative paths resolve inside the output directory', () => {
 
 test('paths that leave the output directory are refused, absolute ones unless allowed', () => {
   for (const path of ['../a.har', 'har/../../a.har', '/etc/passwd', '/out-other/a.har', '.', '', '..\\..\\x', 'a/..\\..\\x']) {
-    assert.throws(() => resolveInside('/out', path), (error: unknown) => {
-      assert.ok(error instanceof OutputWriteError);
-      assert.equal(error.message, `Path "${path}" is outside the output directory /out; give a path inside it (relative paths are resolved there).`);
-      return true;
-    }, path);
+    assert.throws(
+      () => resolveInside('/out', path),
+      (error: unknown) => {
+        assert.ok(error instanceof OutputWriteError);
+        assert.equal(
+          error.message,
+          `Path "${path}" is outside the output directory /out; give a path inside it (relative paths are resolved there).`,
+        );
+        return true;
+      },
+      path,
+    );
   }
   assert.equal(resolveInside('/out', '/tmp/x.har', true), '/tmp/x.har');
   assert.throws(() => resolveInside('/out', '../x.har', true), OutputWriteError, 'allowAbsolute does not open relative escapes');
@@ -58,10 +65,15 @@ test('a parent that is a file is explained', async () => {
   await assert.rejects(writeOutputFile(dir, 'network-bodies/deeper/1.json', '{}'), /: a parent of the path is a file, not a directory\./);
 });
 
-test('a directory without write permission is explained and keeps no partial file', { skip: process.getuid?.() === 0 ? 'root ignores permissions' : false }, async () => {
+test('a directory without write permission is explained and keeps no partial file', {
+  skip: process.getuid?.() === 0 ? 'root ignores permissions' : false,
+}, async () => {
   const dir = outputDir();
   chmodSync(dir, 0o500);
-  await assert.rejects(writeOutputFile(dir, 'x.json', '{}'), new RegExp(`^OutputWriteError: Could not write ${join(dir, 'x.json')}: permission denied\\.`));
+  await assert.rejects(
+    writeOutputFile(dir, 'x.json', '{}'),
+    new RegExp(`^OutputWriteError: Could not write ${join(dir, 'x.json')}: permission denied\\.`),
+  );
   chmodSync(dir, 0o700);
   assert.deepEqual(readdirSync(dir), []);
 });

@@ -137,7 +137,12 @@ for (const bodyCase of CASES) {
 }
 
 test('the same case with the gate skipped does leak (the table can fail)', () => {
-  const response = bodyFromBidiBytes({ type: 'base64', value: bytesToBase64(encodeUtf8(COGNITO)) }, 'application/x-amz-json-1.1', 1e7, 'all');
+  const response = bodyFromBidiBytes(
+    { type: 'base64', value: bytesToBase64(encodeUtf8(COGNITO)) },
+    'application/x-amz-json-1.1',
+    1e7,
+    'all',
+  );
   const request = bodyFromBidiBytes({ type: 'string', value: LOGIN }, 'application/x-amz-json-1.1', 1e7, 'all');
   const outputs = allOutputs(entryWith('application/x-amz-json-1.1', request, response));
   assert.ok(outputs.details?.includes(ACCESS));

@@ -67,9 +67,14 @@ test('fallback: JS literals, key=value, multipart, XML, Bearer tokens', () => {
     redactLooseText(`cfg = {apiKey: 'AIza1', authDomain: 'x', password: form.value, 'secret': 42};`),
     `cfg = {apiKey: '<redacted>', authDomain: 'x', password: form.value, 'secret': "<redacted>"};`,
   );
-  assert.equal(redactLooseText('GET /cb?code=1&token=abc HTTP/1.1 password="x y"'), 'GET /cb?code=1&token=<redacted> HTTP/1.1 password="<redacted>"');
   assert.equal(
-    redactLooseText('--b\r\nContent-Disposition: form-data; name="password"\r\n\r\nhunter2\r\n--b\r\nContent-Disposition: form-data; name="user"\r\n\r\nada\r\n--b--'),
+    redactLooseText('GET /cb?code=1&token=abc HTTP/1.1 password="x y"'),
+    'GET /cb?code=1&token=<redacted> HTTP/1.1 password="<redacted>"',
+  );
+  assert.equal(
+    redactLooseText(
+      '--b\r\nContent-Disposition: form-data; name="password"\r\n\r\nhunter2\r\n--b\r\nContent-Disposition: form-data; name="user"\r\n\r\nada\r\n--b--',
+    ),
     '--b\r\nContent-Disposition: form-data; name="password"\r\n\r\n<redacted>\r\n--b\r\nContent-Disposition: form-data; name="user"\r\n\r\nada\r\n--b--',
   );
   assert.equal(

@@ -3,11 +3,10 @@ import { test } from 'node:test';
 import { redactKnownValues, stringLeaves } from '../../../src/redact/index.js';
 
 test('string leaves of capabilities at any depth, longest first, short ones skipped', () => {
-  assert.deepEqual(stringLeaves({ 'se:name': 'nightly', 'acme:options': { accessKey: 'k3y-123456', flags: ['verbose', 'x'] }, n: 5, b: true }), [
-    'k3y-123456',
-    'nightly',
-    'verbose',
-  ]);
+  assert.deepEqual(
+    stringLeaves({ 'se:name': 'nightly', 'acme:options': { accessKey: 'k3y-123456', flags: ['verbose', 'x'] }, n: 5, b: true }),
+    ['k3y-123456', 'nightly', 'verbose'],
+  );
 });
 
 test('known values are hidden in plain, JSON-escaped and URL-encoded form', () => {

@@ -6,7 +6,16 @@ import { redactHar } from '../../../src/redact/index.js';
 import { barSegments, PHASE_CODES, renderReport, reportData, scriptSafeJson } from '../../../src/report/index.js';
 import { sampleEntries } from '../helpers/sample-entries.js';
 
-const timings = (values: Partial<HarTimings>): HarTimings => ({ blocked: -1, dns: -1, connect: -1, ssl: -1, send: 0, wait: 0, receive: 0, ...values });
+const timings = (values: Partial<HarTimings>): HarTimings => ({
+  blocked: -1,
+  dns: -1,
+  connect: -1,
+  ssl: -1,
+  send: 0,
+  wait: 0,
+  receive: 0,
+  ...values,
+});
 
 test('bar geometry: phases end to end, connect without its TLS part, zero-length phases left out', () => {
   assert.deepEqual(barSegments(timings({ blocked: 2, dns: 3, connect: 10, ssl: 6, send: 1, wait: 20, receive: 5 }), 41), [
@@ -24,7 +33,10 @@ test('bar geometry: missing phases are drawn as unknown, never as zero', () => {
   // Nothing known but the total: all of it is unknown.
   assert.deepEqual(barSegments(timings({ send: -1, wait: -1, receive: -1 }), 80), [{ phase: 'unknown', start: 0, duration: 80 }]);
   // bidiscope's HAR writes unreported send/wait/receive as 0 and says so in the comment.
-  const unreported = { ...timings({ blocked: 1, send: 0, wait: 0, receive: 0 }), comment: 'send, wait, receive: not reported by the browser (0)' };
+  const unreported = {
+    ...timings({ blocked: 1, send: 0, wait: 0, receive: 0 }),
+    comment: 'send, wait, receive: not reported by the browser (0)',
+  };
   assert.deepEqual(barSegments(unreported, 30), [
     { phase: 'blocked', start: 0, duration: 1 },
     { phase: 'unknown', start: 1, duration: 29 },
@@ -42,7 +54,10 @@ test('report data: one row per entry on a common clock, redirects linked, ticks,
   const har = sampleHar();
   const data = reportData(har, 'sample');
   assert.equal(data.rows.length, har.log.entries.length);
-  assert.ok(data.rows.every((row, index) => index === 0 || row.t >= (data.rows[index - 1]?.t ?? 0)), 'rows in start order');
+  assert.ok(
+    data.rows.every((row, index) => index === 0 || row.t >= (data.rows[index - 1]?.t ?? 0)),
+    'rows in start order',
+  );
   const r1 = data.rows.findIndex((row) => row.u.endsWith('/r1'));
   const r2 = data.rows.findIndex((row) => row.u.endsWith('/r2'));
   assert.equal(data.rows[r1]?.r, r2, '/r1 links to /r2');
@@ -50,7 +65,10 @@ test('report data: one row per entry on a common clock, redirects linked, ticks,
   assert.ok((ws?.w?.length ?? 0) > 0 && (ws?.o?.length ?? 0) > 0, 'WebSocket frames as ticks, sent ones marked');
   assert.ok((data.rows.find((row) => row.k === 'eventsource')?.v?.length ?? 0) > 0, 'SSE events as ticks');
   assert.equal(data.summary.requests, data.rows.length);
-  assert.equal(Object.values(data.summary.byType).reduce((a, b) => a + b, 0), data.rows.length);
+  assert.equal(
+    Object.values(data.summary.byType).reduce((a, b) => a + b, 0),
+    data.rows.length,
+  );
   assert.ok(data.summary.failed >= 2);
   assert.equal(data.rows[data.summary.slowest[0] ?? -1]?.d, Math.max(...data.rows.map((row) => row.d)));
   for (const row of data.rows) for (const [code] of row.b) assert.ok(PHASE_CODES[code] !== undefined);
@@ -83,7 +101,7 @@ test('the page is self-contained and captured text cannot break out of its data'
   assert.equal(JSON.parse(scriptSafeJson({ a: '</script>\u2028' })).a, '</script>\u2028');
 });
 
-test('readHar: other producers\' shapes are read; bad files are named errors', () => {
+test("readHar: other producers' shapes are read; bad files are named errors", () => {
   const chrome = {
     log: {
       version: '1.2',
@@ -94,8 +112,27 @@ test('readHar: other producers\' shapes are read; bad files are named errors', (
           _resourceType: 'websocket',
           startedDateTime: '2026-11-30T10:00:00.100Z',
           time: 5,
-          request: { method: 'GET', url: 'ws://x/ws', httpVersion: 'HTTP/1.1', headers: [], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
-          response: { status: 101, statusText: 'Switching Protocols', httpVersion: 'HTTP/1.1', headers: [], cookies: [], content: { size: 0, mimeType: 'x-unknown' }, redirectURL: '', headersSize: -1, bodySize: -1 },
+          request: {
+            method: 'GET',
+            url: 'ws://x/ws',
+            httpVersion: 'HTTP/1.1',
+            headers: [],
+            queryString: [],
+            cookies: [],
+            headersSize: -1,
+            bodySize: 0,
+          },
+          response: {
+            status: 101,
+            statusText: 'Switching Protocols',
+            httpVersion: 'HTTP/1.1',
+            headers: [],
+            cookies: [],
+            content: { size: 0, mimeType: 'x-unknown' },
+            redirectURL: '',
+            headersSize: -1,
+            bodySize: -1,
+          },
           cache: {},
           timings: { blocked: 1, dns: -1, ssl: -1, connect: -1, send: 0, wait: 4, receive: 0 },
           _webSocketMessages: [{ type: 'receive', time: 1_795_000_000.5, opcode: 1, data: 'hi' }],
@@ -106,10 +143,21 @@ test('readHar: other producers\' shapes are read; bad files are named errors', (
   const har = readHar(JSON.stringify(chrome));
   assert.equal(har.log.entries[0]?._webSocketMessages?.[0]?.time, 1_795_000_000.5);
   assert.equal(har.log.pages[0]?.id, 'page_1');
-  assert.throws(() => readHar('not json'), (error) => error instanceof HarReadError && /not JSON/.test(error.message));
-  assert.throws(() => readHar('{"a":1}'), (error) => error instanceof HarReadError && /log: missing/.test(error.message));
   assert.throws(
-    () => readHar(JSON.stringify({ log: { entries: [{ startedDateTime: 'yesterday', request: { method: 'GET', url: 'x' }, response: { status: 200 } }] } })),
+    () => readHar('not json'),
+    (error) => error instanceof HarReadError && /not JSON/.test(error.message),
+  );
+  assert.throws(
+    () => readHar('{"a":1}'),
+    (error) => error instanceof HarReadError && /log: missing/.test(error.message),
+  );
+  assert.throws(
+    () =>
+      readHar(
+        JSON.stringify({
+          log: { entries: [{ startedDateTime: 'yesterday', request: { method: 'GET', url: 'x' }, response: { status: 200 } }] },
+        }),
+      ),
     (error) => error instanceof HarReadError && /log\.entries\.0\.startedDateTime/.test(error.message),
   );
 });
@@ -125,7 +173,10 @@ test('redactHar hides secrets in every HAR field, bodies in base64 included', ()
             request: {
               method: 'POST',
               url: 'http://x/login?api_key=K-123&q=1',
-              headers: [{ name: 'Authorization', value: 'Bearer T-456' }, { name: 'Cookie', value: 'sid=S-789' }],
+              headers: [
+                { name: 'Authorization', value: 'Bearer T-456' },
+                { name: 'Cookie', value: 'sid=S-789' },
+              ],
               cookies: [{ name: 'sid', value: 'S-789' }],
               queryString: [{ name: 'api_key', value: 'K-123' }],
               postData: { mimeType: 'application/x-amz-json-1.1', text: '{"PASSWORD":"P-000"}' },

@@ -34,7 +34,10 @@ test('closeAll closes every session once, releases the budget and refuses new on
   await manager.open(CHROME);
   await manager.open({ browser: 'firefox', headless: false });
   await manager.closeAll();
-  assert.deepEqual(fake.browsers.map((browser) => browser.closeCalls), [1, 1]);
+  assert.deepEqual(
+    fake.browsers.map((browser) => browser.closeCalls),
+    [1, 1],
+  );
   assert.equal(manager.budget.inUse, 0);
   assert.deepEqual(manager.list(), []);
   await assert.rejects(manager.open(CHROME), /^Error: bidiscope is shutting down; no new sessions\.$/);

@@ -26,19 +26,39 @@ describe('start_network_capture', () => {
   test('sets up collector, page script and subscription, in that order', async () => {
     const s = await start();
     const { bidi } = await s.open();
-    const started = await s.call('start_network_capture', { urlFilter: '/api/', methods: ['post', 'GET'], resourceTypes: ['fetch'], maxBodyBytes: 100 });
+    const started = await s.call('start_network_capture', {
+      urlFilter: '/api/',
+      methods: ['post', 'GET'],
+      resourceTypes: ['fetch'],
+      maxBodyBytes: 100,
+    });
     assert.equal(started.isError, false, started.text);
     assert.match(started.text, /^Capture capture-\d+ started on chrome-1\. Load or use the page, then list_network_requests\.$/);
     assert.deepEqual(started.structured?.options, {
-      urlFilter: '/api/', resourceTypes: ['fetch'], methods: ['POST', 'GET'], captureBodies: 'text', maxBodyBytes: 100,
-      maxTotalBodyBytes: 268_435_456, captureWebSockets: true, captureStreaming: true, maxEntries: 50_000,
+      urlFilter: '/api/',
+      resourceTypes: ['fetch'],
+      methods: ['POST', 'GET'],
+      captureBodies: 'text',
+      maxBodyBytes: 100,
+      maxTotalBodyBytes: 268_435_456,
+      captureWebSockets: true,
+      captureStreaming: true,
+      maxEntries: 50_000,
     });
-    assert.deepEqual(bidi.sent.slice(2).map((command) => command.method), [
-      'network.addDataCollector', 'script.addPreloadScript', 'script.callFunction', 'session.subscribe',
-    ]);
-    assert.deepEqual(bidi.sentOf('network.addDataCollector')[0]?.params, { maxEncodedDataSize: 64 * 1024 * 1024, collectorType: 'blob', dataTypes: ['response', 'request'] });
+    assert.deepEqual(
+      bidi.sent.slice(2).map((command) => command.method),
+      ['network.addDataCollector', 'script.addPreloadScript', 'script.callFunction', 'session.subscribe'],
+    );
+    assert.deepEqual(bidi.sentOf('network.addDataCollector')[0]?.params, {
+      maxEncodedDataSize: 64 * 1024 * 1024,
+      collectorType: 'blob',
+      dataTypes: ['response', 'request'],
+    });
     assert.deepEqual(bidi.sentOf('session.subscribe')[1]?.params, { events: [...NETWORK_EVENTS, 'script.message'] });
-    assert.equal(bidi.sentOf('script.callFunction')[0]?.params.target && JSON.stringify(bidi.sentOf('script.callFunction')[0]?.params.target), '{"context":"ctx-1"}');
+    assert.equal(
+      bidi.sentOf('script.callFunction')[0]?.params.target && JSON.stringify(bidi.sentOf('script.callFunction')[0]?.params.target),
+      '{"context":"ctx-1"}',
+    );
     const again = await s.call('start_network_capture');
     assert.equal(again.isError, true);
     assert.match(again.text, /^A capture \(capture-\d+\) is already active on chrome-1\. Call stop_network_capture first\.$/);
@@ -66,7 +86,7 @@ describe('start_network_capture', () => {
     bidi.fail('script.callFunction', 'no such frame');
     const started = await s.call('start_network_capture');
     assert.deepEqual(started.structured?.notes, [
-      'This browser cannot collect request bodies; only Chromium\'s goog:postData is available.',
+      "This browser cannot collect request bodies; only Chromium's goog:postData is available.",
       'The current document could not be instrumented; WebSocket/SSE capture starts with the next page load.',
     ]);
   });
@@ -90,10 +110,18 @@ describe('start_network_capture', () => {
     ['empty urlFilter', { urlFilter: '' }, 'Invalid "urlFilter" for start_network_capture: a non-empty filter, got "".'],
     ['resourceTypes', { resourceTypes: ['video'] }, 'Invalid "resourceTypes.0" for start_network_capture: one of '],
     ['empty resourceTypes', { resourceTypes: [] }, 'Invalid "resourceTypes" for start_network_capture: at least one type, got an array.'],
-    ['methods', { methods: ['GET POST'] }, 'Invalid "methods.0" for start_network_capture: an HTTP method like GET or POST, got "GET POST".'],
+    [
+      'methods',
+      { methods: ['GET POST'] },
+      'Invalid "methods.0" for start_network_capture: an HTTP method like GET or POST, got "GET POST".',
+    ],
     ['captureBodies', { captureBodies: 'some' }, 'Invalid "captureBodies" for start_network_capture: "none", "text" or "all", got "some".'],
     ['maxBodyBytes', { maxBodyBytes: 0 }, 'Invalid "maxBodyBytes" for start_network_capture: at least 1, got number 0.'],
-    ['maxTotalBodyBytes', { maxTotalBodyBytes: 2 ** 31 + 1 }, 'Invalid "maxTotalBodyBytes" for start_network_capture: at most 2147483648 (2 GiB), got number 2147483649.'],
+    [
+      'maxTotalBodyBytes',
+      { maxTotalBodyBytes: 2 ** 31 + 1 },
+      'Invalid "maxTotalBodyBytes" for start_network_capture: at most 2147483648 (2 GiB), got number 2147483649.',
+    ],
     ['maxEntries', { maxEntries: 2.5 }, 'Invalid "maxEntries" for start_network_capture: a whole number, got number 2.5.'],
     ['captureWebSockets', { captureWebSockets: 1 }, 'Invalid "captureWebSockets" for start_network_capture: true or false, got number 1.'],
   ];
@@ -131,7 +159,10 @@ describe('status, stop and clear over the recorded streams', () => {
       const delivered = bidi.replay(loadFixtureEvents(fixture));
       assert.ok(delivered > 40, `events delivered: ${delivered}`);
       const status = await s.call('get_network_capture_status');
-      assert.match(status.text, new RegExp(`^Capture capture-\\d+ on ${browser}-1: active for \\d+\\.\\d s\\. ${expected.replace(/\./g, '\\.')}$`));
+      assert.match(
+        status.text,
+        new RegExp(`^Capture capture-\\d+ on ${browser}-1: active for \\d+\\.\\d s\\. ${expected.replace(/\./g, '\\.')}$`),
+      );
       assert.equal(status.structured?.status, 'active');
 
       const stopped = await s.call('stop_network_capture');
@@ -156,7 +187,12 @@ describe('status, stop and clear over the recorded streams', () => {
     const { bidi } = await s.open();
     await s.call('start_network_capture', { captureBodies: 'none' });
     for (let i = 0; i < 200; i += 1) {
-      const hop = { id: `r${i}`, url: `http://127.0.0.1:9/api/item/${i}?padding=${'p'.repeat(100)}`, status: 200, mimeType: 'application/json' };
+      const hop = {
+        id: `r${i}`,
+        url: `http://127.0.0.1:9/api/item/${i}?padding=${'p'.repeat(100)}`,
+        status: 200,
+        mimeType: 'application/json',
+      };
       bidi.emit('network.beforeRequestSent', hopParams(hop));
       bidi.emit('network.responseCompleted', hopParams(hop));
     }
@@ -178,7 +214,10 @@ describe('status, stop and clear over the recorded streams', () => {
     const cleared = await s.call('clear_network_capture');
     assert.match(cleared.text, /^Cleared 14 entries from capture-\d+ on chrome-1\.$/);
     assert.equal(cleared.structured?.status, 'active');
-    assert.deepEqual(bidi.sentOf('network.removeDataCollector').map((command) => command.params), [{ collector: oldCollector }]);
+    assert.deepEqual(
+      bidi.sentOf('network.removeDataCollector').map((command) => command.params),
+      [{ collector: oldCollector }],
+    );
     assert.equal(bidi.collectors.size, 1, 'a new collector replaces the old one');
     assert.notEqual([...bidi.collectors][0], oldCollector);
     bidi.replay(loadFixtureEvents('chromium-156-index-page'));
@@ -204,7 +243,10 @@ describe('status, stop and clear over the recorded streams', () => {
     assert.equal(details.isError, false, 'an index of an earlier capture is found without its captureId');
     assert.equal(details.structured?.captureId, firstId);
     const captures = await s.call('list_captures');
-    assert.deepEqual((captures.structured?.captures as Array<{ captureId: string }>).map((capture) => capture.captureId), [firstId, String(restarted.structured?.captureId)]);
+    assert.deepEqual(
+      (captures.structured?.captures as Array<{ captureId: string }>).map((capture) => capture.captureId),
+      [firstId, String(restarted.structured?.captureId)],
+    );
   });
 
   test('past the retention bound the oldest capture is dropped, and tools say so', async () => {

@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfirmTokens, TOKEN_LIFETIME_MS, type PendingOutput } from '../../../src/tools/confirm-tokens.js';
 
-const OUTPUT: PendingOutput = { kind: 'bodies', sessionId: 'chrome-1', captureId: 'capture-1', index: 2, entryId: 'e-2', bodies: ['response'] };
+const OUTPUT: PendingOutput = {
+  kind: 'bodies',
+  sessionId: 'chrome-1',
+  captureId: 'capture-1',
+  index: 2,
+  entryId: 'e-2',
+  bodies: ['response'],
+};
 
 function clock(): { now: () => number; advance: (ms: number) => void } {
   let time = 1_000_000;
@@ -15,7 +22,10 @@ test('a token is redeemed once, for what it was issued for', () => {
   const token = tokens.issue(OUTPUT);
   assert.match(token, /^cfm_[0-9a-f]{16}$/);
   assert.deepEqual(tokens.redeem(token), { ok: true, output: { ...OUTPUT, expiresAt: 1_000_000 + TOKEN_LIFETIME_MS } });
-  assert.deepEqual(tokens.redeem(token), { ok: false, reason: `Unknown or already used token "${token}". Call the tool that gave it (get_request_details, evaluate_script) again for a new one.` });
+  assert.deepEqual(tokens.redeem(token), {
+    ok: false,
+    reason: `Unknown or already used token "${token}". Call the tool that gave it (get_request_details, evaluate_script) again for a new one.`,
+  });
 });
 
 test('tokens are distinct', () => {
@@ -32,7 +42,10 @@ test('a token works up to ten minutes and not after', () => {
   time.advance(TOKEN_LIFETIME_MS);
   assert.equal(tokens.redeem(lastMoment).ok, true);
   time.advance(1);
-  assert.deepEqual(tokens.redeem(late), { ok: false, reason: `Token "${late}" expired. Call the tool that gave it (get_request_details, evaluate_script) again for a new one.` });
+  assert.deepEqual(tokens.redeem(late), {
+    ok: false,
+    reason: `Token "${late}" expired. Call the tool that gave it (get_request_details, evaluate_script) again for a new one.`,
+  });
   assert.equal(tokens.redeem(late).ok, false, 'an expired token is gone too');
 });
 

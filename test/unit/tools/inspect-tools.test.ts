@@ -48,7 +48,8 @@ async function waitForBodies(s: InMemoryServer): Promise<void> {
 describe('list_network_requests', () => {
   test('filters by method, status, class, range, type, URL and failure', async () => {
     const { s } = await captured();
-    const indexes = async (args: Record<string, unknown>): Promise<unknown> => (await s.call('list_network_requests', args)).structured?.indexes;
+    const indexes = async (args: Record<string, unknown>): Promise<unknown> =>
+      (await s.call('list_network_requests', args)).structured?.indexes;
     assert.deepEqual(await indexes({ method: 'post' }), [3]);
     assert.deepEqual(await indexes({ status: 404 }), [8]);
     assert.deepEqual(await indexes({ status: '3xx' }), [5, 6]);
@@ -58,7 +59,10 @@ describe('list_network_requests', () => {
     assert.deepEqual(await indexes({ urlFilter: '/\\/(final|gzip)$/' }), [7, 9]);
     assert.deepEqual(await indexes({ failedOnly: true }), [8, 11]);
     const text = (await s.call('list_network_requests', { method: 'POST' })).text;
-    assert.equal(text, 'Requests where method=POST (URLs relative to http://127.0.0.1:34015):\n[3] POST /api/login 200 json 50B 4.6ms\nShowing 1–1 of 1 (filtered from 14).');
+    assert.equal(
+      text,
+      'Requests where method=POST (URLs relative to http://127.0.0.1:34015):\n[3] POST /api/login 200 json 50B 4.6ms\nShowing 1–1 of 1 (filtered from 14).',
+    );
   });
 
   test('pages with offset and limit and names the next offset', async () => {
@@ -99,7 +103,10 @@ describe('get_request_details and confirm_output', () => {
     const { s } = await captured();
     const details = await s.call('get_request_details', { index: 2 });
     assert.equal(details.isError, false, details.text);
-    assert.ok(details.text.includes(`Response Body:\n${JSON_BODY.slice(0, 500)}\n... [${JSON_BODY.length - 500} more chars]`), details.text);
+    assert.ok(
+      details.text.includes(`Response Body:\n${JSON_BODY.slice(0, 500)}\n... [${JSON_BODY.length - 500} more chars]`),
+      details.text,
+    );
     const token = String(details.structured?.confirmToken);
     assert.match(token, /^cfm_[0-9a-f]{16}$/);
     assert.deepEqual(details.structured?.truncatedBodies, ['response']);
@@ -111,7 +118,10 @@ describe('get_request_details and confirm_output', () => {
     assert.equal(readFileSync(path, 'utf8'), JSON_BODY);
     const reused = await s.call('confirm_output', { token });
     assert.equal(reused.isError, true);
-    assert.equal(reused.text, `Unknown or already used token "${token}". Call the tool that gave it (get_request_details, evaluate_script) again for a new one.`);
+    assert.equal(
+      reused.text,
+      `Unknown or already used token "${token}". Call the tool that gave it (get_request_details, evaluate_script) again for a new one.`,
+    );
   });
 
   test('secrets are redacted in details unless the session exposes them', async () => {
@@ -144,7 +154,10 @@ describe('get_request_details and confirm_output', () => {
     const token = async (): Promise<string> => String((await s.call('get_request_details', { index: 2 })).structured?.confirmToken);
     const cleared = await token();
     await s.call('clear_network_capture');
-    assert.match((await s.call('confirm_output', { token: cleared })).text, /^Entry \[2\] is no longer in capture-\d+ \(the capture was cleared or maxEntries dropped it\); its bodies are gone\.$/);
+    assert.match(
+      (await s.call('confirm_output', { token: cleared })).text,
+      /^Entry \[2\] is no longer in capture-\d+ \(the capture was cleared or maxEntries dropped it\); its bodies are gone\.$/,
+    );
 
     bidi.bodies.set(`response:${JSON_REQUEST}`, { type: 'string', value: JSON_BODY });
     await s.call('stop_network_capture');
@@ -174,7 +187,10 @@ describe('get_request_details and confirm_output', () => {
     const token = String((await s.call('get_request_details', { index: 2 })).structured?.confirmToken);
     await s.call('close_session');
     assert.equal((await s.call('confirm_output', { token })).text, 'Session chrome-1 is closed; its bodies are gone.');
-    assert.equal((await s.call('confirm_output', { token: 'cfm_123' })).text, 'Invalid "token" for confirm_output: a token like cfm_0123456789abcdef, got "cfm_123".');
+    assert.equal(
+      (await s.call('confirm_output', { token: 'cfm_123' })).text,
+      'Invalid "token" for confirm_output: a token like cfm_0123456789abcdef, got "cfm_123".',
+    );
     assert.equal((await s.call('confirm_output', {})).text, 'Missing "token" for confirm_output: it is required.');
     assert.equal(
       (await s.call('confirm_output', { token: 'cfm_0123456789abcdef' })).text,
@@ -203,7 +219,9 @@ describe('export_har', () => {
     assert.equal(exported.isError, false, exported.text);
     const path = join(s.outputDir, 'har', 'page.har');
     assert.equal(exported.text, `Wrote HAR 1.2 with 14 entries (6 WebSocket messages, bodies included, redacted) to ${path}.`);
-    const har = JSON.parse(readFileSync(path, 'utf8')) as { log: { version: string; entries: Array<{ response: { content: { text?: string } } }> } };
+    const har = JSON.parse(readFileSync(path, 'utf8')) as {
+      log: { version: string; entries: Array<{ response: { content: { text?: string } } }> };
+    };
     assert.equal(har.log.version, '1.2');
     assert.equal(har.log.entries.length, 14);
     assert.equal(readFileSync(path, 'utf8').includes('tok-SECRET-123'), false);
@@ -217,7 +235,10 @@ describe('export_har', () => {
     const { s } = await captured();
     const outside = await s.call('export_har', { path: '../escape.har' });
     assert.equal(outside.isError, true);
-    assert.equal(outside.text, `export_har failed: Path "../escape.har" is outside the output directory ${s.outputDir}; give a path inside it (relative paths are resolved there).`);
+    assert.equal(
+      outside.text,
+      `export_har failed: Path "../escape.har" is outside the output directory ${s.outputDir}; give a path inside it (relative paths are resolved there).`,
+    );
     const absolute = await s.call('export_har', { path: '/tmp/bidiscope-unit-absolute.har' });
     assert.match(absolute.text, /^export_har failed: Path "\/tmp\/bidiscope-unit-absolute\.har" is outside the output directory/);
     assert.equal(existsSync('/tmp/bidiscope-unit-absolute.har'), false);

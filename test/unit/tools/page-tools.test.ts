@@ -37,7 +37,10 @@ describe('navigate', () => {
     bidi.contexts.splice(0);
     bidi.emit('browsingContext.contextDestroyed', { context: 'ctx-1' });
     const result = await s.call('navigate', { url: 'http://127.0.0.1:9/b' });
-    assert.equal(result.text, 'Navigated chrome-1 to http://127.0.0.1:9/b (wait: complete) (the previous tab was closed; opened a new one).');
+    assert.equal(
+      result.text,
+      'Navigated chrome-1 to http://127.0.0.1:9/b (wait: complete) (the previous tab was closed; opened a new one).',
+    );
     const created = bidi.contexts[0];
     assert.equal(bidi.sentOf('browsingContext.navigate')[0]?.params.context, created);
   });
@@ -49,7 +52,10 @@ describe('navigate', () => {
     const result = await s.call('navigate', { url: 'http://127.0.0.1:9/c' });
     assert.equal(result.isError, false, result.text);
     assert.equal(result.structured?.reopenedTab, true);
-    assert.deepEqual(bidi.sentOf('browsingContext.navigate').map((command) => command.params.context), ['ctx-1', bidi.contexts[0]]);
+    assert.deepEqual(
+      bidi.sentOf('browsingContext.navigate').map((command) => command.params.context),
+      ['ctx-1', bidi.contexts[0]],
+    );
   });
 
   test('a navigation past its bound says how to go on', async () => {
@@ -70,19 +76,37 @@ describe('navigate', () => {
     const { bidi, browser } = await s.open();
     bidi.fail('browsingContext.navigate', 'unknown error', 'net::ERR_NAME_NOT_RESOLVED');
     const failed = await s.call('navigate', { url: 'http://nowhere.invalid/' });
-    assert.equal(failed.text, 'Navigation to http://nowhere.invalid/ failed: browsingContext.navigate: unknown error — net::ERR_NAME_NOT_RESOLVED');
+    assert.equal(
+      failed.text,
+      'Navigation to http://nowhere.invalid/ failed: browsingContext.navigate: unknown error — net::ERR_NAME_NOT_RESOLVED',
+    );
     browser.crash('browser exited with code 9');
     const dead = await s.call('navigate', { url: 'http://127.0.0.1:9/' });
-    assert.match(dead.text, /^Navigation to http:\/\/127\.0\.0\.1:9\/ failed: The browser of session chrome-1 is gone \(BiDi connection closed \(browser exited with code 9\)\)/);
+    assert.match(
+      dead.text,
+      /^Navigation to http:\/\/127\.0\.0\.1:9\/ failed: The browser of session chrome-1 is gone \(BiDi connection closed \(browser exited with code 9\)\)/,
+    );
   });
 
   const badInputs: Array<[string, Record<string, unknown>, string]> = [
     ['no url', {}, 'Missing "url" for navigate: it is required.'],
-    ['javascript:', { url: 'javascript:void 0' }, 'Invalid "url" for navigate: an absolute http(s) URL (about:blank and data: also work; javascript: and file: are refused, as are browser-internal pages), got "javascript:void 0".'],
-    ['relative url', { url: '/login' }, 'Invalid "url" for navigate: an absolute http(s) URL (about:blank and data: also work; javascript: and file: are refused, as are browser-internal pages), got "/login".'],
+    [
+      'javascript:',
+      { url: 'javascript:void 0' },
+      'Invalid "url" for navigate: an absolute http(s) URL (about:blank and data: also work; javascript: and file: are refused, as are browser-internal pages), got "javascript:void 0".',
+    ],
+    [
+      'relative url',
+      { url: '/login' },
+      'Invalid "url" for navigate: an absolute http(s) URL (about:blank and data: also work; javascript: and file: are refused, as are browser-internal pages), got "/login".',
+    ],
     ['wait', { url: 'about:blank', wait: 'load' }, 'Invalid "wait" for navigate: "none", "interactive" or "complete", got "load".'],
     ['timeoutMs', { url: 'about:blank', timeoutMs: 300_001 }, 'Invalid "timeoutMs" for navigate: at most 300000 ms, got number 300001.'],
-    ['fractional timeoutMs', { url: 'about:blank', timeoutMs: 1.5 }, 'Invalid "timeoutMs" for navigate: a whole number of milliseconds, got number 1.5.'],
+    [
+      'fractional timeoutMs',
+      { url: 'about:blank', timeoutMs: 1.5 },
+      'Invalid "timeoutMs" for navigate: a whole number of milliseconds, got number 1.5.',
+    ],
   ];
   for (const [what, args, expected] of badInputs) {
     test(`refuses ${what}`, async () => {
@@ -124,7 +148,10 @@ describe('evaluate_script', () => {
     assert.equal(result.text, '3');
     const sent = bidi.sentOf('script.callFunction').at(-1);
     assert.match(String(sent?.params.functionDeclaration), /\(a, b\) => a\.x \+ b/);
-    assert.deepEqual(sent?.params.arguments, [{ type: 'object', value: [['x', { type: 'number', value: 1 }]] }, { type: 'number', value: 2 }]);
+    assert.deepEqual(sent?.params.arguments, [
+      { type: 'object', value: [['x', { type: 'number', value: 1 }]] },
+      { type: 'number', value: 2 },
+    ]);
   });
 
   test('a page exception is an error result', async () => {
@@ -155,10 +182,16 @@ describe('evaluate_script', () => {
     const { bidi } = await s.open();
     bidi.fail('script.evaluate', 'no such frame', 'Cannot find context with specified id');
     const noDocument = await s.call('evaluate_script', { expression: '1' });
-    assert.equal(noDocument.text, 'evaluate_script failed: The tab has no document that can run scripts (for example a browser error page after a failed navigation). Navigate to a page first.');
+    assert.equal(
+      noDocument.text,
+      'evaluate_script failed: The tab has no document that can run scripts (for example a browser error page after a failed navigation). Navigate to a page first.',
+    );
     bidi.contexts.splice(0);
     const closed = await s.call('evaluate_script', { expression: '1' });
-    assert.equal(closed.text, 'evaluate_script failed: The session\'s tab was closed. Call navigate to open a new tab; the capture goes on.');
+    assert.equal(
+      closed.text,
+      "evaluate_script failed: The session's tab was closed. Call navigate to open a new tab; the capture goes on.",
+    );
   });
 
   test('a script past its bound is reported as a timeout', async () => {
@@ -170,13 +203,29 @@ describe('evaluate_script', () => {
   });
 
   const badInputs: Array<[string, Record<string, unknown>, string]> = [
-    ['neither expression nor function', {}, 'Invalid arguments for evaluate_script: exactly one of "expression" or "function", got an object.'],
-    ['both', { expression: '1', function: '() => 1' }, 'Invalid arguments for evaluate_script: exactly one of "expression" or "function", got an object.'],
+    [
+      'neither expression nor function',
+      {},
+      'Invalid arguments for evaluate_script: exactly one of "expression" or "function", got an object.',
+    ],
+    [
+      'both',
+      { expression: '1', function: '() => 1' },
+      'Invalid arguments for evaluate_script: exactly one of "expression" or "function", got an object.',
+    ],
     ['args with an expression', { expression: '1', args: [1] }, '"args" only goes with "function"; an expression takes no arguments.'],
     ['args not an array', { function: '() => 1', args: { a: 1 } }, 'Invalid "args" for evaluate_script: a JSON array, got an object.'],
-    ['too many args', { function: '() => 1', args: Array.from({ length: 101 }, () => 0) }, 'Invalid "args" for evaluate_script: at most 100 arguments, got an array.'],
+    [
+      'too many args',
+      { function: '() => 1', args: Array.from({ length: 101 }, () => 0) },
+      'Invalid "args" for evaluate_script: at most 100 arguments, got an array.',
+    ],
     ['expression type', { expression: 42 }, 'Invalid "expression" for evaluate_script: JavaScript source text, got number 42.'],
-    ['lone surrogate', { expression: '"\uDC00"' }, 'Invalid "expression" for evaluate_script: text without unpaired UTF-16 surrogates (the browser protocol cannot carry them), got "\\"\\udc00\\"".'],
+    [
+      'lone surrogate',
+      { expression: '"\uDC00"' },
+      'Invalid "expression" for evaluate_script: text without unpaired UTF-16 surrogates (the browser protocol cannot carry them), got "\\"\\udc00\\"".',
+    ],
   ];
   for (const [what, args, expected] of badInputs) {
     test(`refuses ${what}`, async () => {

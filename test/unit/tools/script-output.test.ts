@@ -4,8 +4,14 @@ import type { ScriptResult } from '../../../src/browser/script-result.js';
 import { formatScriptResult, INLINE_JSON_LIMIT, SCRIPT_TEXT_LIMIT, shapeText, sizeText } from '../../../src/tools/script-output.js';
 
 test('small results are shown whole, with what was described', () => {
-  const result: ScriptResult = { header: { kind: 'object', size: 1, jsonLength: 17, preview: {}, notes: { function: 2 } }, json: '{"f":"[function f]"}' };
-  assert.equal(formatScriptResult(result, undefined, undefined), '{"f":"[function f]"}\nNot representable in JSON, shown as descriptions: 2 × function.');
+  const result: ScriptResult = {
+    header: { kind: 'object', size: 1, jsonLength: 17, preview: {}, notes: { function: 2 } },
+    json: '{"f":"[function f]"}',
+  };
+  assert.equal(
+    formatScriptResult(result, undefined, undefined),
+    '{"f":"[function f]"}\nNot representable in JSON, shown as descriptions: 2 × function.',
+  );
 });
 
 test('big results give shape, size, the preview and the token', () => {
@@ -23,7 +29,9 @@ test('big results give shape, size, the preview and the token', () => {
 });
 
 test('the text stays under its bound whatever the preview holds', () => {
-  const huge: ScriptResult = { header: { kind: 'string', size: 1e6, jsonLength: -1, tooBig: true, preview: 'y'.repeat(100_000), notes: {} } };
+  const huge: ScriptResult = {
+    header: { kind: 'string', size: 1e6, jsonLength: -1, tooBig: true, preview: 'y'.repeat(100_000), notes: {} },
+  };
   const text = formatScriptResult(huge, undefined, undefined);
   assert.ok(text.length <= SCRIPT_TEXT_LIMIT + 10);
   assert.match(text, /^string of 1,000,000 characters, too big to keep/);
@@ -39,7 +47,9 @@ test('shapes and sizes read naturally', () => {
 });
 
 test('a result not read in time says so and how to get it', () => {
-  const slow: ScriptResult = { header: { kind: 'string', size: 20_971_520, jsonLength: 20_971_522, tooSlow: true, preview: 'xx', notes: {} } };
+  const slow: ScriptResult = {
+    header: { kind: 'string', size: 20_971_520, jsonLength: 20_971_522, tooSlow: true, preview: 'xx', notes: {} },
+  };
   const text = formatScriptResult(slow, undefined, undefined);
   assert.match(text, /^string of 20,971,520 characters, 21\.0 MB as JSON: more than could be read from the browser within timeoutMs/);
   assert.match(text, /Raise timeoutMs to save it/);

@@ -27,9 +27,15 @@ describe('initialize_session', () => {
     assert.equal(opened.structured?.sessionId, 'chrome-1');
     assert.equal(opened.structured?.state, 'open');
     assert.equal(opened.structured?.exposeSensitiveNetworkData, false);
-    assert.deepEqual(s.launches.map((launch) => [launch.browser, launch.headless, launch.startTimeoutMs]), [['chrome', true, 60_000]]);
+    assert.deepEqual(
+      s.launches.map((launch) => [launch.browser, launch.headless, launch.startTimeoutMs]),
+      [['chrome', true, 60_000]],
+    );
     const bidi = s.browsers[0]?.bidi;
-    assert.deepEqual(bidi?.sentOf('session.subscribe').map((command) => command.params), [{ events: ['browsingContext.contextDestroyed'] }]);
+    assert.deepEqual(
+      bidi?.sentOf('session.subscribe').map((command) => command.params),
+      [{ events: ['browsingContext.contextDestroyed'] }],
+    );
   });
 
   test('passes every option to the launch and the new tab', async () => {
@@ -53,13 +59,21 @@ describe('initialize_session', () => {
     );
     const launch = s.launches[0];
     assert.deepEqual(
-      { browser: launch?.browser, headless: launch?.headless, viewport: launch?.viewport, userAgent: launch?.userAgent, insecure: launch?.acceptInsecureCerts },
+      {
+        browser: launch?.browser,
+        headless: launch?.headless,
+        viewport: launch?.viewport,
+        userAgent: launch?.userAgent,
+        insecure: launch?.acceptInsecureCerts,
+      },
       { browser: 'firefox', headless: false, viewport: { width: 1280, height: 800 }, userAgent: 'bidiscope-test', insecure: true },
     );
     const bidi = s.browsers[0]?.bidi;
     assert.deepEqual(bidi?.sentOf('browsingContext.setViewport')[0]?.params, { context: 'ctx-1', viewport: { width: 1280, height: 800 } });
     assert.deepEqual(bidi?.sentOf('network.setCacheBehavior')[0]?.params, { cacheBehavior: 'bypass' });
-    assert.deepEqual(bidi?.sentOf('network.setExtraHeaders')[0]?.params, { headers: [{ name: 'x-debug', value: { type: 'string', value: '1' } }] });
+    assert.deepEqual(bidi?.sentOf('network.setExtraHeaders')[0]?.params, {
+      headers: [{ name: 'x-debug', value: { type: 'string', value: '1' } }],
+    });
     const navigate = bidi?.sentOf('browsingContext.navigate')[0];
     assert.deepEqual(navigate?.params, { context: 'ctx-1', url: 'http://127.0.0.1:9/start', wait: 'complete' });
     assert.equal(navigate?.timeoutMs, 5000);
@@ -83,11 +97,31 @@ describe('initialize_session', () => {
     ['javascript: url', { url: 'javascript:alert(1)' }, /^Invalid "url" for initialize_session: an absolute http\(s\) URL/],
     ['file: url', { url: 'file:///etc/passwd' }, /^Invalid "url"/],
     ['browser-internal url', { url: 'about:config' }, /^Invalid "url"/],
-    ['viewport width', { viewport: { width: 50, height: 800 } }, /^Invalid "viewport\.width" for initialize_session: at least 100 px, got number 50\.$/],
-    ['viewport field', { viewport: { width: 800, height: 600, depth: 2 } }, /^Unknown argument "depth" in "viewport" for initialize_session\./],
-    ['header name', { extraHeaders: { 'bad header': 'x' } }, /^Invalid "extraHeaders\.bad header" for initialize_session: a valid HTTP header name/],
-    ['header value', { extraHeaders: { 'x-a': 'one\r\ntwo' } }, /^Invalid "extraHeaders\.x-a" for initialize_session: a header value without CR, LF or NUL/],
-    ['userAgent surrogate', { userAgent: 'a\uD800b' }, /^Invalid "userAgent" for initialize_session: text without unpaired UTF-16 surrogates/],
+    [
+      'viewport width',
+      { viewport: { width: 50, height: 800 } },
+      /^Invalid "viewport\.width" for initialize_session: at least 100 px, got number 50\.$/,
+    ],
+    [
+      'viewport field',
+      { viewport: { width: 800, height: 600, depth: 2 } },
+      /^Unknown argument "depth" in "viewport" for initialize_session\./,
+    ],
+    [
+      'header name',
+      { extraHeaders: { 'bad header': 'x' } },
+      /^Invalid "extraHeaders\.bad header" for initialize_session: a valid HTTP header name/,
+    ],
+    [
+      'header value',
+      { extraHeaders: { 'x-a': 'one\r\ntwo' } },
+      /^Invalid "extraHeaders\.x-a" for initialize_session: a header value without CR, LF or NUL/,
+    ],
+    [
+      'userAgent surrogate',
+      { userAgent: 'a\uD800b' },
+      /^Invalid "userAgent" for initialize_session: text without unpaired UTF-16 surrogates/,
+    ],
     ['timeoutMs', { timeoutMs: 0 }, /^Invalid "timeoutMs" for initialize_session: at least 1 ms, got number 0\.$/],
     ['headless type', { headless: 'yes' }, /^Invalid "headless" for initialize_session: true or false, got "yes"\.$/],
     ['unknown argument', { colour: 'blue' }, /^Unknown argument "colour" for initialize_session\. Expected only: browser, headless, url/],
@@ -104,7 +138,9 @@ describe('initialize_session', () => {
 
   test('a failed launch is an error and gives its slot back', async () => {
     let failures = 1;
-    const s = await start(['--max-sessions', '1'], { fail: () => (failures-- > 0 ? new Error('chromedriver exited with code 1') : undefined) });
+    const s = await start(['--max-sessions', '1'], {
+      fail: () => (failures-- > 0 ? new Error('chromedriver exited with code 1') : undefined),
+    });
     const failed = await s.call('initialize_session');
     assert.equal(failed.isError, true);
     assert.equal(failed.text, 'initialize_session failed: chromedriver exited with code 1');
@@ -116,7 +152,10 @@ describe('initialize_session', () => {
     const s = await start(['--max-sessions', '1'], { setup: (bidi) => void bidi.fail('network.setExtraHeaders', 'unknown command') });
     const failed = await s.call('initialize_session', { extraHeaders: { 'x-a': '1' } });
     assert.equal(failed.isError, true);
-    assert.match(failed.text, /^initialize_session failed: extraHeaders is not supported by this browser build: network\.setExtraHeaders: unknown command/);
+    assert.match(
+      failed.text,
+      /^initialize_session failed: extraHeaders is not supported by this browser build: network\.setExtraHeaders: unknown command/,
+    );
     assert.equal(s.browsers[0]?.closeCalls, 1);
     assert.equal(s.app.budget.inUse, 0);
     const listed = await s.call('list_sessions');
@@ -169,7 +208,10 @@ describe('close_session and list_sessions', () => {
     );
     const ambiguous = await s.call('close_session');
     assert.equal(ambiguous.isError, true);
-    assert.equal(ambiguous.text, 'close_session failed: sessionId is required when several sessions are open. Open sessions: chrome-1, firefox-2.');
+    assert.equal(
+      ambiguous.text,
+      'close_session failed: sessionId is required when several sessions are open. Open sessions: chrome-1, firefox-2.',
+    );
     const closed = await s.call('close_session', { sessionId: second.sessionId });
     assert.equal(closed.text, 'Closed session firefox-2.');
     assert.deepEqual(closed.structured, { sessionId: 'firefox-2', closed: true });
