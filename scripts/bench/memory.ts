@@ -116,6 +116,9 @@ export async function measureMemory(
     );
   }
   const entries = (await captureCounters(server, sessionId)).retained;
+  // Indexes continue across a session's captures: the first retained one is not 0.
+  const firstListed = await server.call('list_network_requests', { sessionId, limit: 1 });
+  const firstIndex = (firstListed.structured?.['indexes'] as number[] | undefined)?.[0] ?? 0;
   const samples = 30;
   const roundTrip = {
     listPage100: await roundTrips(samples, (i) =>
@@ -124,7 +127,7 @@ export async function measureMemory(
     listPage100Filtered: await roundTrips(samples, () =>
       server.call('list_network_requests', { sessionId, urlFilter: 'i=9', status: 200, limit: 100 }),
     ),
-    details: await roundTrips(samples, (i) => server.call('get_request_details', { sessionId, index: (i * 331) % entries })),
+    details: await roundTrips(samples, (i) => server.call('get_request_details', { sessionId, index: firstIndex + ((i * 331) % entries) })),
     statusCall: await roundTrips(samples, () => server.call('get_network_capture_status', { sessionId })),
   };
   await server.must('stop_network_capture', { sessionId }, 120_000);
