@@ -3,13 +3,6 @@
 # and Firefox driven through the MCP client over stdio). Sets the machine up first. Last line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-# One config (biome.json): the linter, and the formatter in check mode (`npx biome format --write .` fixes it).
-if npx biome lint --error-on-warnings >/dev/null 2>.tmp/biome.log && npx biome format >/dev/null 2>>.tmp/biome.log; then
-  echo "lint and format: ok"; passed=$((passed + 1))
-else
-  echo "lint and format: FAILED"; cat .tmp/biome.log; failed=$((failed + 1))
-fi
-
 files=$(find test/unit test/e2e -name '*.test.ts' | sort)
 if [ -n "${TEST_FILTER:-}" ]; then files=$(echo "$files" | grep -E "$TEST_FILTER" || true); fi
 # Java only when the Selenium Grid suite is among the files that run.
@@ -25,6 +18,13 @@ if npx tsc --noEmit -p tsconfig.json; then
   echo "typecheck: ok"; passed=$((passed + 1))
 else
   echo "typecheck: FAILED"; failed=$((failed + 1))
+fi
+
+# One config (biome.json): the linter, and the formatter in check mode (`npx biome format --write .` fixes it).
+if npx biome lint --error-on-warnings >/dev/null 2>.tmp/biome.log && npx biome format >/dev/null 2>>.tmp/biome.log; then
+  echo "lint and format: ok"; passed=$((passed + 1))
+else
+  echo "lint and format: FAILED"; cat .tmp/biome.log; failed=$((failed + 1))
 fi
 
 tap=.tmp/test-results.tap
