@@ -12,6 +12,7 @@
 import type { BidiDialect, BidiNetworkEventParams } from './bidi-types.js';
 import type { BodyRecord, NetworkEntry, ResourceType } from './types.js';
 import type { ShimMessage } from './shim-messages.js';
+import { bytesValueToText } from './headers.js';
 import { detectBidiDialect, readNetworkEventParams, readScriptMessageParams } from './bidi-types.js';
 import {
   applyRequestData,
@@ -345,14 +346,35 @@ export class NetworkLog {
 
   /**
    * Under load Chromium can send a redirect hop's response events with the next hop's redirectCount (and that hop's
-   * request URL). A response whose URL is the previous hop's URL, not this hop's, belongs to the previous hop.
+   * request URL, sometimes its response URL too). A response whose URL is the previous hop's URL, not this hop's, or
+   * a redirect whose Location is this hop's own URL, belongs to the previous hop.
    */
   #attributeRedirectResponse(params: BidiNetworkEventParams): BidiNetworkEventParams {
-    const responseUrl = params.response?.url;
-    if (params.redirectCount === 0 || responseUrl === undefined || responseUrl === urlOfEvent(params)) return params;
+    if (params.redirectCount === 0) return params;
     const previous = this.#byHopKey.get(`${params.request.request}:${params.redirectCount - 1}`);
-    if (previous === undefined || previous.entry.url !== responseUrl) return params;
-    return { ...params, redirectCount: params.redirectCount - 1, request: { ...params.request, url: responseUrl } };
+    if (previous === undefined) return params;
+    const toPrevious = { ...params, redirectCount: params.redirectCount - 1, request: { ...params.request, url: previous.entry.url } };
+    const responseUrl = params.response?.url;
+    const hopUrl = urlOfEvent(params);
+    if (responseUrl !== undefined && responseUrl !== hopUrl && previous.entry.url === responseUrl) return toPrevious;
+    // The same race with the response URL rewritten too: a redirect whose Location is this hop's own URL is the
+    // previous hop's answer (this hop exists because of it).
+    // Only while the previous hop still waits for its answer: in a redirect loop (/a → /a) every hop's own answer has
+    // a Location equal to its URL, and the previous hop has its answer already.
+    const status = params.response?.status ?? 0;
+    if (status >= 300 && status < 400 && previous.entry.response === undefined) {
+      const location = params.response?.headers.find((header) => header.name.toLowerCase() === 'location');
+      if (location !== undefined) {
+        let target: string | undefined;
+        try {
+          target = new URL(bytesValueToText(location.value), previous.entry.url).href;
+        } catch {
+          target = undefined;
+        }
+        if (target === hopUrl) return toPrevious;
+      }
+    }
+    return params;
   }
 
   /**

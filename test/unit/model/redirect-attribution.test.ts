@@ -20,3 +20,37 @@ test("a redirect response sent with the next hop's redirectCount lands on its ow
   const summary = log.entries().map((entry) => `${new URL(entry.url).pathname} ${entry.response?.status ?? '-'} ${entry.state}`);
   assert.deepEqual(summary, ['/r1 302 complete', '/r2 302 complete', '/final 200 complete']);
 });
+
+test("the same race with the response URL moved on too: a 302 whose Location is the hop itself is the previous hop's", () => {
+  for (const order of ['before', 'after'] as const) {
+    const log = new NetworkLog();
+    const id = `9.${order}`;
+    log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/r1` }));
+    log.ingest('network.responseCompleted', hopParams({ id, url: `${base}/r1`, status: 302, responseHeaders: [['Location', '/r2']] }));
+    log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/r2`, redirectCount: 1 }));
+    const misattributed = hopParams({ id, url: `${base}/final`, redirectCount: 2, status: 302, responseHeaders: [['Location', '/final']] });
+    const own = hopParams({ id, url: `${base}/final`, redirectCount: 2, status: 200 });
+    log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/final`, redirectCount: 2 }));
+    if (order === 'before') log.ingest('network.responseCompleted', misattributed);
+    log.ingest('network.responseCompleted', own);
+    if (order === 'after') log.ingest('network.responseCompleted', misattributed);
+    const summary = log.entries().map((entry) => `${new URL(entry.url).pathname} ${entry.response?.status ?? '-'} ${entry.state}`);
+    assert.deepEqual(summary, ['/r1 302 complete', '/r2 302 complete', '/final 200 complete'], order);
+  }
+});
+
+test("a redirect loop (/a → /a) keeps each hop's own answer", () => {
+  const log = new NetworkLog();
+  const id = 'loop';
+  for (let hop = 0; hop < 3; hop += 1) {
+    log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/a`, redirectCount: hop }));
+    log.ingest(
+      'network.responseCompleted',
+      hopParams({ id, url: `${base}/a`, redirectCount: hop, status: 302, responseHeaders: [['Location', '/a']] }),
+    );
+  }
+  assert.deepEqual(
+    log.entries().map((entry) => `${entry.id.split(':')[1]} ${entry.response?.status}`),
+    ['0 302', '1 302', '2 302'],
+  );
+});
