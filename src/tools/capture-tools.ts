@@ -1,7 +1,6 @@
 import * as v from 'valibot';
 import { CAPTURE_DEFAULTS, type CaptureOptions } from '../capture/capture-options.js';
 import { formatListLine } from '../format/index.js';
-import { RESOURCE_TYPES } from '../model/types.js';
 import { compileUrlFilter, UrlFilterError, type UrlFilter } from '../model/url-filter.js';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import { writeOutputFile } from '../output/files.js';
@@ -10,7 +9,7 @@ import { captureData, withoutBodyData } from './capture-data.js';
 import type { AppContext } from './context.js';
 import { redactedForSession, requireCapture } from './present.js';
 import { captureStatusOutput, clearCaptureOutput, listCapturesOutput, startCaptureOutput, stopCaptureOutput } from './output-schemas.js';
-import { captureIdField, sessionIdField } from './schemas.js';
+import { captureIdField, methodsField, resourceTypesField, sessionIdField, urlPatternField } from './schemas.js';
 import { CAPTURE_RETENTION } from '../sessions/browser-session.js';
 
 /** Above this many characters of JSON, stop_network_capture writes its data to a file. */
@@ -19,27 +18,10 @@ const INLINE_DATA_LIMIT = 40_000;
 const startInput = v.strictObject({
   sessionId: sessionIdField,
   urlFilter: v.optional(
-    v.pipe(
-      v.string('a substring, glob or /regex/'),
-      v.minLength(1, 'a non-empty filter'),
-      v.maxLength(500, 'at most 500 characters'),
-      v.description('Record only URLs matching a substring ("/api/"), a glob with * ("*/api/*") or a /regex/ ("/\\.json$/").'),
-    ),
+    urlPatternField('Record only URLs matching a substring ("/api/"), a glob with * ("*/api/*") or a /regex/ ("/\\.json$/").'),
   ),
-  resourceTypes: v.optional(
-    v.pipe(
-      v.array(v.picklist(RESOURCE_TYPES, `one of ${RESOURCE_TYPES.join(', ')}`)),
-      v.minLength(1, 'at least one type'),
-      v.description('Record only these types, e.g. ["fetch","xhr"].'),
-    ),
-  ),
-  methods: v.optional(
-    v.pipe(
-      v.array(v.pipe(v.string(), v.regex(/^[A-Za-z]{1,20}$/, 'an HTTP method like GET or POST'))),
-      v.minLength(1, 'at least one method'),
-      v.description('Record only these HTTP methods, e.g. ["POST"].'),
-    ),
-  ),
+  resourceTypes: resourceTypesField('Record only these types, e.g. ["fetch","xhr"].'),
+  methods: methodsField('Record only these HTTP methods, e.g. ["POST"].'),
   captureBodies: v.optional(
     v.pipe(
       v.picklist(['none', 'text', 'all'], '"none", "text" or "all"'),

@@ -12,7 +12,7 @@ import type { PendingScriptResult } from './confirm-tokens.js';
 import type { AppContext } from './context.js';
 import { findEntry, listable, redactedForSession, harOfShownEntries, requireCapture } from './present.js';
 import { confirmOutputOutput, exportHarOutput, listRequestsOutput, requestDetailsOutput } from './output-schemas.js';
-import { captureIdField, outputPathField, sessionIdField } from './schemas.js';
+import { captureIdField, outputPathField, sessionIdField, urlPatternField } from './schemas.js';
 
 const indexField = v.pipe(
   v.number('an entry index from list_network_requests'),
@@ -46,14 +46,7 @@ const listNetworkRequests = defineTool({
   input: v.strictObject({
     sessionId: sessionIdField,
     captureId: captureIdField,
-    urlFilter: v.optional(
-      v.pipe(
-        v.string(),
-        v.minLength(1),
-        v.maxLength(500, 'at most 500 characters'),
-        v.description('Only URLs matching a substring, a glob ("/api/*") or a /regex/.'),
-      ),
-    ),
+    urlFilter: v.optional(urlPatternField('Only URLs matching a substring, a glob ("/api/*") or a /regex/.')),
     method: v.optional(
       v.pipe(v.string(), v.regex(/^[A-Za-z]{1,20}$/, 'an HTTP method like GET'), v.description('Only this HTTP method, e.g. "POST".')),
     ),

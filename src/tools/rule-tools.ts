@@ -1,12 +1,11 @@
 import * as v from 'valibot';
-import { RESOURCE_TYPES } from '../model/types.js';
 import { compileUrlFilter, UrlFilterError } from '../model/url-filter.js';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import { originOfFilter, presentRule, actionSummary, type RuleAction } from '../intercept/rules.js';
 import type { AppContext } from './context.js';
 import { addRuleOutput, listRulesOutput, networkConditionsOutput, removeRulesOutput, replayHarOutput } from './output-schemas.js';
 import { loadReplay } from './replay-loader.js';
-import { sessionIdField, wellFormedText } from './schemas.js';
+import { methodsField, resourceTypesField, sessionIdField, urlPatternField, wellFormedText } from './schemas.js';
 
 /** Longest delay or latency a rule may hold a request. */
 export const MAX_HOLD_MS = 60_000;
@@ -96,28 +95,11 @@ const delayAction = v.strictObject({
 
 const addInput = v.strictObject({
   sessionId: sessionIdField,
-  urlFilter: v.pipe(
-    v.string('a substring, glob or /regex/'),
-    v.minLength(1, 'a non-empty filter'),
-    v.maxLength(500, 'at most 500 characters'),
-    v.description(
-      'Substring, glob with * or /regex/, as in capture. Starting with http(s)://host[:port] limits it to that origin (only its requests are paused).',
-    ),
+  urlFilter: urlPatternField(
+    'Substring, glob with * or /regex/, as in capture. Starting with http(s)://host[:port] limits it to that origin (only its requests are paused).',
   ),
-  methods: v.optional(
-    v.pipe(
-      v.array(v.pipe(v.string(), v.regex(/^[A-Za-z]{1,20}$/, 'an HTTP method like GET or POST'))),
-      v.minLength(1, 'at least one method'),
-      v.description('Only these methods, e.g. ["POST"].'),
-    ),
-  ),
-  resourceTypes: v.optional(
-    v.pipe(
-      v.array(v.picklist(RESOURCE_TYPES, `one of ${RESOURCE_TYPES.join(', ')}`)),
-      v.minLength(1, 'at least one type'),
-      v.description('Only these types, e.g. ["fetch"].'),
-    ),
-  ),
+  methods: methodsField('Only these methods, e.g. ["POST"].'),
+  resourceTypes: resourceTypesField('Only these types, e.g. ["fetch"].'),
   action: v.pipe(
     v.variant('type', [blockAction, respondAction, modifyAction, delayAction], 'an action whose "type" is block, respond, modify or delay'),
     v.description('What to do with a match; "type" picks one.'),

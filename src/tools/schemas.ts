@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { RESOURCE_TYPES } from '../model/types.js';
 
 /** `sessionId`, optional when exactly one session is open. */
 export const sessionIdField = v.optional(
@@ -77,3 +78,35 @@ export const captureIdField = v.optional(
     v.description('Capture to read, e.g. "capture-2"; default the latest.'),
   ),
 );
+
+/** A URL pattern: substring, glob with `*`, or `/regex/` (the syntax of every URL filter). */
+export function urlPatternField(description: string) {
+  return v.pipe(
+    v.string('a substring, glob or /regex/'),
+    v.minLength(1, 'a non-empty filter'),
+    v.maxLength(500, 'at most 500 characters'),
+    v.description(description),
+  );
+}
+
+/** A non-empty list of HTTP methods. */
+export function methodsField(description: string) {
+  return v.optional(
+    v.pipe(
+      v.array(v.pipe(v.string(), v.regex(/^[A-Za-z]{1,20}$/, 'an HTTP method like GET or POST'))),
+      v.minLength(1, 'at least one method'),
+      v.description(description),
+    ),
+  );
+}
+
+/** A non-empty list of resource types. */
+export function resourceTypesField(description: string) {
+  return v.optional(
+    v.pipe(
+      v.array(v.picklist(RESOURCE_TYPES, `one of ${RESOURCE_TYPES.join(', ')}`)),
+      v.minLength(1, 'at least one type'),
+      v.description(description),
+    ),
+  );
+}

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestSite, type TestSite } from '../site/server.js';
-import { BROWSERS, removeTestDirs, startServer, type CallOutcome, type ServerUnderTest } from '../helpers/mcp-server.js';
+import { BROWSERS, type CallOutcome, startServerWithOutputDir, type ServerWithOutputDir } from '../helpers/mcp-server.js';
 
 let site: TestSite;
-let server: ServerUnderTest;
+let server: ServerWithOutputDir;
 let outputDir: string;
 
 /** The table: each row must come back bounded within its timeout, and save byte-exact. */
@@ -28,13 +27,11 @@ const TEXT_LIMIT = 8 * 1024;
 
 before(async () => {
   site = await startTestSite();
-  outputDir = mkdtempSync(join(tmpdir(), 'bidiscope-test-out-'));
-  server = await startServer({ args: ['--output-dir', outputDir] });
+  server = await startServerWithOutputDir();
+  outputDir = server.outputDir;
 });
 after(async () => {
-  await server.close();
-  removeTestDirs(server);
-  rmSync(outputDir, { recursive: true, force: true });
+  await server.closeAll();
   await site.close();
 });
 

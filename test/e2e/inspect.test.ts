@@ -1,28 +1,25 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import validator from 'har-validator';
 import { largeBody, SITE_SECRETS, startTestSite, type TestSite } from '../site/server.js';
-import { BROWSERS, removeTestDirs, startServer, type CallOutcome, type ServerUnderTest } from '../helpers/mcp-server.js';
+import { BROWSERS, type CallOutcome, startServerWithOutputDir, type ServerWithOutputDir } from '../helpers/mcp-server.js';
 import { loadSitePage, waitFor } from '../helpers/site-scenario.js';
 
 let site: TestSite;
-let server: ServerUnderTest;
+let server: ServerWithOutputDir;
 let outputDir: string;
 /** Everything any tool answered in this file, to search for secrets. */
 const transcript: string[] = [];
 
 before(async () => {
   site = await startTestSite();
-  outputDir = mkdtempSync(join(tmpdir(), 'bidiscope-test-out-'));
-  server = await startServer({ args: ['--output-dir', outputDir] });
+  server = await startServerWithOutputDir();
+  outputDir = server.outputDir;
 });
 after(async () => {
-  await server.close();
-  removeTestDirs(server);
-  rmSync(outputDir, { recursive: true, force: true });
+  await server.closeAll();
   await site.close();
 });
 

@@ -5,27 +5,20 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SITE_SECRETS, startTestSite, type TestSite } from '../site/server.js';
-import { BROWSERS, removeTestDirs, startServer, type CallOutcome, type ServerUnderTest } from '../helpers/mcp-server.js';
+import { BROWSERS, type CallOutcome, startServerWithOutputDir, type ServerWithOutputDir } from '../helpers/mcp-server.js';
 import { captureCounts, loadSitePage, waitFor } from '../helpers/site-scenario.js';
 
 let site: TestSite;
-let server: ServerUnderTest;
-let outputDir: string;
+let server: ServerWithOutputDir;
 
 before(async () => {
   site = await startTestSite();
-  outputDir = mkdtempSync(join(tmpdir(), 'bidiscope-test-out-'));
-  server = await startServer({ args: ['--output-dir', outputDir] });
+  server = await startServerWithOutputDir();
 });
 after(async () => {
-  await server.close();
-  removeTestDirs(server);
-  rmSync(outputDir, { recursive: true, force: true });
+  await server.closeAll();
   await site.close();
 });
 

@@ -7,12 +7,10 @@
  * spent before going out, not a misread field.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { startTestWeb, originFor, type TestWeb, type TimedRecord, type WebProtocol } from '../site/web.js';
-import { BROWSERS, removeTestDirs, startServer, type ServerUnderTest } from '../helpers/mcp-server.js';
+import { BROWSERS, startServerWithOutputDir, type ServerWithOutputDir } from '../helpers/mcp-server.js';
 import { waitFor } from '../helpers/site-scenario.js';
 import { formatDuration, formatMs } from '../../src/format/units.js';
 
@@ -27,20 +25,16 @@ const PROTOCOLS: readonly WebProtocol[] = ['h1', 'h2'];
 const SEND_SLACK_MS = 30;
 
 let web: TestWeb;
-let server: ServerUnderTest;
-let outputDir: string;
+let server: ServerWithOutputDir;
 /** One row per checked request, printed at the end (the figures in docs/browser-facts.md come from here). */
 const rows: string[] = [];
 
 before(async () => {
   web = await startTestWeb();
-  outputDir = mkdtempSync(join(tmpdir(), 'bidiscope-test-out-'));
-  server = await startServer({ args: ['--output-dir', outputDir] });
+  server = await startServerWithOutputDir();
 });
 after(async () => {
-  await server.close();
-  removeTestDirs(server);
-  rmSync(outputDir, { recursive: true, force: true });
+  await server.closeAll();
   await web.close();
   process.stdout.write(
     `\nbrowser proto case | truth ttfb/body | reported blocked/wait/receive/total | send − server receipt\n${rows.join('\n')}\n`,

@@ -5,29 +5,26 @@
  * URL is a plain document in both browsers.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { jsonBodyText, startTestSite, TYPED_API_SECRETS, TYPED_API_TYPES, type TestSite } from '../site/server.js';
-import { BROWSERS, removeTestDirs, startServer, type CallOutcome, type ServerUnderTest } from '../helpers/mcp-server.js';
+import { BROWSERS, type CallOutcome, startServerWithOutputDir, type ServerWithOutputDir } from '../helpers/mcp-server.js';
 import { captureCounts, waitFor } from '../helpers/site-scenario.js';
 
 let site: TestSite;
-let server: ServerUnderTest;
+let server: ServerWithOutputDir;
 let outputDir: string;
 const transcript: string[] = [];
 const secrets = Object.values(TYPED_API_SECRETS);
 
 before(async () => {
   site = await startTestSite();
-  outputDir = mkdtempSync(join(tmpdir(), 'bidiscope-test-out-'));
-  server = await startServer({ args: ['--output-dir', outputDir] });
+  server = await startServerWithOutputDir();
+  outputDir = server.outputDir;
 });
 after(async () => {
-  await server.close();
-  removeTestDirs(server);
-  rmSync(outputDir, { recursive: true, force: true });
+  await server.closeAll();
   await site.close();
 });
 

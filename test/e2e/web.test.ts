@@ -6,13 +6,12 @@
  * (`BIDISCOPE_WRITE_PARITY=1` rewrites it).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WEB_SECRETS, WEB_STEPS } from '../site/web-page.js';
 import { originFor, startTestWeb, type TestWeb, type WebProtocol } from '../site/web.js';
-import { BROWSERS, REPO_ROOT, removeTestDirs, startServer, type ServerUnderTest } from '../helpers/mcp-server.js';
+import { BROWSERS, REPO_ROOT, startServerWithOutputDir, type ServerWithOutputDir } from '../helpers/mcp-server.js';
 import { captureCounts, capturedData, waitFor } from '../helpers/site-scenario.js';
 import { PARITY_ROWS, renderParity, settleCell, type ParityCell, type ParityRow } from './web-parity.js';
 
@@ -26,21 +25,17 @@ const SECRETS = Object.values(WEB_SECRETS);
 const CHROMIUM_MAY_STAY_PENDING = ['/web/unread', '/web/grpc', '/web/landing'];
 
 let web: TestWeb;
-let server: ServerUnderTest;
-let outputDir: string;
+let server: ServerWithOutputDir;
 /** `${label}|${browser} ${protocol}` → cell. */
 const cells = new Map<string, ParityCell>();
 const ran = new Set<string>();
 
 before(async () => {
   web = await startTestWeb();
-  outputDir = mkdtempSync(join(tmpdir(), 'bidiscope-test-out-'));
-  server = await startServer({ args: ['--output-dir', outputDir] });
+  server = await startServerWithOutputDir();
 });
 after(async () => {
-  await server.close();
-  removeTestDirs(server);
-  rmSync(outputDir, { recursive: true, force: true });
+  await server.closeAll();
   await web.close();
 });
 

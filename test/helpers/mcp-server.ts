@@ -174,3 +174,25 @@ export function removeTestDirs(server: ServerUnderTest): void {
 
 /** The browsers every capture promise is tested on. */
 export const BROWSERS = ['chrome', 'firefox'] as const;
+
+/** A server under test whose `--output-dir` is a fresh temp dir. */
+export interface ServerWithOutputDir extends ServerUnderTest {
+  outputDir: string;
+  /** Stops the server and removes its private dirs and the output dir. */
+  closeAll(): Promise<void>;
+}
+
+/** Starts a server writing into a fresh temp output dir (extra `args` appended after `--output-dir`). */
+export async function startServerWithOutputDir(options: StartServerOptions = {}): Promise<ServerWithOutputDir> {
+  const outputDir = mkdtempSync(join(tmpdir(), 'bidiscope-test-out-'));
+  const server = await startServer({ ...options, args: ['--output-dir', outputDir, ...(options.args ?? [])] });
+  return {
+    ...server,
+    outputDir,
+    async closeAll() {
+      await server.close();
+      removeTestDirs(server);
+      rmSync(outputDir, { recursive: true, force: true });
+    },
+  };
+}
