@@ -24,7 +24,7 @@ test('process types are read from Chromium and Firefox command lines, rewritten 
   );
   assert.equal(part('firefox-esr\0--no-remote\0--headless\0about:blank\0'), 'firefox:parent');
   assert.equal(part('/usr/bin/node\0--import\0tsx\0src/main.ts\0', 1), 'server');
-  assert.equal(part('/work/node_modules/@esbuild/linux-x64/bin/esbuild\0--service=0.25.0\0'), EXCLUDED);
+  assert.equal(part('/opt/app/node_modules/@esbuild/linux-x64/bin/esbuild\0--service=0.25.0\0'), EXCLUDED);
 });
 
 test('the tree total sums every part but the excluded one', () => {
