@@ -13,24 +13,15 @@ import {
 import { formatBytes, formatListLine, shortenUrl } from '../format/index.js';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import { base64ToBytes } from '../model/bytes.js';
-import { compileTextPattern, UrlFilterError, type TextPattern } from '../model/url-filter.js';
+import { compileTextPattern } from '../model/url-filter.js';
 import { writeOutputFile } from '../output/files.js';
 import type { AppContext } from './context.js';
 import { diffCapturesOutput, exportRequestOutput, searchNetworkOutput } from './output-schemas.js';
 import { findEntry, redactedForSession, requireCapture } from './present.js';
-import { captureIdField, sessionIdField } from './schemas.js';
+import { captureIdField, compiledPattern, limitField, offsetField, sessionIdField } from './schemas.js';
 
 /** How long one search may run before it answers with what it found so far. */
 const SEARCH_TIME_BOUND_MS = 5_000;
-
-function compileQuery(query: string): TextPattern {
-  try {
-    return compileTextPattern(query);
-  } catch (error) {
-    if (error instanceof UrlFilterError) throw new ToolError(`Invalid "query": ${error.message}`);
-    throw error;
-  }
-}
 
 const searchNetwork = defineTool({
   name: 'search_network',
@@ -54,24 +45,15 @@ const searchNetwork = defineTool({
         v.description(`Where to look, any of ${SEARCH_FIELDS.join(', ')}. Default all.`),
       ),
     ),
-    offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0, '0 or more'), v.description('Hits to skip (paging). Default 0.')), 0),
-    limit: v.optional(
-      v.pipe(
-        v.number(),
-        v.integer(),
-        v.minValue(1, 'at least 1'),
-        v.maxValue(200, 'at most 200'),
-        v.description('Hits per page, 1–200. Default 30.'),
-      ),
-      30,
-    ),
+    offset: offsetField('Hits'),
+    limit: limitField('Hits', 200, 30),
   }),
   output: searchNetworkOutput,
   annotations: { readOnlyHint: true },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
     const capture = requireCapture(session, input.captureId);
-    const pattern = compileQuery(input.query);
+    const pattern = compiledPattern('query', () => compileTextPattern(input.query));
     const started = performance.now();
     const entries = capture.entries().map((entry) => redactedForSession(session, entry));
     const outcome = searchEntries(entries, pattern, {

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { CAPTURE_DEFAULTS, type CaptureOptions } from '../capture/capture-options.js';
 import { formatListLine } from '../format/index.js';
-import { compileUrlFilter, UrlFilterError, type UrlFilter } from '../model/url-filter.js';
+import { compileUrlFilter } from '../model/url-filter.js';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import { writeOutputFile } from '../output/files.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
@@ -9,7 +9,7 @@ import { captureData, withoutBodyData } from './capture-data.js';
 import type { AppContext } from './context.js';
 import { redactedForSession, requireCapture } from './present.js';
 import { captureStatusOutput, clearCaptureOutput, listCapturesOutput, startCaptureOutput, stopCaptureOutput } from './output-schemas.js';
-import { captureIdField, methodsField, resourceTypesField, sessionIdField, urlPatternField } from './schemas.js';
+import { captureIdField, compiledPattern, methodsField, resourceTypesField, sessionIdField, urlPatternField } from './schemas.js';
 import { CAPTURE_RETENTION } from '../sessions/browser-session.js';
 
 /** Above this many characters of JSON, stop_network_capture writes its data to a file. */
@@ -72,16 +72,6 @@ const startInput = v.strictObject({
     CAPTURE_DEFAULTS.maxEntries,
   ),
 });
-
-function compileFilter(text: string | undefined): UrlFilter | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return compileUrlFilter(text);
-  } catch (error) {
-    if (error instanceof UrlFilterError) throw new ToolError(`Invalid "urlFilter": ${error.message}`);
-    throw error;
-  }
-}
 
 /** Status in webscout-mcp's shape, plus bidiscope's extra counters. */
 export function captureStatus(session: BrowserSession): Record<string, unknown> {
@@ -147,7 +137,8 @@ const startNetworkCapture = defineTool({
   annotations: { readOnlyHint: false, idempotentHint: false },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
-    const urlFilter = compileFilter(input.urlFilter);
+    const urlFilter =
+      input.urlFilter === undefined ? undefined : compiledPattern('urlFilter', () => compileUrlFilter(input.urlFilter ?? ''));
     // Serialized per session: of concurrent starts exactly one creates a recorder, the others see it active.
     return session.runExclusive(async () => {
       session.assertUsable();

@@ -12,7 +12,7 @@ import type { PendingScriptResult } from './confirm-tokens.js';
 import type { AppContext } from './context.js';
 import { findEntry, listable, redactedForSession, harOfShownEntries, requireCapture } from './present.js';
 import { confirmOutputOutput, exportHarOutput, listRequestsOutput, requestDetailsOutput } from './output-schemas.js';
-import { captureIdField, outputPathField, sessionIdField, urlPatternField } from './schemas.js';
+import { captureIdField, limitField, offsetField, outputPathField, sessionIdField, urlPatternField } from './schemas.js';
 
 const indexField = v.pipe(
   v.number('an entry index from list_network_requests'),
@@ -66,25 +66,8 @@ const listNetworkRequests = defineTool({
       v.pipe(v.boolean('true or false'), v.description('Only network errors and HTTP status ≥ 400. Default false.')),
       false,
     ),
-    offset: v.optional(
-      v.pipe(
-        v.number(),
-        v.integer('a whole number'),
-        v.minValue(0, '0 or more'),
-        v.description('Matching lines to skip (paging). Default 0.'),
-      ),
-      0,
-    ),
-    limit: v.optional(
-      v.pipe(
-        v.number(),
-        v.integer('a whole number'),
-        v.minValue(1, 'at least 1'),
-        v.maxValue(500, 'at most 500'),
-        v.description('Lines per page, 1–500. Default 50.'),
-      ),
-      50,
-    ),
+    offset: offsetField('Matching lines'),
+    limit: limitField('Lines', 500, 50),
   }),
   output: listRequestsOutput,
   annotations: { readOnlyHint: true },

@@ -1,11 +1,11 @@
 import * as v from 'valibot';
-import { compileUrlFilter, UrlFilterError } from '../model/url-filter.js';
+import { compileUrlFilter } from '../model/url-filter.js';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import { originOfFilter, presentRule, actionSummary, type RuleAction } from '../intercept/rules.js';
 import type { AppContext } from './context.js';
 import { addRuleOutput, listRulesOutput, networkConditionsOutput, removeRulesOutput, replayHarOutput } from './output-schemas.js';
 import { loadReplay } from './replay-loader.js';
-import { methodsField, resourceTypesField, sessionIdField, urlPatternField, wellFormedText } from './schemas.js';
+import { compiledPattern, methodsField, resourceTypesField, sessionIdField, urlPatternField, wellFormedText } from './schemas.js';
 
 /** Longest delay or latency a rule may hold a request. */
 export const MAX_HOLD_MS = 60_000;
@@ -115,15 +115,6 @@ const addInput = v.strictObject({
   ),
 });
 
-function compileRuleFilter(text: string) {
-  try {
-    return compileUrlFilter(text);
-  } catch (error) {
-    if (error instanceof UrlFilterError) throw new ToolError(`Invalid "urlFilter": ${error.message}`);
-    throw error;
-  }
-}
-
 const addNetworkRule = defineTool({
   name: 'add_network_rule',
   title: 'Add a network rule',
@@ -135,7 +126,7 @@ const addNetworkRule = defineTool({
   annotations: { readOnlyHint: false, idempotentHint: false },
   async handler(input, context: AppContext) {
     const session = context.sessions.get(input.sessionId);
-    const filter = compileRuleFilter(input.urlFilter);
+    const filter = compiledPattern('urlFilter', () => compileUrlFilter(input.urlFilter));
     if (input.action.type === 'modify' && input.action.url !== undefined) {
       const scheme = new URL(input.action.url).protocol;
       if (scheme !== 'http:' && scheme !== 'https:') throw new ToolError('Invalid "action.url": an http(s) URL.');

@@ -1,5 +1,7 @@
 import * as v from 'valibot';
 import { RESOURCE_TYPES } from '../model/types.js';
+import { UrlFilterError } from '../model/url-filter.js';
+import { ToolError } from '../mcp/tool.js';
 
 /** `sessionId`, optional when exactly one session is open. */
 export const sessionIdField = v.optional(
@@ -108,5 +110,37 @@ export function resourceTypesField(description: string) {
       v.minLength(1, 'at least one type'),
       v.description(description),
     ),
+  );
+}
+
+/** Runs `compile` (a URL filter or text pattern), turning a bad pattern into an error that names `field`. */
+export function compiledPattern<T>(field: string, compile: () => T): T {
+  try {
+    return compile();
+  } catch (error) {
+    if (error instanceof UrlFilterError) throw new ToolError(`Invalid "${field}": ${error.message}`);
+    throw error;
+  }
+}
+
+/** `offset` for paged results. */
+export function offsetField(what: string) {
+  return v.optional(
+    v.pipe(v.number(), v.integer('a whole number'), v.minValue(0, '0 or more'), v.description(`${what} to skip (paging). Default 0.`)),
+    0,
+  );
+}
+
+/** `limit` for paged results. */
+export function limitField(what: string, max: number, byDefault: number) {
+  return v.optional(
+    v.pipe(
+      v.number(),
+      v.integer('a whole number'),
+      v.minValue(1, 'at least 1'),
+      v.maxValue(max, `at most ${max}`),
+      v.description(`${what} per page, 1–${max}. Default ${byDefault}.`),
+    ),
+    byDefault,
   );
 }
