@@ -8,18 +8,20 @@
  *          --only scripts (just evaluate_script at scale: results of 1 KB … 20 MB and arrays of 2k … 200k)
  *          --only shaping (just the traffic-shaping piece: rules on 1,000 fetches, HAR replay vs live)
  *          --only memory-tree (just the PSS of the whole process tree: bidiscope vs a bare BiDi session)
+ *          --only overhead [--compare label=dir,…] (just capture overhead; with --compare, other checkouts of the
+ *            repository — another commit, a change toggled — measured in interleaved rounds beside this one)
  *          --server-binary dist/bidiscope (the memory-tree piece runs the compiled server instead of tsx)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../test/helpers/mcp-server.js';
 import { startTestSite, type TestSite } from '../test/site/server.js';
 import { measureQueryLatency, measureThroughput } from './bench/in-process.js';
 import { measureMemory } from './bench/memory.js';
 import { measureMemoryTree, memoryTreeTables, type TreeRun } from './bench/memory-tree.js';
 import { gridMarkdown, measureGrid, type GridResult } from './bench/grid.js';
-import { measureOverhead } from './bench/overhead.js';
+import { measureOverhead, measureOverheadSideBySide, overheadComparisonTable, type OverheadComparison } from './bench/overhead.js';
 import { openSession } from './bench/page-run.js';
 import { markdownTables, TARGETS, type BenchResult, type BrowserResult } from './bench/report.js';
 import { measureScriptResults, scriptResultTable, type ScriptBenchResult } from './bench/script-results.js';
@@ -29,6 +31,16 @@ import { measureShaping, shapingTable } from './bench/shaping.js';
 
 type Browser = 'chrome' | 'firefox';
 
+const ONLY_PIECES = ['scripts', 'shaping', 'memory-tree', 'overhead'] as const;
+type OnlyPiece = (typeof ONLY_PIECES)[number];
+
+function onlyPiece(name: string | undefined): OnlyPiece | undefined {
+  if (name === undefined) return undefined;
+  const piece = ONLY_PIECES.find((candidate) => candidate === name);
+  if (!piece) throw new Error(`--only wants one of ${ONLY_PIECES.join(', ')}, got ${name}`);
+  return piece;
+}
+
 interface Options {
   browsers: Browser[];
   repetitions: number;
@@ -36,9 +48,10 @@ interface Options {
   memorySteps: number[];
   /** Run the Selenium Grid piece (grid vs local chromedriver); `only` skips everything else. */
   grid: 'yes' | 'no' | 'only';
-  onlyScripts: boolean;
-  onlyShaping: boolean;
-  onlyMemoryTree: boolean;
+  /** Run one piece alone (its table and JSON only). */
+  only: OnlyPiece | undefined;
+  /** `--only overhead`: other checkouts measured beside this one, interleaved (`label=dir`). */
+  compare: Array<{ label: string; sourceDir: string }>;
   /** The compiled server for the memory-tree piece (what users run); undefined: Node from source. */
   serverBinary: string | undefined;
 }
@@ -57,9 +70,15 @@ function parseOptions(argv: readonly string[]): Options {
     requests: Number(value('--requests') ?? 1000),
     memorySteps: (value('--memory-steps') ?? (quick ? '1000,2000' : '1000,10000')).split(',').map(Number),
     grid: argv.includes('--grid-only') ? 'only' : argv.includes('--no-grid') || !browsers.includes('chrome') ? 'no' : 'yes',
-    onlyScripts: value('--only') === 'scripts',
-    onlyShaping: value('--only') === 'shaping',
-    onlyMemoryTree: value('--only') === 'memory-tree',
+    only: onlyPiece(value('--only')),
+    compare: (value('--compare') ?? '')
+      .split(',')
+      .filter((item) => item !== '')
+      .map((item) => {
+        const [label, sourceDir] = item.split('=');
+        if (!label || !sourceDir) throw new Error(`--compare wants label=dir[,label=dir], got ${item}`);
+        return { label, sourceDir: resolve(sourceDir) };
+      }),
     serverBinary: value('--server-binary'),
   };
 }
@@ -137,35 +156,75 @@ async function benchScripts(
   return { ...scripts, version };
 }
 
-/** `--only scripts`: just the evaluate_script piece, both browsers, its table and JSON. */
-async function mainScriptsOnly(options: Options): Promise<void> {
+/** The machine a run measured on, written beside its figures. */
+function machineFacts() {
+  return {
+    cpus: cpus().length,
+    loadAverageAtStart: loadavg(),
+    node: process.versions.node,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+function machineFooter(machine: ReturnType<typeof machineFacts>): string {
+  return `${machine.cpus} CPUs, load average ${machine.loadAverageAtStart.map((value) => value.toFixed(1)).join(' ')} at start, Node ${machine.node}.`;
+}
+
+/** Writes a run's JSON to bench/results/<name>.json; returns the path. */
+function writeResults(name: string, data: unknown): string {
+  const directory = join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(directory, { recursive: true });
+  const file = join(directory, `${name}.json`);
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+  return file;
+}
+
+function warnAboutLeftovers(): void {
+  if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
+}
+
+function browserName(browser: Browser, version: string): string {
+  return `${browser === 'chrome' ? 'Chromium' : 'Firefox'} ${version.split('.')[0] ?? ''}`;
+}
+
+/** What one piece run alone measured: its figures for the JSON and its Markdown. */
+interface PieceOutput {
+  results: unknown;
+  markdown: string;
+}
+
+/** Runs one piece alone against the test site, then writes its JSON and prints its table (`--only X`). */
+async function runPieceAlone(name: string, measure: (site: TestSite) => Promise<PieceOutput>): Promise<void> {
   const startedAt = new Date();
+  const machine = machineFacts();
   const site = await startTestSite();
-  const results: Array<{ name: string; browser: Browser; version: string; scripts: ScriptBenchResult }> = [];
+  let output: PieceOutput;
   try {
-    for (const browser of options.browsers) {
-      await withServer(false, async (server) => {
-        const { version, ...scripts } = await benchScripts(server, browser, site.origin, options);
-        results.push({
-          name: `${browser === 'chrome' ? 'Chromium' : 'Firefox'} ${version.split('.')[0] ?? ''}`,
-          browser,
-          version,
-          scripts,
-        });
-      });
-    }
+    output = await measure(site);
   } finally {
     await site.close();
   }
-  const directory = join(REPO_ROOT, 'bench', 'results');
-  mkdirSync(directory, { recursive: true });
-  const file = join(directory, `scripts-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  const machine = { cpus: cpus().length, loadAverageAtStart: loadavg(), node: process.versions.node };
-  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), machine, results, leftovers }, null, 2)}\n`);
-  process.stdout.write(
-    `${scriptResultTable(results)}\n\nload average ${machine.loadAverageAtStart.map((v) => v.toFixed(1)).join(' ')} at start\nJSON: ${file}\n`,
-  );
-  if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
+  const file = writeResults(`${name}-${startedAt.toISOString().replace(/[:.]/g, '-')}`, {
+    startedAt: startedAt.toISOString(),
+    durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    machine,
+    results: output.results,
+    leftovers,
+  });
+  process.stdout.write(`${output.markdown}\n\n${machineFooter(machine)}\nJSON: ${file}\n`);
+  warnAboutLeftovers();
+}
+
+/** `--only scripts`: just the evaluate_script piece, both browsers. */
+async function scriptsAlone(site: TestSite, options: Options): Promise<PieceOutput> {
+  const results: Array<{ name: string; browser: Browser; version: string; scripts: ScriptBenchResult }> = [];
+  for (const browser of options.browsers) {
+    await withServer(false, async (server) => {
+      const { version, ...scripts } = await benchScripts(server, browser, site.origin, options);
+      results.push({ name: browserName(browser, version), browser, version, scripts });
+    });
+  }
+  return { results, markdown: scriptResultTable(results) };
 }
 
 async function benchShaping(server: BenchServer, browser: Browser, site: TestSite, options: Options) {
@@ -176,92 +235,80 @@ async function benchShaping(server: BenchServer, browser: Browser, site: TestSit
 }
 
 /** `--only shaping`: the traffic-shaping piece alone, both browsers, one server each. */
-async function mainShaping(options: Options): Promise<void> {
-  const startedAt = new Date();
-  const machine = {
-    cpus: cpus().length,
-    loadAverageAtStart: loadavg(),
-    node: process.versions.node,
-    platform: `${process.platform}-${process.arch}`,
-  };
-  const site = await startTestSite();
+async function shapingAlone(site: TestSite, options: Options): Promise<PieceOutput> {
   const results: Array<{ browser: Browser; version: string; name: string; shaping: Awaited<ReturnType<typeof measureShaping>> }> = [];
-  try {
-    for (const browser of options.browsers) {
-      await withServer(false, async (server) => {
-        log(`${browser}: traffic shaping (rules on ${options.requests} fetches, HAR replay vs live)`);
-        const { version } = await openSession(server, browser).then(async (opened) => {
-          await server.must('close_session', { sessionId: opened.sessionId }, 60_000);
-          return opened;
-        });
-        const shaping = await benchShaping(server, browser, site, options);
-        results.push({
-          browser,
-          version,
-          name: `${browser === 'chrome' ? 'Chromium' : 'Firefox'} ${version.split('.')[0] ?? ''}`,
-          shaping,
-        });
-      });
-    }
-  } finally {
-    await site.close();
+  for (const browser of options.browsers) {
+    await withServer(false, async (server) => {
+      log(`${browser}: traffic shaping (rules on ${options.requests} fetches, HAR replay vs live)`);
+      const opened = await openSession(server, browser);
+      await server.must('close_session', { sessionId: opened.sessionId }, 60_000);
+      const shaping = await benchShaping(server, browser, site, options);
+      results.push({ browser, version: opened.version, name: browserName(browser, opened.version), shaping });
+    });
   }
-  const directory = join(REPO_ROOT, 'bench', 'results');
-  mkdirSync(directory, { recursive: true });
-  const file = join(directory, `shaping-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(
-    file,
-    `${JSON.stringify({ startedAt: startedAt.toISOString(), durationSeconds: (Date.now() - startedAt.getTime()) / 1000, machine, results, leftovers }, null, 2)}\n`,
-  );
-  const footer = `${machine.cpus} CPUs, load average ${machine.loadAverageAtStart.map((value) => value.toFixed(1)).join(' ')} at start, Node ${machine.node}.`;
-  process.stdout.write(`${shapingTable(results)}\n\n${footer}\nJSON: ${file}\n`);
-  if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
+  return { results, markdown: shapingTable(results) };
 }
 
 /** `--only memory-tree`: PSS of every process one session costs, bidiscope beside a bare BiDi session. */
-async function mainMemoryTree(options: Options): Promise<void> {
-  const startedAt = new Date();
-  const machine = {
-    cpus: cpus().length,
-    loadAverageAtStart: loadavg(),
-    node: process.versions.node,
-    platform: `${process.platform}-${process.arch}`,
-  };
-  const site = await startTestSite();
-  let runs: TreeRun[];
-  try {
-    runs = await withServer(false, (server) => measureMemoryTree(server, options.browsers, site.origin, log), options.serverBinary);
-  } finally {
-    await site.close();
+async function memoryTreeAlone(site: TestSite, options: Options): Promise<PieceOutput> {
+  const runs = await withServer(false, (server) => measureMemoryTree(server, options.browsers, site.origin, log), options.serverBinary);
+  return { results: runs, markdown: memoryTreeTables(runs) };
+}
+
+/**
+ * `--only overhead`: capture overhead alone; with `--compare label=dir,…` the same rounds on other checkouts (another
+ * commit, a change toggled) interleaved with this one, so a regression shows against the same machine state.
+ */
+async function overheadAlone(site: TestSite, options: Options): Promise<PieceOutput> {
+  const sides = [{ label: 'this', sourceDir: REPO_ROOT }, ...options.compare];
+  const results: OverheadComparison[] = [];
+  for (const browser of options.browsers) {
+    const started: Array<{ label: string; server: BenchServer; close: () => Promise<string[]> }> = [];
+    try {
+      for (const side of sides) {
+        const server = await startBenchServer({ sourceDir: side.sourceDir });
+        started.push({ label: side.label, server, close: track(server) });
+      }
+      let version = '?';
+      const opened = [];
+      for (const side of started) {
+        const session = await openSession(side.server, browser);
+        version = session.version;
+        opened.push({ label: side.label, server: side.server, sessionId: session.sessionId });
+      }
+      log(
+        `${browser}: capture overhead, ${options.repetitions} rounds of ${options.requests} fetches × 3 modes on ${sides.map((side) => side.label).join(', ')}`,
+      );
+      const bySide = await measureOverheadSideBySide(
+        opened,
+        site.origin,
+        { requests: options.requests, concurrency: 16, repetitions: options.repetitions },
+        log,
+      );
+      for (const side of opened) await side.server.must('close_session', { sessionId: side.sessionId }, 60_000);
+      results.push({
+        browser,
+        version,
+        name: browserName(browser, version),
+        sides: sides.map((side) => ({ ...side, overhead: bySide[side.label] })),
+      });
+    } finally {
+      for (const side of started) await side.close();
+    }
   }
-  const directory = join(REPO_ROOT, 'bench', 'results');
-  mkdirSync(directory, { recursive: true });
-  const file = join(directory, `memory-tree-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), machine, runs, leftovers }, null, 2)}\n`);
-  const footer = `${machine.cpus} CPUs, load average ${machine.loadAverageAtStart.map((value) => value.toFixed(1)).join(' ')} at start, Node ${machine.node}.`;
-  process.stdout.write(`${memoryTreeTables(runs)}\n\n${footer}\nJSON: ${file}\n`);
-  if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
+  return { results, markdown: overheadComparisonTable(results) };
 }
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  if (options.onlyScripts) {
-    await mainScriptsOnly(options);
-    return;
+  const alone = { scripts: scriptsAlone, shaping: shapingAlone, 'memory-tree': memoryTreeAlone, overhead: overheadAlone };
+  if (options.only !== undefined) {
+    const piece = alone[options.only];
+    return runPieceAlone(options.only, (site) => piece(site, options));
   }
-  if (options.onlyShaping) return mainShaping(options);
-  if (options.onlyMemoryTree) return mainMemoryTree(options);
+  if (options.grid === 'only') return runPieceAlone('grid', (site) => gridAlone(site, options));
   const startedAt = new Date();
-  const machine = {
-    cpus: cpus().length,
-    loadAverageAtStart: loadavg(),
-    node: process.versions.node,
-    platform: `${process.platform}-${process.arch}`,
-  };
-  if (options.grid === 'only') {
-    await gridOnly(options, startedAt);
-    return;
-  }
+  const machine = machineFacts();
   log('in process: normalization throughput and query latency over fixture-built entries');
   const throughput = measureThroughput();
   const queryLatency = measureQueryLatency();
@@ -287,14 +334,11 @@ async function main(): Promise<void> {
     leftovers,
   };
   const treeText = `\n\n${memoryTreeTables(memoryTree)}`;
-  const directory = join(REPO_ROOT, 'bench', 'results');
-  mkdirSync(directory, { recursive: true });
-  const file = join(directory, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ ...result, memoryTree }, null, 2)}\n`);
+  const file = writeResults(startedAt.toISOString().replace(/[:.]/g, '-'), { ...result, memoryTree });
   const gridText =
     typeof grid === 'object' ? `\n\n${gridMarkdown(grid)}` : typeof grid === 'string' ? `\n\nSelenium Grid piece not run: ${grid}` : '';
   process.stdout.write(`${markdownTables(result)}${treeText}${gridText}\n\nJSON: ${file}\n`);
-  if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
+  warnAboutLeftovers();
 }
 
 /** The grid piece; when it cannot run (no jar, no Java) the reason, so the rest of the bench still reports. */
@@ -313,38 +357,10 @@ async function gridPiece(origin: string, options: Options): Promise<GridResult |
   }
 }
 
-/** `--grid-only`: the grid piece alone, printed and written like a full run. */
-async function gridOnly(options: Options, startedAt: Date): Promise<void> {
-  const machine = {
-    cpus: cpus().length,
-    loadAverageAtStart: loadavg(),
-    node: process.versions.node,
-    platform: `${process.platform}-${process.arch}`,
-  };
-  const site = await startTestSite();
-  let grid: GridResult | string;
-  try {
-    grid = await gridPiece(site.origin, options);
-  } finally {
-    await site.close();
-  }
-  const result = {
-    startedAt: startedAt.toISOString(),
-    durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
-    machine,
-    grid,
-    leftovers,
-  };
-  const directory = join(REPO_ROOT, 'bench', 'results');
-  mkdirSync(directory, { recursive: true });
-  const file = join(directory, `${startedAt.toISOString().replace(/[:.]/g, '-')}-grid.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  const m = machine;
-  const footer = `${m.cpus} CPUs, load average ${m.loadAverageAtStart.map((value) => value.toFixed(1)).join(' ')} at start, Node ${m.node}, ${result.durationSeconds.toFixed(0)} s total.`;
-  process.stdout.write(
-    `${typeof grid === 'string' ? `Selenium Grid piece not run: ${grid}` : gridMarkdown(grid)}\n\n${footer}\nJSON: ${file}\n`,
-  );
-  if (leftovers.length > 0) process.stdout.write(`WARNING: left behind: ${leftovers.join('; ')}\n`);
+/** `--grid-only`: the grid piece alone. */
+async function gridAlone(site: TestSite, options: Options): Promise<PieceOutput> {
+  const grid = await gridPiece(site.origin, options);
+  return { results: grid, markdown: typeof grid === 'string' ? `Selenium Grid piece not run: ${grid}` : gridMarkdown(grid) };
 }
 
 async function closeAll(): Promise<void> {

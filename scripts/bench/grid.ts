@@ -5,7 +5,7 @@
  * 2 Chromium slots) on loopback, so the figures show the grid's own cost — router, BiDi proxy, node — not a network's.
  */
 import { startGrid } from '../../test/helpers/grid.js';
-import { measureOverhead, type OverheadMode, type OverheadOptions, type OverheadResult } from './overhead.js';
+import { measureOverheadSideBySide, type OverheadOptions, type OverheadResult } from './overhead.js';
 import { openSession } from './page-run.js';
 import { startBenchServer, type BenchServer } from './server.js';
 import { median, round } from './stats.js';
@@ -25,35 +25,8 @@ export interface GridResult {
   startup: { localMs: number[]; gridMs: number[]; medianLocalMs: number; medianGridMs: number; ratio: number };
 }
 
-/** One result from single rounds measured separately: samples pooled, medians and ratios taken again. */
-function pool(rounds: readonly OverheadResult[]): OverheadResult {
-  const first = rounds[0];
-  if (!first) throw new Error('no rounds to pool');
-  const perMode = <T>(pick: (mode: OverheadMode) => T): Record<OverheadMode, T> => ({
-    baseline: pick('baseline'),
-    none: pick('none'),
-    text: pick('text'),
-  });
-  const samplesMs = perMode((mode) => rounds.flatMap((r) => r.samplesMs[mode]));
-  const medianMs = perMode((mode) => round(median(samplesMs[mode]), 1));
-  const medianServerCpuMs = perMode((mode) => round(median(rounds.map((r) => r.medianServerCpuMs[mode])), 0));
-  const medianBrowserCpuMs = perMode((mode) => round(median(rounds.map((r) => r.medianBrowserCpuMs[mode])), 0));
-  const cpu = (mode: OverheadMode): number => medianServerCpuMs[mode] + medianBrowserCpuMs[mode];
-  return {
-    requests: first.requests,
-    concurrency: first.concurrency,
-    repetitions: rounds.reduce((sum, r) => sum + r.repetitions, 0),
-    samplesMs,
-    medianMs,
-    medianLagMs: {
-      none: round(median(rounds.map((r) => r.medianLagMs.none)), 1),
-      text: round(median(rounds.map((r) => r.medianLagMs.text)), 1),
-    },
-    ratio: { none: round(medianMs.none / medianMs.baseline, 3), text: round(medianMs.text / medianMs.baseline, 3) },
-    medianServerCpuMs,
-    medianBrowserCpuMs,
-    cpuRatio: { none: round(cpu('none') / cpu('baseline'), 3), text: round(cpu('text') / cpu('baseline'), 3) },
-  };
+function missingSide(label: string): never {
+  throw new Error(`no overhead result for ${label}`);
 }
 
 async function timedOpenClose(server: BenchServer): Promise<number> {
@@ -91,24 +64,24 @@ export async function measureGrid(
     progress(`grid: capture overhead, ${options.repetitions} rounds of ${options.requests} fetches × 3 modes, local and grid in turn`);
     const localSession = await openSession(local, 'chrome');
     const gridSession = await openSession(remote, 'chrome');
-    const localRounds: OverheadResult[] = [];
-    const gridRounds: OverheadResult[] = [];
-    for (let r = 0; r < options.repetitions; r++) {
-      const one = { ...options, repetitions: 1, roundOffset: r };
-      localRounds.push(await measureOverhead(local, localSession.sessionId, origin, one, (line) => progress(`  local${line}`)));
-      gridRounds.push(await measureOverhead(remote, gridSession.sessionId, origin, one, (line) => progress(`  grid ${line}`)));
-    }
+    const sides = await measureOverheadSideBySide(
+      [
+        { label: 'local', server: local, sessionId: localSession.sessionId },
+        { label: 'grid', server: remote, sessionId: gridSession.sessionId },
+      ],
+      origin,
+      options,
+      progress,
+    );
     await local.must('close_session', { sessionId: localSession.sessionId }, 60_000);
     await remote.must('close_session', { sessionId: gridSession.sessionId }, 60_000);
-    const localRun = { result: pool(localRounds) };
-    const gridRun = { result: pool(gridRounds), version: gridSession.version };
-    const l = localRun.result;
-    const g = gridRun.result;
+    const l = sides.local ?? missingSide('local');
+    const g = sides.grid ?? missingSide('grid');
     const medianLocalMs = round(median(localMs), 1);
     const medianGridMs = round(median(gridMs), 1);
     return {
       gridVersion: grid.version,
-      browserVersion: gridRun.version,
+      browserVersion: gridSession.version,
       local: l,
       grid: g,
       timeRatio: {

@@ -123,3 +123,96 @@ export async function measureOverhead(
     cpuRatio: { none: round(totalCpu('none') / totalCpu('baseline'), 3), text: round(totalCpu('text') / totalCpu('baseline'), 3) },
   };
 }
+
+/** One result from single rounds measured separately: samples pooled, medians and ratios taken again. */
+export function poolOverheadRounds(rounds: readonly OverheadResult[]): OverheadResult {
+  const first = rounds[0];
+  if (!first) throw new Error('no rounds to pool');
+  const perMode = <T>(pick: (mode: OverheadMode) => T): Record<OverheadMode, T> => ({
+    baseline: pick('baseline'),
+    none: pick('none'),
+    text: pick('text'),
+  });
+  const samplesMs = perMode((mode) => rounds.flatMap((r) => r.samplesMs[mode]));
+  const medianMs = perMode((mode) => round(median(samplesMs[mode]), 1));
+  const medianServerCpuMs = perMode((mode) => round(median(rounds.map((r) => r.medianServerCpuMs[mode])), 0));
+  const medianBrowserCpuMs = perMode((mode) => round(median(rounds.map((r) => r.medianBrowserCpuMs[mode])), 0));
+  const cpu = (mode: OverheadMode): number => medianServerCpuMs[mode] + medianBrowserCpuMs[mode];
+  return {
+    requests: first.requests,
+    concurrency: first.concurrency,
+    repetitions: rounds.reduce((sum, r) => sum + r.repetitions, 0),
+    samplesMs,
+    medianMs,
+    medianLagMs: {
+      none: round(median(rounds.map((r) => r.medianLagMs.none)), 1),
+      text: round(median(rounds.map((r) => r.medianLagMs.text)), 1),
+    },
+    ratio: { none: round(medianMs.none / medianMs.baseline, 3), text: round(medianMs.text / medianMs.baseline, 3) },
+    medianServerCpuMs,
+    medianBrowserCpuMs,
+    cpuRatio: { none: round(cpu('none') / cpu('baseline'), 3), text: round(cpu('text') / cpu('baseline'), 3) },
+  };
+}
+
+/** A server and one of its open sessions, measured under a label. */
+export interface OverheadSide {
+  label: string;
+  server: BenchServer;
+  sessionId: string;
+}
+
+/**
+ * The overhead of several servers (another tree, another endpoint) measured in turn, one round each at a time, so
+ * drift on a shared machine hits every side alike: each round rotates both the mode order and which side goes first.
+ */
+export async function measureOverheadSideBySide(
+  sides: readonly OverheadSide[],
+  origin: string,
+  options: OverheadOptions,
+  progress: (line: string) => void,
+): Promise<Record<string, OverheadResult>> {
+  const rounds = new Map<string, OverheadResult[]>(sides.map((side) => [side.label, []]));
+  const width = Math.max(...sides.map((side) => side.label.length));
+  for (let r = 0; r < options.repetitions; r++) {
+    for (let i = 0; i < sides.length; i++) {
+      const side = sides[(i + r) % sides.length];
+      if (!side) continue;
+      const one = { ...options, repetitions: 1, roundOffset: r + (options.roundOffset ?? 0) };
+      const result = await measureOverhead(side.server, side.sessionId, origin, one, (line) =>
+        progress(`  ${side.label.padEnd(width)} round ${r + 1}/${options.repetitions}: ${line.replace(/^\s*round \d+\/\d+: /, '')}`),
+      );
+      rounds.get(side.label)?.push(result);
+    }
+  }
+  return Object.fromEntries([...rounds].map(([label, results]) => [label, poolOverheadRounds(results)]));
+}
+
+/** `--only overhead`: one browser's overhead on each side (this checkout and the ones compared with it). */
+export interface OverheadComparison {
+  browser: string;
+  version: string;
+  name: string;
+  sides: Array<{ label: string; sourceDir: string; overhead: OverheadResult | undefined }>;
+}
+
+/** Markdown: a row per browser and side, with the side's capture ÷ no capture and its CPU. */
+export function overheadComparisonTable(results: readonly OverheadComparison[]): string {
+  const ms = (value: number): string => `${Math.round(value)} ms`;
+  const rows = [
+    '| browser | side | no capture / headers only / text (in-page median) | overhead headers only / text | CPU server + browser per burst: baseline / none / text | overhead in CPU (none / text) | lag (none / text) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const result of results) {
+    for (const side of result.sides) {
+      const o = side.overhead;
+      if (!o) continue;
+      const cpu = (mode: OverheadMode): string => `${o.medianServerCpuMs[mode]} + ${o.medianBrowserCpuMs[mode]}`;
+      rows.push(
+        `| ${result.name} | ${side.label} | ${ms(o.medianMs.baseline)} / ${ms(o.medianMs.none)} / ${ms(o.medianMs.text)} | ${o.ratio.none.toFixed(2)}× / ${o.ratio.text.toFixed(2)}× | ${cpu('baseline')} / ${cpu('none')} / ${cpu('text')} | ${o.cpuRatio.none.toFixed(2)}× / ${o.cpuRatio.text.toFixed(2)}× | ${ms(o.medianLagMs.none)} / ${ms(o.medianLagMs.text)} |`,
+      );
+    }
+  }
+  const rounds = results[0]?.sides[0]?.overhead?.repetitions ?? 0;
+  return `${rows.join('\n')}\n\n${rounds} rounds per side, interleaved (each round rotates the mode order and which side goes first).`;
+}

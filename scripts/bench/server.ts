@@ -121,19 +121,32 @@ async function inspectorUrl(server: ServerUnderTest): Promise<string> {
   throw new Error('the server printed no inspector URL');
 }
 
+/** How {@link startBenchServer} starts the server. */
+export interface BenchServerOptions {
+  /** Adds `--inspect=127.0.0.1:0` for {@link BenchServer.collectGarbage}. */
+  inspect?: boolean;
+  nodeArgs?: string[];
+  /** bidiscope's own arguments (e.g. `--webdriver-url`). */
+  args?: string[];
+  /** A compiled server to run instead of Node from source. */
+  binary?: string;
+  /** Another checkout of the repository whose `src/main.ts` to run (A/B runs across commits); default this one. */
+  sourceDir?: string;
+}
+
 /**
  * Starts a server (Node from source); `inspect` adds `--inspect=127.0.0.1:0` for {@link BenchServer.collectGarbage};
  * `args` are bidiscope's own (e.g. `--webdriver-url`).
  */
-export async function startBenchServer(
-  options: { inspect?: boolean; nodeArgs?: string[]; args?: string[]; binary?: string } = {},
-): Promise<BenchServer> {
+export async function startBenchServer(options: BenchServerOptions = {}): Promise<BenchServer> {
   const nodeArgs = [...(options.inspect ? ['--inspect=127.0.0.1:0'] : []), ...(options.nodeArgs ?? [])];
+  const sourceDir = options.sourceDir ?? REPO_ROOT;
   const inner = await startServer({
     command:
       options.binary !== undefined
         ? { command: options.binary, args: [] }
-        : { command: process.execPath, args: [...nodeArgs, '--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')] },
+        : { command: process.execPath, args: [...nodeArgs, '--import', 'tsx', join(sourceDir, 'src', 'main.ts')] },
+    ...(options.binary === undefined ? { cwd: sourceDir } : {}),
     args: options.args ?? [],
   });
   const inspector = options.inspect ? new Inspector() : undefined;
