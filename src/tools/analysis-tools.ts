@@ -18,7 +18,7 @@ import { writeOutputFile } from '../output/files.js';
 import type { AppContext } from './context.js';
 import { diffCapturesOutput, exportRequestOutput, searchNetworkOutput } from './output-schemas.js';
 import { findEntry, redactedForSession, requireCapture } from './present.js';
-import { captureIdField, compiledPattern, limitField, offsetField, sessionIdField } from './schemas.js';
+import { captureIdField, compiledPattern, limitField, offsetField, sessionIdField, entryIndexField } from './schemas.js';
 
 /** How long one search may run before it answers with what it found so far. */
 const SEARCH_TIME_BOUND_MS = 5_000;
@@ -180,7 +180,7 @@ const exportRequest = defineTool({
   input: v.strictObject({
     sessionId: sessionIdField,
     captureId: captureIdField,
-    index: v.pipe(v.number(), v.integer(), v.minValue(0, '0 or more'), v.description("The request's [index] from list_network_requests.")),
+    index: entryIndexField,
     format: v.optional(v.pipe(v.picklist(['curl', 'fetch'], '"curl" or "fetch"'), v.description('"curl" (default) or "fetch".')), 'curl'),
   }),
   output: exportRequestOutput,

@@ -9,7 +9,15 @@ import { captureData, withoutBodyData } from './capture-data.js';
 import type { AppContext } from './context.js';
 import { redactedForSession, requireCapture } from './present.js';
 import { captureStatusOutput, clearCaptureOutput, listCapturesOutput, startCaptureOutput, stopCaptureOutput } from './output-schemas.js';
-import { captureIdField, compiledPattern, methodsField, resourceTypesField, sessionIdField, urlPatternField } from './schemas.js';
+import {
+  captureIdField,
+  compiledPattern,
+  methodsField,
+  resourceTypesField,
+  sessionIdField,
+  urlPatternField,
+  wholeNumberField,
+} from './schemas.js';
 import { CAPTURE_RETENTION } from '../sessions/browser-session.js';
 
 /** Above this many characters of JSON, stop_network_capture writes its data to a file. */
@@ -32,24 +40,24 @@ const startInput = v.strictObject({
     CAPTURE_DEFAULTS.captureBodies,
   ),
   maxBodyBytes: v.optional(
-    v.pipe(
-      v.number('a number of bytes'),
-      v.integer('a whole number'),
-      v.minValue(1, 'at least 1'),
-      v.maxValue(100 * 1024 * 1024, 'at most 104857600 (100 MiB)'),
-      v.description('Bytes kept per body; longer bodies are kept cut. Default 10485760 (10 MiB).'),
+    wholeNumberField(
+      'a number of bytes',
+      1,
+      100 * 1024 * 1024,
+      'Bytes kept per body; longer bodies are kept cut. Default 10485760 (10 MiB).',
+      {
+        maxText: '104857600 (100 MiB)',
+      },
     ),
     CAPTURE_DEFAULTS.maxBodyBytes,
   ),
   maxTotalBodyBytes: v.optional(
-    v.pipe(
-      v.number('a number of bytes'),
-      v.integer('a whole number'),
-      v.minValue(1, 'at least 1'),
-      v.maxValue(2 * 1024 * 1024 * 1024, 'at most 2147483648 (2 GiB)'),
-      v.description(
-        'Bytes of bodies kept by the whole capture; later bodies are not kept (counted in status). Default 268435456 (256 MiB).',
-      ),
+    wholeNumberField(
+      'a number of bytes',
+      1,
+      2 * 1024 * 1024 * 1024,
+      'Bytes of bodies kept by the whole capture; later bodies are not kept (counted in status). Default 268435456 (256 MiB).',
+      { maxText: '2147483648 (2 GiB)' },
     ),
     CAPTURE_DEFAULTS.maxTotalBodyBytes,
   ),
@@ -62,13 +70,7 @@ const startInput = v.strictObject({
     CAPTURE_DEFAULTS.captureStreaming,
   ),
   maxEntries: v.optional(
-    v.pipe(
-      v.number('a number of entries'),
-      v.integer('a whole number'),
-      v.minValue(1, 'at least 1'),
-      v.maxValue(1_000_000, 'at most 1000000'),
-      v.description('Requests kept; past it the oldest are dropped (counted). Default 50000.'),
-    ),
+    wholeNumberField('a number of entries', 1, 1_000_000, 'Requests kept; past it the oldest are dropped (counted). Default 50000.'),
     CAPTURE_DEFAULTS.maxEntries,
   ),
 });

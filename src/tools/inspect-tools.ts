@@ -12,14 +12,7 @@ import type { PendingScriptResult } from './confirm-tokens.js';
 import type { AppContext } from './context.js';
 import { findEntry, listable, redactedForSession, harOfShownEntries, requireCapture } from './present.js';
 import { confirmOutputOutput, exportHarOutput, listRequestsOutput, requestDetailsOutput } from './output-schemas.js';
-import { captureIdField, limitField, offsetField, outputPathField, sessionIdField, urlPatternField } from './schemas.js';
-
-const indexField = v.pipe(
-  v.number('an entry index from list_network_requests'),
-  v.integer('a whole number'),
-  v.minValue(0, '0 or more'),
-  v.description("The request's [index] from list_network_requests."),
-);
+import { captureIdField, limitField, offsetField, outputPathField, sessionIdField, urlPatternField, entryIndexField } from './schemas.js';
 
 function entryFilter(spec: EntryFilterSpec): (entry: NetworkEntry) => boolean {
   try {
@@ -119,7 +112,7 @@ const getRequestDetails = defineTool({
   description:
     'One request by [index]: status, duration, sizes, headers, bodies (500-char preview), timing phases, redirects, ' +
     'WebSocket frames or SSE events; secrets redacted. A cut body comes with a confirm_output token to save it.',
-  input: v.strictObject({ sessionId: sessionIdField, index: indexField, captureId: captureIdField }),
+  input: v.strictObject({ sessionId: sessionIdField, index: entryIndexField, captureId: captureIdField }),
   output: requestDetailsOutput,
   annotations: { readOnlyHint: true },
   async handler(input, context: AppContext) {

@@ -5,7 +5,15 @@ import { originOfFilter, presentRule, actionSummary, type RuleAction } from '../
 import type { AppContext } from './context.js';
 import { addRuleOutput, listRulesOutput, networkConditionsOutput, removeRulesOutput, replayHarOutput } from './output-schemas.js';
 import { loadReplay } from './replay-loader.js';
-import { compiledPattern, methodsField, resourceTypesField, sessionIdField, urlPatternField, wellFormedText } from './schemas.js';
+import {
+  compiledPattern,
+  methodsField,
+  resourceTypesField,
+  sessionIdField,
+  urlPatternField,
+  wellFormedText,
+  wholeNumberField,
+} from './schemas.js';
 
 /** Longest delay or latency a rule may hold a request. */
 export const MAX_HOLD_MS = 60_000;
@@ -46,13 +54,7 @@ const blockAction = v.strictObject({ type: v.pipe(v.literal('block'), v.descript
 const respondAction = v.pipe(
   v.strictObject({
     type: v.pipe(v.literal('respond'), v.description('Answer without contacting the server.')),
-    status: v.pipe(
-      v.number('a status code'),
-      v.integer('a whole number'),
-      v.minValue(100, 'at least 100'),
-      v.maxValue(599, 'at most 599'),
-      v.description('HTTP status, e.g. 500.'),
-    ),
+    status: wholeNumberField('a status code', 100, 599, 'HTTP status, e.g. 500.'),
     headers: v.optional(headerMap('Response headers, e.g. {"content-type":"application/json"}.')),
     body: v.optional(textBody('Response body as text.')),
     bodyBase64: v.optional(
@@ -84,13 +86,7 @@ const modifyAction = v.strictObject({
 });
 const delayAction = v.strictObject({
   type: v.pipe(v.literal('delay'), v.description('Hold the request, then send it.')),
-  ms: v.pipe(
-    v.number('milliseconds'),
-    v.integer('a whole number'),
-    v.minValue(0, 'at least 0'),
-    v.maxValue(MAX_HOLD_MS, `at most ${MAX_HOLD_MS}`),
-    v.description('Milliseconds to hold.'),
-  ),
+  ms: wholeNumberField('milliseconds', 0, MAX_HOLD_MS, 'Milliseconds to hold.', { unit: ' ms', unitName: 'milliseconds' }),
 });
 
 const addInput = v.strictObject({
@@ -104,15 +100,7 @@ const addInput = v.strictObject({
     v.variant('type', [blockAction, respondAction, modifyAction, delayAction], 'an action whose "type" is block, respond, modify or delay'),
     v.description('What to do with a match; "type" picks one.'),
   ),
-  times: v.optional(
-    v.pipe(
-      v.number('a count'),
-      v.integer('a whole number'),
-      v.minValue(1, 'at least 1'),
-      v.maxValue(1_000_000, 'at most 1000000'),
-      v.description('Apply this many times, then expire. Default: no limit.'),
-    ),
-  ),
+  times: v.optional(wholeNumberField('a count', 1, 1_000_000, 'Apply this many times, then expire. Default: no limit.')),
 });
 
 const addNetworkRule = defineTool({
@@ -233,13 +221,7 @@ const conditionsInput = v.strictObject({
   cache: v.optional(v.pipe(v.picklist(['default', 'bypass'], '"default" or "bypass"'), v.description('"bypass": skip the browser cache.'))),
   extraHeaders: v.optional(headerMap('Headers added to every request (replaces earlier ones; {} clears).')),
   latencyMs: v.optional(
-    v.pipe(
-      v.number('milliseconds'),
-      v.integer('a whole number'),
-      v.minValue(0, 'at least 0'),
-      v.maxValue(MAX_HOLD_MS, `at most ${MAX_HOLD_MS}`),
-      v.description('Hold each request this long (0 stops).'),
-    ),
+    wholeNumberField('milliseconds', 0, MAX_HOLD_MS, 'Hold each request this long (0 stops).', { unit: ' ms', unitName: 'milliseconds' }),
   ),
 });
 

@@ -45,15 +45,51 @@ export const navigableUrl = v.pipe(
   }, 'an absolute http(s) URL (about:blank and data: also work; javascript: and file: are refused, as are browser-internal pages)'),
 );
 
+/**
+ * A whole number from `min` to `max`: `expected` names it in the error for a non-number ("a number of bytes"),
+ * `unit` follows the bounds in messages (" ms", " px") and `unitName` the integer check ("milliseconds"), `maxText`
+ * spells a large bound ("104857600 (100 MiB)").
+ */
+export function wholeNumberField(
+  expected: string,
+  min: number,
+  max: number,
+  description: string,
+  wording: { unit?: string; unitName?: string; maxText?: string } = {},
+) {
+  const unit = wording.unit ?? '';
+  return v.pipe(
+    v.number(expected),
+    v.integer(wording.unitName === undefined ? 'a whole number' : `a whole number of ${wording.unitName}`),
+    v.minValue(min, `at least ${min}${unit}`),
+    v.maxValue(max, `at most ${wording.maxText ?? max}${unit}`),
+    v.description(description),
+  );
+}
+
+/** A whole number 0 or more with no upper bound (an index, an offset). */
+function nonNegativeWholeNumberField(expected: string, description: string) {
+  return v.pipe(v.number(expected), v.integer('a whole number'), v.minValue(0, '0 or more'), v.description(description));
+}
+
+/** A request's `index` (never reused in a session). */
+export const entryIndexField = nonNegativeWholeNumberField(
+  'an entry index from list_network_requests',
+  "The request's [index] from list_network_requests.",
+);
+
 /** A bounded wait in milliseconds. */
 export function timeoutField(defaultMs: number, maxMs: number) {
   return v.optional(
-    v.pipe(
-      v.number('a number of milliseconds'),
-      v.integer('a whole number of milliseconds'),
-      v.minValue(1, 'at least 1 ms'),
-      v.maxValue(maxMs, `at most ${maxMs} ms`),
-      v.description(`Longest wait in ms before the call fails (default ${defaultMs}, max ${maxMs}).`),
+    wholeNumberField(
+      'a number of milliseconds',
+      1,
+      maxMs,
+      `Longest wait in ms before the call fails (default ${defaultMs}, max ${maxMs}).`,
+      {
+        unit: ' ms',
+        unitName: 'milliseconds',
+      },
     ),
     defaultMs,
   );
@@ -125,22 +161,10 @@ export function compiledPattern<T>(field: string, compile: () => T): T {
 
 /** `offset` for paged results. */
 export function offsetField(what: string) {
-  return v.optional(
-    v.pipe(v.number(), v.integer('a whole number'), v.minValue(0, '0 or more'), v.description(`${what} to skip (paging). Default 0.`)),
-    0,
-  );
+  return v.optional(nonNegativeWholeNumberField('a number', `${what} to skip (paging). Default 0.`), 0);
 }
 
 /** `limit` for paged results. */
 export function limitField(what: string, max: number, byDefault: number) {
-  return v.optional(
-    v.pipe(
-      v.number(),
-      v.integer('a whole number'),
-      v.minValue(1, 'at least 1'),
-      v.maxValue(max, `at most ${max}`),
-      v.description(`${what} per page, 1–${max}. Default ${byDefault}.`),
-    ),
-    byDefault,
-  );
+  return v.optional(wholeNumberField('a number', 1, max, `${what} per page, 1–${max}. Default ${byDefault}.`), byDefault);
 }

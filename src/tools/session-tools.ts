@@ -4,7 +4,7 @@ import { defineTool, type AnyTool } from '../mcp/tool.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
 import type { AppContext } from './context.js';
 import { closeSessionOutput, initializeSessionOutput, listSessionsOutput } from './output-schemas.js';
-import { navigableUrl, sessionIdField, timeoutField, wellFormedText } from './schemas.js';
+import { navigableUrl, sessionIdField, timeoutField, wellFormedText, wholeNumberField } from './schemas.js';
 
 const headerName = v.pipe(v.string(), v.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a valid HTTP header name'));
 
@@ -22,20 +22,8 @@ const initializeInput = v.strictObject({
   viewport: v.optional(
     v.pipe(
       v.strictObject({
-        width: v.pipe(
-          v.number(),
-          v.integer(),
-          v.minValue(100, 'at least 100 px'),
-          v.maxValue(7680, 'at most 7680 px'),
-          v.description('CSS px, 100–7680.'),
-        ),
-        height: v.pipe(
-          v.number(),
-          v.integer(),
-          v.minValue(100, 'at least 100 px'),
-          v.maxValue(4320, 'at most 4320 px'),
-          v.description('CSS px, 100–4320.'),
-        ),
+        width: wholeNumberField('a number of CSS px', 100, 7680, 'CSS px, 100–7680.', { unit: ' px' }),
+        height: wholeNumberField('a number of CSS px', 100, 4320, 'CSS px, 100–4320.', { unit: ' px' }),
       }),
       v.description('Page viewport size, e.g. {"width":1280,"height":800}.'),
     ),
