@@ -56,7 +56,10 @@ async function record(browser: 'chrome' | 'firefox', origin: string): Promise<vo
       awaitPromise: false,
     });
     const steps = JSON.parse(String(results.result?.value ?? 'null')) as Array<{ step: string; ok: boolean; detail: string }> | null;
-    const failed = steps === null ? ['the page did not finish within 30 s'] : steps.filter((step) => !step.ok).map((step) => `${step.step}: ${step.detail}`);
+    const failed =
+      steps === null
+        ? ['the page did not finish within 30 s']
+        : steps.filter((step) => !step.ok).map((step) => `${step.step}: ${step.detail}`);
     if (failed.length > 0) throw new Error(`${browser}: incomplete recording (${failed.join('; ')})`);
     await new Promise((resolveWait) => setTimeout(resolveWait, 500)); // trailing shim messages
     const major = launched.identity.version.split('.')[0] ?? 'x';

@@ -210,7 +210,11 @@ test('response sizes per browser convention', () => {
     [h('Content-Length', '19')],
     'chromium',
   );
-  assert.deepEqual([unread.encodedBodySize, unread.decodedBodySize], [0, 0], 'a redirect body the browser never read: 0, not Content-Length');
+  assert.deepEqual(
+    [unread.encodedBodySize, unread.decodedBodySize],
+    [0, 0],
+    'a redirect body the browser never read: 0, not Content-Length',
+  );
   assert.match(unread.note, /read no body/);
   const firefox = responseBodySizes(response({ bodySize: 71, bytesReceived: 244, contentSize: 0 }), [], 'firefox');
   assert.equal(firefox.encodedBodySize, 71);

@@ -78,7 +78,10 @@ describe('Chromium 156 fixture', () => {
     const stray = results.filter((item) => item.name === 'network.fetchError' && JSON.stringify(item.params).includes('/sse'));
     assert.equal(stray.length, 1);
     assert.match(JSON.stringify(stray[0]?.params), /net::ERR_ABORTED/);
-    assert.ok(names.lastIndexOf('network.responseCompleted') < results.indexOf(stray[0] as (typeof results)[number]), 'recorded after /sse completed');
+    assert.ok(
+      names.lastIndexOf('network.responseCompleted') < results.indexOf(stray[0] as (typeof results)[number]),
+      'recorded after /sse completed',
+    );
     assert.equal(stray[0]?.result.change, 'ignored');
     const sse = byPath(log.entries(), '/sse');
     assert.equal(sse.state, 'complete');

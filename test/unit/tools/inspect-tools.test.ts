@@ -13,7 +13,9 @@ import { startInMemoryServer, type InMemoryServer } from '../../helpers/in-memor
 const CHROMIUM = loadFixtureEvents('chromium-156-index-page');
 /** The request id of `path` in the recorded Chromium page. */
 function requestIdOf(path: string): string {
-  const event = CHROMIUM.find((item) => item.name === 'network.beforeRequestSent' && pathOf((item.p as { request: { url: string } }).request.url) === path);
+  const event = CHROMIUM.find(
+    (item) => item.name === 'network.beforeRequestSent' && pathOf((item.p as { request: { url: string } }).request.url) === path,
+  );
   const id = (event?.p as { request: { request: string } } | undefined)?.request.request;
   assert.ok(id, `${path} in the fixture`);
   return id;
