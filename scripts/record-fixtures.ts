@@ -2,7 +2,9 @@
  * Records fresh BiDi event fixtures from the local test site in Chromium and Firefox, in the format of
  * test/fixtures/bidi/*.events.json ([{t, name, p}]), so normalization tests can be refreshed when browsers change:
  *   npx tsx scripts/record-fixtures.ts [--out DIR] [--timed]
- * It subscribes to the network events and the page shim's channel exactly as a capture does. `--timed` records
+ * It subscribes to the network events and installs the page shim exactly as a capture does (channel `bidiscope`,
+ * WebSocket and EventSource wrappers, and on Chromium the Resource Timing `rt` reports), and fails when a page step
+ * did not behave (the recording would be incomplete). `--timed` records
  * `<browser>-<major>-timed.events.json` instead: `/timed?ttfb&body` requests on the test web's HTTP/1.1 and
  * HTTPS + HTTP/2 origins, with `t` = arrival time to the sub-millisecond (the Chromium end-of-body estimate uses it).
  */
@@ -12,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { launchChrome } from '../src/browser/chrome.js';
 import { launchFirefox } from '../src/browser/firefox.js';
 import { pageShimPreloadParams } from '../src/capture/page-shim.js';
+import { SHIM_CHANNEL } from '../src/model/shim-messages.js';
 import { startTestSite } from '../test/site/server.js';
 import { startTestWeb, type TestWeb } from '../test/site/web.js';
 
@@ -30,7 +33,9 @@ async function record(browser: 'chrome' | 'firefox', origin: string): Promise<vo
   try {
     const events: Array<{ t: number; name: string; p: unknown }> = [];
     for (const name of EVENTS) launched.bidi.on(name, (p) => events.push({ t: Date.now(), name, p }));
-    await launched.bidi.send('script.addPreloadScript', pageShimPreloadParams());
+    // The same shim as src/capture/recorder.ts installs: Resource Timing only where BiDi lacks the end of body.
+    const shim = pageShimPreloadParams(SHIM_CHANNEL, { webSockets: true, eventSources: true, resourceTiming: browser === 'chrome' });
+    await launched.bidi.send('script.addPreloadScript', shim);
     await launched.bidi.send('session.subscribe', { events: EVENTS });
     const tree = await launched.bidi.send<{ contexts: Array<{ context: string }> }>('browsingContext.getTree', {});
     const context = tree.contexts[0]?.context ?? '';
@@ -45,6 +50,17 @@ async function record(browser: 'chrome' | 'firefox', origin: string): Promise<vo
       if (done.result?.value === true) break;
       await new Promise((resolveWait) => setTimeout(resolveWait, 200));
     }
+    const results = await launched.bidi.send<{ result?: { value?: unknown } }>('script.evaluate', {
+      expression: 'JSON.stringify(window.__siteDone === true ? window.__siteResults : null)',
+      target: { context },
+      awaitPromise: false,
+    });
+    const steps = JSON.parse(String(results.result?.value ?? 'null')) as Array<{ step: string; ok: boolean; detail: string }> | null;
+    const failed =
+      steps === null
+        ? ['the page did not finish within 30 s']
+        : steps.filter((step) => !step.ok).map((step) => `${step.step}: ${step.detail}`);
+    if (failed.length > 0) throw new Error(`${browser}: incomplete recording (${failed.join('; ')})`);
     await new Promise((resolveWait) => setTimeout(resolveWait, 500)); // trailing shim messages
     const major = launched.identity.version.split('.')[0] ?? 'x';
     const name = `${browser === 'chrome' ? 'chromium' : 'firefox'}-${major}-index-page.events.json`;

@@ -8,7 +8,7 @@ import { loadFixtureEvents, type FixtureName } from '../../test/helpers/fixture-
 
 const FIXTURES: readonly FixtureName[] = ['chromium-156-index-page', 'firefox-153-index-page'];
 
-/** The events bidiscope subscribes to; the fixtures also hold Chromium `goog:cdp.*` events it never asks for. */
+/** The events bidiscope subscribes to (fixtures recorded by older scripts also held Chromium `goog:cdp.*` events). */
 function isSubscribedEvent(name: string): boolean {
   return name.startsWith('network.') || name === 'script.message';
 }

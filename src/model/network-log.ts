@@ -378,8 +378,8 @@ export class NetworkLog {
   }
 
   /**
-   * Chromium sends a stray `fetchError` (method and URL `UNKNOWN`, `net::ERR_ABORTED`) after an EventSource the page
-   * closed has already completed. A fetchError for a hop that is no longer pending, or that names no request, is not
+   * Chromium sends a stray `fetchError` (`net::ERR_ABORTED`, with method and URL `UNKNOWN` or with the stream's own)
+   * after an EventSource the page closed has already completed. A fetchError for a hop that is no longer pending, or that names no request, is not
    * a failure.
    */
   #isStrayFetchError(params: BidiNetworkEventParams, state: HopState | undefined): boolean {

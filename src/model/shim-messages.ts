@@ -19,12 +19,9 @@ import { asBoolean, asNumber, asRecord, asString } from './bidi-types.js';
 /** The channel name the shim posts on. */
 export const SHIM_CHANNEL = 'bidiscope';
 
-/** Channel names accepted besides {@link SHIM_CHANNEL} (the recorded fixtures use `wscap`). */
-export const LEGACY_SHIM_CHANNELS: readonly string[] = ['wscap'];
-
-/** True when `channel` is one the shim posts on. */
+/** True when `channel` is the one the shim posts on. */
 export function isShimChannel(channel: string): boolean {
-  return channel === SHIM_CHANNEL || LEGACY_SHIM_CHANNELS.includes(channel);
+  return channel === SHIM_CHANNEL;
 }
 
 /** A frame payload: text, or binary with its size and (when the shim could read it) base64 bytes. */

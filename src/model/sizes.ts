@@ -4,10 +4,11 @@
  *
  * Spec: `bodySize` = encoded body size, `content.size` = decoded body size, `bytesReceived` = everything.
  * - Chromium 156: `bodySize` equals `bytesReceived`, i.e. it counts the header bytes and chunked-transfer framing
- *   (fixture: /api/json bodySize 1871 = 178 header bytes + 1681-byte body + 12 bytes of chunk framing), so it is
- *   not used. `content.size` is the decoded size (1681) and is used. The encoded size is derived: `Content-Length`
+ *   (fixture: /api/json bodySize 2343 = bytesReceived, for a 2161-byte body; a chunked response also counts the chunk
+ *   framing), so it is not used. `content.size` is the decoded size (2161) and is used. The encoded size is derived: `Content-Length`
  *   when the response was not chunked, else the decoded size when there is no `Content-Encoding` (identity coding
- *   means encoded = decoded), else unknown.
+ *   means encoded = decoded), else unknown. When nothing was received (`bytesReceived` 0 and `content.size` 0, as for
+ *   a redirect the browser followed without reading its body) both are 0, whatever `Content-Length` declares.
  * - Firefox 153: `bodySize` is the encoded body size (spec-conformant) and is used; `content.size` is always 0, so
  *   the decoded size is unknown (undefined) unless a later version reports a non-zero value.
  * Both are only final at `responseCompleted`; at `responseStarted` the sizes are left undefined.
@@ -45,6 +46,14 @@ export function responseBodySizes(response: BidiResponseData, headers: readonly 
     (dialect === 'chromium' || (response.headersSize ?? 0) > 0);
   if (bodySizeCountsHeaders) {
     const decoded = response.contentSize;
+    if (response.bytesReceived === 0 && decoded === 0) {
+      // Nothing was read: a redirect's body (fixture: /r1, Content-Length 19, bytesReceived 0), not a body of 0 bytes.
+      return {
+        encodedBodySize: 0,
+        decodedBodySize: 0,
+        note: 'encoded/decoded: 0, the browser read no body (Chromium reports bytesReceived 0, e.g. for a redirect it followed)',
+      };
+    }
     const chunked = headerHasToken(headers, 'transfer-encoding', 'chunked');
     const declared = chunked ? undefined : contentLength(headers);
     const encoded = declared ?? (decoded !== undefined && hasIdentityCoding(headers) ? decoded : undefined);

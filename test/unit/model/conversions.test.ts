@@ -205,6 +205,17 @@ test('response sizes per browser convention', () => {
   );
   assert.equal(gzipChunked.encodedBodySize, undefined, 'chunked + gzip: encoded size unknown, not guessed');
   assert.equal(gzipChunked.decodedBodySize, 1000);
+  const unread = responseBodySizes(
+    response({ bodySize: 0, bytesReceived: 0, headersSize: 185, contentSize: 0 }),
+    [h('Content-Length', '19')],
+    'chromium',
+  );
+  assert.deepEqual(
+    [unread.encodedBodySize, unread.decodedBodySize],
+    [0, 0],
+    'a redirect body the browser never read: 0, not Content-Length',
+  );
+  assert.match(unread.note, /read no body/);
   const firefox = responseBodySizes(response({ bodySize: 71, bytesReceived: 244, contentSize: 0 }), [], 'firefox');
   assert.equal(firefox.encodedBodySize, 71);
   assert.equal(firefox.decodedBodySize, undefined);

@@ -10,9 +10,13 @@ import { normalizeEvents } from '../../../src/model/normalize.js';
 import type { NetworkEntry } from '../../../src/model/types.js';
 import { loadFixtureEvents, pathOf } from '../../helpers/fixture-events.js';
 import type { FixtureName } from '../../helpers/fixture-events.js';
+import { SITE_SECRETS } from '../../site/server.js';
 
 const CHROMIUM: FixtureName = 'chromium-156-index-page';
 const FIREFOX: FixtureName = 'firefox-153-index-page';
+/** The test site's origin when the fixtures were recorded (both browsers loaded the same site). */
+const ORIGIN = 'http://127.0.0.1:36067';
+const XHR_PATH = `/api/xhr?q=1&api_key=${SITE_SECRETS.apiKey}`;
 
 function entriesOf(name: FixtureName): NetworkEntry[] {
   return normalizeEvents(loadFixtureEvents(name));
@@ -39,7 +43,7 @@ const SHARED_PAGE: Array<[string, string, number | string, string]> = [
   ['GET', '/img.png', 200, 'image'],
   ['GET', '/api/json', 200, 'fetch'],
   ['POST', '/api/login', 200, 'fetch'],
-  ['GET', '/api/xhr?q=1', 200, 'xhr'],
+  ['GET', XHR_PATH, 200, 'xhr'],
   ['GET', '/r1', 302, 'fetch'],
   ['GET', '/r2', 302, 'fetch'],
   ['GET', '/final', 200, 'fetch'],
@@ -64,23 +68,28 @@ describe('Chromium 156 fixture', () => {
     );
   });
 
-  test('the stray EventSource fetchError is ignored and does not fail the completed /sse entry', () => {
+  test('the EventSource net::ERR_ABORTED after its responseCompleted is ignored and does not fail the /sse entry', () => {
     const log = new NetworkLog();
     const results: Array<{ name: string; params: unknown; result: IngestResult }> = [];
     for (const event of loadFixtureEvents(CHROMIUM)) {
       results.push({ name: event.name, params: event.p, result: log.ingest(event.name, event.p, event.t) });
     }
-    const stray = results.filter((item) => item.name === 'network.fetchError' && JSON.stringify(item.params).includes('"UNKNOWN"'));
+    const names = results.map((item) => item.name);
+    const stray = results.filter((item) => item.name === 'network.fetchError' && JSON.stringify(item.params).includes('/sse'));
     assert.equal(stray.length, 1);
+    assert.match(JSON.stringify(stray[0]?.params), /net::ERR_ABORTED/);
+    assert.ok(
+      names.lastIndexOf('network.responseCompleted') < results.indexOf(stray[0] as (typeof results)[number]),
+      'recorded after /sse completed',
+    );
     assert.equal(stray[0]?.result.change, 'ignored');
     const sse = byPath(log.entries(), '/sse');
     assert.equal(sse.state, 'complete');
     assert.equal(sse.error, undefined);
     assert.equal(log.stats().failed, 1);
-    // Chromium-only goog:cdp.* events are not part of the model.
-    const vendorEvents = results.filter((item) => item.name.startsWith('goog:cdp.'));
-    assert.ok(vendorEvents.length > 0);
-    assert.ok(vendorEvents.every((item) => item.result.change === 'ignored'));
+    // Chromium-only goog:cdp.* events (a capture never subscribes to them) are not part of the model.
+    const vendor = log.ingest('goog:cdp.Network.webSocketCreated', { requestId: '1', url: `ws://127.0.0.1/ws` }, Date.now());
+    assert.equal(vendor.change, 'ignored');
   });
 
   test('POST body comes from goog:postData', () => {
@@ -88,11 +97,11 @@ describe('Chromium 156 fixture', () => {
     assert.deepEqual(login.request.body, {
       state: 'available',
       encoding: 'text',
-      data: '{"user":"a","password":"secret"}',
-      size: 32,
+      data: JSON.stringify({ user: 'ada', password: SITE_SECRETS.password, nested: { refresh_token: SITE_SECRETS.refreshToken } }),
+      size: 95,
     });
     assert.equal(login.source.requestBody, 'BiDi event (goog:postData)');
-    assert.equal(login.request.bodySize, 32);
+    assert.equal(login.request.bodySize, 95);
   });
 
   test('request headers are deduplicated (Chromium lists several twice)', () => {
@@ -109,24 +118,24 @@ describe('Chromium 156 fixture', () => {
   test('initiator from the parser position and the script stack', () => {
     assert.deepEqual(byPath(entries, '/img.png').initiator, {
       type: 'parser',
-      url: 'http://127.0.0.1:34015/',
-      lineNumber: 1,
-      columnNumber: 49,
+      url: `${ORIGIN}/`,
+      lineNumber: 9,
+      columnNumber: 74,
     });
     assert.deepEqual(byPath(entries, '/api/json').initiator, {
       type: 'script',
-      url: 'http://127.0.0.1:34015/',
-      lineNumber: 6,
-      columnNumber: 19,
+      url: `${ORIGIN}/`,
+      lineNumber: 25,
+      columnNumber: 22,
     });
   });
 
   test('the WebSocket gets a synthetic entry built from the page shim, with the 3 frames each way', () => {
     const ws = byPath(entries, '/ws');
-    assert.equal(ws.url, 'ws://127.0.0.1:34015/ws');
+    assert.equal(ws.url, `${ORIGIN.replace('http:', 'ws:')}/ws`);
     assert.equal(ws.response, undefined);
     assert.equal(ws.source.request, 'Chromium sends no network events for WebSocket handshakes; entry built from the page shim');
-    assert.equal(ws.startedAt, 1795300215440.1);
+    assert.equal(ws.startedAt, 1796045131109, 'the ws-create time');
     assert.deepEqual(ws.timings, {});
     assertEchoFrames(ws);
   });
@@ -139,17 +148,26 @@ describe('Chromium 156 fixture', () => {
       assert.equal(entry.timings.send, undefined);
     }
     assert.match(byPath(entries, '/').source.timings ?? '', /Chromium reports dns\/connect as 0/);
-    assert.deepEqual(byPath(entries, '/dead').timings, {});
+    // BiDi reports only zeros for the refused connection; the page's Resource Timing gives its duration (1.3 ms).
+    const dead = byPath(entries, '/dead');
+    assert.deepEqual(dead.timings, { total: 1.3 });
+    assert.match(dead.source.timings ?? '', /from the page's Resource Timing/);
   });
 
   test('sizes: decoded from content.size, encoded derived (bodySize counts headers)', () => {
     const gzip = byPath(entries, '/gzip');
-    assert.equal(gzip.response?.decodedBodySize, 16000);
-    assert.equal(gzip.response?.encodedBodySize, 71);
+    assert.equal(gzip.response?.decodedBodySize, 7605);
+    assert.equal(gzip.response?.encodedBodySize, 800);
     const json = byPath(entries, '/api/json');
-    assert.equal(json.response?.decodedBodySize, 1681);
-    assert.equal(json.response?.encodedBodySize, 1681);
+    assert.equal(json.response?.decodedBodySize, 2161);
+    assert.equal(json.response?.encodedBodySize, 2161);
     assert.match(json.source.sizes ?? '', /bodySize = bytesReceived/);
+    // The redirects declare a body (Content-Length 19 and 22) that Chromium never read (bytesReceived 0).
+    for (const path of ['/r1', '/r2']) {
+      const hop = byPath(entries, path);
+      assert.deepEqual([hop.response?.encodedBodySize, hop.response?.decodedBodySize], [0, 0], path);
+      assert.match(hop.source.sizes ?? '', /read no body/);
+    }
   });
 
   test('stats', () => {
@@ -175,7 +193,7 @@ describe('Firefox 153 fixture', () => {
 
   test('yields exactly the page requests (plus the favicon), in order, with normalized types', () => {
     const expected = [...SHARED_PAGE];
-    expected.splice(2, 0, ['GET', '/favicon.ico', 404, 'image']);
+    expected.splice(3, 0, ['GET', '/favicon.ico', 204, 'image']);
     assert.deepEqual(summary(entries), [
       ...expected,
       ['GET', '/dead', 'NS_ERROR_CONNECTION_REFUSED', 'fetch'],
@@ -186,9 +204,9 @@ describe('Firefox 153 fixture', () => {
 
   test('the 101 handshake entry carries the WebSocket frames', () => {
     const ws = byPath(entries, '/ws');
-    assert.equal(ws.url, 'http://127.0.0.1:45765/ws');
+    assert.equal(ws.url, `${ORIGIN}/ws`);
     assert.equal(ws.response?.statusText, 'Switching Protocols');
-    assert.equal(ws.webSocket?.url, 'ws://127.0.0.1:45765/ws');
+    assert.equal(ws.webSocket?.url, `${ORIGIN.replace('http:', 'ws:')}/ws`);
     assertEchoFrames(ws);
   });
 
@@ -207,10 +225,10 @@ describe('Firefox 153 fixture', () => {
 
   test('timings use absolute epoch fields; phases Firefox did not measure stay undefined', () => {
     const document = byPath(entries, '/');
-    assert.equal(document.startedAt, 1795300401538.029);
-    assert.equal(document.timings.dns, 0.038);
-    assert.equal(document.timings.connect, 0.29);
-    assert.equal(document.timings.total, 32.822);
+    assert.equal(document.startedAt, 1796045136877.783, 'requestTime');
+    assert.equal(document.timings.dns, 0.065);
+    assert.equal(document.timings.connect, 0.117);
+    assert.equal(document.timings.total, 38.561, 'responseEnd - requestTime');
     const image = byPath(entries, '/img.png');
     assert.equal(image.timings.dns, undefined, 'reused connection: no dns');
     assert.equal(image.timings.connect, undefined);
@@ -219,18 +237,28 @@ describe('Firefox 153 fixture', () => {
     assert.equal(sse.timings.receive, undefined);
     const dead = byPath(entries, '/dead');
     assert.equal(dead.timings.connect, undefined, 'connectEnd 0: the connection was refused');
-    assert.equal(dead.timings.dns, 0.072);
+    assert.equal(dead.timings.dns, 0.038);
   });
 
   test('sizes: encoded from bodySize, decoded unknown (content.size is always 0)', () => {
     const gzip = byPath(entries, '/gzip');
-    assert.equal(gzip.response?.encodedBodySize, 71);
+    assert.equal(gzip.response?.encodedBodySize, 800);
     assert.equal(gzip.response?.decodedBodySize, undefined);
     assert.match(gzip.source.sizes ?? '', /Firefox reports response.content.size as 0/);
   });
 
   test('the redirect MIME placeholder is not kept', () => {
-    for (const path of ['/r1', '/r2']) assert.equal(byPath(entries, path).response?.mimeType, undefined);
+    const completed = loadFixtureEvents(FIREFOX)
+      .filter((event) => event.name === 'network.responseCompleted')
+      .map((event) => event.p as { request: { url: string }; response: { mimeType: string } });
+    const raw = completed.filter((params) => ['/r1', '/r2'].includes(pathOf(params.request.url)));
+    assert.deepEqual(
+      raw.map((params) => params.response.mimeType),
+      [';charset=utf-8', ';charset=utf-8'],
+      'what Firefox sends for a redirect',
+    );
+    // The Content-Type header is used instead of Firefox's placeholder.
+    for (const path of ['/r1', '/r2']) assert.equal(byPath(entries, path).response?.mimeType, 'text/plain; charset=utf-8');
   });
 
   test('stats', () => {

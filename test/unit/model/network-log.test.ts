@@ -73,7 +73,7 @@ test('accept is called once per hop; rejected requests and their later events ar
     changes.push(log.ingest(event.name, event.p, event.t).change);
   }
   assert.equal(drafts.length, 14, 'one call per hop, including the synthetic WebSocket entry');
-  assert.deepEqual(drafts[1], { url: 'http://127.0.0.1:34015/img.png', method: 'GET', resourceType: 'image' });
+  assert.deepEqual(drafts[1], { url: 'http://127.0.0.1:36067/img.png', method: 'GET', resourceType: 'image' });
   assert.deepEqual(
     log.entries().map((entry) => pathOf(entry.url)),
     ['/', '/r1', '/r2', '/final', '/missing', '/gzip', '/large', '/dead', '/sse', '/ws'],

@@ -6,14 +6,22 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadFixtureEvents } from '../../helpers/fixture-events.js';
+import { loadFixtureEvents, pathOf } from '../../helpers/fixture-events.js';
 import type { FakeBidi } from '../../helpers/fake-bidi.js';
 import { startInMemoryServer, type InMemoryServer } from '../../helpers/in-memory-server.js';
 
 const CHROMIUM = loadFixtureEvents('chromium-156-index-page');
-/** Request ids of the recorded Chromium page. */
-const JSON_REQUEST = '12134.4';
-const LOGIN_REQUEST = '12134.5';
+/** The request id of `path` in the recorded Chromium page. */
+function requestIdOf(path: string): string {
+  const event = CHROMIUM.find(
+    (item) => item.name === 'network.beforeRequestSent' && pathOf((item.p as { request: { url: string } }).request.url) === path,
+  );
+  const id = (event?.p as { request: { request: string } } | undefined)?.request.request;
+  assert.ok(id, `${path} in the fixture`);
+  return id;
+}
+const JSON_REQUEST = requestIdOf('/api/json');
+const LOGIN_REQUEST = requestIdOf('/api/login');
 const JSON_BODY = JSON.stringify({ items: Array.from({ length: 40 }, (_, i) => ({ id: i, name: `item-${i}` })) });
 
 let server: InMemoryServer | undefined;
@@ -61,7 +69,7 @@ describe('list_network_requests', () => {
     const text = (await s.call('list_network_requests', { method: 'POST' })).text;
     assert.equal(
       text,
-      'Requests where method=POST (URLs relative to http://127.0.0.1:34015):\n[3] POST /api/login 200 json 50B 4.6ms\nShowing 1–1 of 1 (filtered from 14).',
+      'Requests where method=POST (URLs relative to http://127.0.0.1:36067):\n[3] POST /api/login 200 json 41B 23ms\nShowing 1–1 of 1 (filtered from 14).',
     );
   });
 
@@ -127,7 +135,10 @@ describe('get_request_details and confirm_output', () => {
   test('secrets are redacted in details unless the session exposes them', async () => {
     const { s } = await captured();
     const redacted = await s.call('get_request_details', { index: 3 });
-    assert.match(redacted.text, /Request Body:\n\{\n {2}"user": "a",\n {2}"password": "<redacted>"\n\}/);
+    assert.match(
+      redacted.text,
+      /Request Body:\n\{\n {2}"user": "ada",\n {2}"password": "<redacted>",\n {2}"nested": \{\n {4}"refresh_token": "<redacted>"\n {2}\}\n\}/,
+    );
     assert.match(redacted.text, /Response Body:\n\{\n {2}"token": "<redacted>",\n {2}"user": "a"\n\}/);
     assert.equal(redacted.text.includes('tok-SECRET-123'), false);
     await s.close();
