@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { launchChrome } from '../src/browser/chrome.js';
 import { launchFirefox } from '../src/browser/firefox.js';
 import { pageShimPreloadParams } from '../src/capture/page-shim.js';
-import { SHIM_CHANNEL } from '../src/model/shim-messages.js';
+import { SHIM_CHANNEL } from '../src/model/shim/messages.js';
 import { startTestSite } from '../test/site/server.js';
 import { startTestWeb, type TestWeb } from '../test/site/web.js';
 

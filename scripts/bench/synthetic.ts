@@ -2,7 +2,7 @@
  * Event streams and capture logs built from the recorded BiDi fixtures (test/fixtures/bidi), for the in-process
  * benchmarks: copies of both browsers' page loads with unique request ids and realms, so every copy makes new entries.
  */
-import type { RecordedBidiEvent } from '../../src/model/normalize.js';
+import type { RecordedBidiEvent } from '../../test/helpers/normalize-events.js';
 import { NetworkLog } from '../../src/model/network-log.js';
 import { loadFixtureEvents, type FixtureName } from '../../test/helpers/fixture-events.js';
 

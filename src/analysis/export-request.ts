@@ -3,8 +3,8 @@
  * is already redacted, so secrets appear as `<redacted>` placeholders unless the session exposes them.
  */
 import { bodyText } from '../model/body-kind.js';
-import { bytesToBase64, encodeUtf8 } from '../model/bytes.js';
-import { findHeader } from '../model/headers.js';
+import { bytesToBase64, encodeUtf8 } from '../lib/bytes.js';
+import { findHeader, sameHeaderName } from '../model/headers.js';
 import type { NetworkEntry } from '../model/types.js';
 
 /** Headers the sending tool sets itself, and HTTP/2 pseudo-headers. */
@@ -61,7 +61,7 @@ export function curlCommand(entry: NetworkEntry, bodyFile: string | undefined, e
   const parts = ['curl', '--silent', '--show-error', '--include'];
   if (entry.method !== 'GET' || payload.kind !== 'none') parts.push('--request', shellQuote(entry.method));
   for (const header of sentHeaders(entry)) {
-    if (header.name.toLowerCase() === 'accept-encoding') parts.push('--compressed');
+    if (sameHeaderName(header.name, 'accept-encoding')) parts.push('--compressed');
     else parts.push('--header', shellQuote(`${header.name}: ${header.value}`));
   }
   if (payload.kind === 'text') parts.push('--data-binary', shellQuote(payload.text));

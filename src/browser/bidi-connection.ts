@@ -52,7 +52,7 @@ function toCommandError(method: string, error: unknown): BidiCommandError {
  * save), and inflating every message was the largest CPU cost of a capture on chromedriver (which negotiates it):
  * more than parsing and normalizing the events together.
  */
-export const BIDI_SOCKET_OPTIONS = { perMessageDeflate: false } as const;
+const BIDI_SOCKET_OPTIONS = { perMessageDeflate: false } as const;
 
 /**
  * Reconnects a handler whose socket negotiated permessage-deflate (chromedriver does, with the socket WebdriverIO
@@ -80,7 +80,7 @@ export async function connectBidi(webSocketUrl: string, connectTimeoutMs = 10_00
 let routingFallbackLogged = false;
 
 /** Wraps an already connected handler (e.g. the one a classic WebDriver session created). */
-export function wrapHandler(handler: BidiHandler): BidiConnection {
+function wrapHandler(handler: BidiHandler): BidiConnection {
   const socket = handler.socket;
   if (!socket) throw new Error('BiDi handler is not connected');
   const listeners = new Map<string, Set<BidiEventListener>>();

@@ -10,7 +10,7 @@ import type { BidiConnection } from './bidi-connection.js';
 /** Interval when the endpoint tells no session timeout, ms. */
 export const DEFAULT_KEEP_ALIVE_MS = 30_000;
 /** Bound on one keep-alive command, ms: generous, so a busy browser is not taken for a lost one. */
-export const KEEP_ALIVE_ANSWER_MS = 30_000;
+const KEEP_ALIVE_ANSWER_MS = 30_000;
 
 /** The interval for an endpoint whose idle timeout is `sessionTimeoutMs` (if known): a third of it, at most 30 s. */
 export function keepAliveInterval(sessionTimeoutMs: number | undefined): number {

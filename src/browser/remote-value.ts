@@ -69,7 +69,7 @@ export function remoteValueToJson(remote: unknown, depth = 0): JsonValue {
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Replaces unpaired UTF-16 surrogates with U+FFFD: chromedriver silently drops a BiDi message that carries one. */
-export function wellFormed(text: string): string {
+function wellFormed(text: string): string {
   return text.replace(LONE_SURROGATES, '\uFFFD');
 }
 

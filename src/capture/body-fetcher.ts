@@ -6,7 +6,7 @@ import { mayBeTextual } from '../model/body-kind.js';
 import type { BodyRecord, NetworkEntry } from '../model/types.js';
 
 /** Bound on one `network.getData` call: a body that does not come in time is reported unavailable, never awaited. */
-export const BODY_FETCH_TIMEOUT_MS = 5_000;
+const BODY_FETCH_TIMEOUT_MS = 5_000;
 const MAX_IN_FLIGHT = 4;
 
 interface BodyJob {

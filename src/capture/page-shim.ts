@@ -3,7 +3,7 @@
  * WebDriver BiDi has no WebSocket or EventSource events (w3c/webdriver-bidi#841). Install it with
  * `script.addPreloadScript({ functionDeclaration: pageShimFunction, arguments: [{ type: 'channel', value: { channel:
  * SHIM_CHANNEL } }] })` (no `sandbox`, no `contexts`: every new document and tab gets it) and subscribe to
- * `script.message`; `src/model/shim-messages.ts` parses what it posts and `NetworkLog` links it to entries.
+ * `script.message`; `src/model/shim/messages.ts` parses what it posts and `NetworkLog` links it to entries.
  *
  * It wraps `window.WebSocket` (create/open/send/receive/close/error) and `window.EventSource` (create/open/message,
  * named events, error, close), observes the page's Resource Timing entries (`rt`: a response's end as the page saw
@@ -22,7 +22,7 @@
  *   64 KiB, never for Blob payloads (reading a Blob is asynchronous);
  * - text payloads longer than 1 Mi characters are cut (the message carries the full UTF-8 size and `truncated`).
  */
-import { SHIM_CHANNEL } from '../model/shim-messages.js';
+import { SHIM_CHANNEL } from '../model/shim/messages.js';
 
 /** Human-readable limits of the page shim, for capability reports and docs. */
 export const PAGE_SHIM_LIMITATIONS: readonly string[] = [

@@ -1,6 +1,6 @@
 import type { BidiConnection, BidiEventListener } from '../browser/bidi-connection.js';
 import { NetworkLog, type EntryDraft, type IngestResult, type NetworkLogStats } from '../model/network-log.js';
-import { SHIM_CHANNEL } from '../model/shim-messages.js';
+import { SHIM_CHANNEL } from '../model/shim/messages.js';
 import type { NetworkEntry } from '../model/types.js';
 import { BodyFetcher } from './body-fetcher.js';
 import { describeCaptureOptions, type CaptureOptions } from './capture-options.js';
@@ -130,7 +130,7 @@ export class CaptureRecorder {
   }
 
   async #installShim(): Promise<void> {
-    // Chromium's BiDi timings have no end of body: the page's Resource Timing gives it (see src/model/timings.ts).
+    // Chromium's BiDi timings have no end of body: the page's Resource Timing gives it (see src/model/bidi/timings.ts).
     const params = pageShimPreloadParams(SHIM_CHANNEL, {
       webSockets: this.options.captureWebSockets,
       eventSources: this.options.captureStreaming,

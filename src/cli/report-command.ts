@@ -10,7 +10,7 @@ import { redactHar } from '../redact/index.js';
 import { renderReport } from '../report/index.js';
 
 /** Usage of the report command. */
-export const REPORT_HELP = `Usage: bidiscope report <file.har> [-o report.html] [--expose-sensitive-data]
+const REPORT_HELP = `Usage: bidiscope report <file.har> [-o report.html] [--expose-sensitive-data]
 
 Turns a HAR 1.2 file into one self-contained HTML waterfall report (opens offline from file://).
   -o, --output FILE          where to write (default: <file>.html in the current directory)

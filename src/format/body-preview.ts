@@ -1,7 +1,7 @@
 /** Body previews for the details view: small JSON pretty-printed, long text cut with a coverage note, binary described. */
 import type { BodyRecord } from '../model/types.js';
 import { bodyText, classifyText } from '../model/body-kind.js';
-import { base64DecodedLength } from '../model/bytes.js';
+import { base64DecodedLength } from '../lib/bytes.js';
 
 /** Index just past the JSON string literal starting at `start` (which holds `"`). */
 function jsonStringEnd(text: string, start: number): number {

@@ -1,7 +1,7 @@
 /** The details view of one request (`get_request_details`), in mcp-web-inspector's layout plus timing, redirects, frames. */
 import type { Header, NetworkEntry, SourceField, Timings } from '../model/types.js';
 import { previewBody } from './body-preview.js';
-import { findHeader } from '../model/headers.js';
+import { findHeader, sameHeaderName } from '../model/headers.js';
 import { METHODS_WITHOUT_BODY } from '../model/http.js';
 import { responseMimeType } from './kinds.js';
 import { formatBytes, formatMs, formatTimeOfDay, oneLinePreview } from './units.js';
@@ -42,7 +42,7 @@ function headerLines(headers: readonly Header[], important: readonly string[]): 
   let shown = 0;
   for (const name of important) {
     for (const header of headers) {
-      if (header.name.toLowerCase() !== name) continue;
+      if (!sameHeaderName(header.name, name)) continue;
       lines.push(`  ${header.name}: ${oneLinePreview(header.value, MAX_HEADER_VALUE_CHARS)}`);
       shown += 1;
     }
@@ -98,7 +98,7 @@ function sizeLine(entry: NetworkEntry): string | undefined {
 const TIMING_PHASES: ReadonlyArray<keyof Timings> = ['blocked', 'dns', 'connect', 'ssl', 'send', 'wait', 'receive', 'total'];
 
 /** Says what `~` means on a timing line. */
-export const ESTIMATED_TIMING_NOTE = "~ estimated from when the browser's events arrived (Chromium reports no end of body)";
+const ESTIMATED_TIMING_NOTE = "~ estimated from when the browser's events arrived (Chromium reports no end of body)";
 
 /**
  * `Timing: blocked 1 · dns 0.1 · … · total 7 ms`, or `(not reported by browser)` when nothing is known. Phases in

@@ -67,7 +67,7 @@ const EXTENSION_KINDS: Readonly<Record<string, string>> = {
 };
 
 /** The kind a URL's path extension implies (`/logo.png` → `png`), if any. */
-export function urlExtensionKind(url: string): string | undefined {
+function urlExtensionKind(url: string): string | undefined {
   const path = url.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/, '').split(/[?#]/)[0] ?? '';
   const extensionMatch = /\.([A-Za-z0-9]{1,6})$/.exec(path);
   const extension = extensionMatch?.[1]?.toLowerCase();

@@ -3,7 +3,7 @@ import { findHeader } from '../model/headers.js';
 import { METHODS_WITHOUT_BODY } from '../model/http.js';
 import type { BodyRecord, NetworkEntry, Timings } from '../model/types.js';
 import { bodyText } from '../model/body-kind.js';
-import { base64DecodedLength, utf8ByteLength } from '../model/bytes.js';
+import { base64DecodedLength, utf8ByteLength } from '../lib/bytes.js';
 import { harCookieFromCookie, harCookiesFromCookieHeader, harCookiesFromSetCookieHeaders } from './cookies.js';
 import { assignPages } from './pages.js';
 import type { PageInput } from './pages.js';

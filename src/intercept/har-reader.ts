@@ -64,7 +64,7 @@ function headersOf(value: unknown): Array<{ name: string; value: string }> {
 }
 
 /** Response headers as they can be served with a decoded body. */
-export function servableHeaders(headers: ReadonlyArray<{ name: string; value: string }>): Array<{ name: string; value: string }> {
+function servableHeaders(headers: ReadonlyArray<{ name: string; value: string }>): Array<{ name: string; value: string }> {
   return headers.filter((header) => !header.name.startsWith(':') && !DROPPED_HEADERS.has(header.name.toLowerCase()));
 }
 

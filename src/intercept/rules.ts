@@ -7,6 +7,7 @@
  * requests to other origins are never paused. Any other filter (a path substring, a glob, a /regex/) cannot be
  * written as a BiDi URL pattern, so its intercept pauses every request and the rule is tried on each.
  */
+import { findHeaderInMap } from '../model/headers.js';
 import type { ResourceType } from '../model/types.js';
 import type { UrlFilter } from '../model/url-filter.js';
 import { redactBodyText, redactHeaderValue } from '../redact/index.js';
@@ -95,7 +96,7 @@ export function isActive(rule: NetworkRule): boolean {
 }
 
 /** True when the rule applies to this request (expiry aside). */
-export function ruleMatches(rule: NetworkRule, request: RequestFacts): boolean {
+function ruleMatches(rule: NetworkRule, request: RequestFacts): boolean {
   if (rule.origin && !sameOrigin(request.url, rule.origin)) return false;
   if (!rule.filter.matches(request.url)) return false;
   if (rule.methods && !rule.methods.includes(request.method.toUpperCase())) return false;
@@ -131,12 +132,11 @@ function shownHeaders(headers: Record<string, string>, expose: boolean): Record<
 
 function contentTypeOf(headers: Record<string, string> | undefined): string | undefined {
   if (!headers) return undefined;
-  for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() === 'content-type') return value;
-  return undefined;
+  return findHeaderInMap(headers, 'content-type');
 }
 
 /** The action as list_network_rules shows it: header values and bodies redacted unless `expose`. */
-export function presentAction(action: RuleAction, expose: boolean): Record<string, unknown> {
+function presentAction(action: RuleAction, expose: boolean): Record<string, unknown> {
   switch (action.type) {
     case 'respond': {
       const shown: Record<string, unknown> = { type: 'respond', status: action.status };

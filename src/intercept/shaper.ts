@@ -6,15 +6,15 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { BidiConnection, BidiEventListener } from '../browser/bidi-connection.js';
-import { headersFromBidi } from '../model/headers.js';
-import { asRecord, readNetworkEventParams, type BidiHeader, type BidiNetworkEventParams } from '../model/bidi-types.js';
-import { resourceTypeFromRequest } from '../model/resource-type.js';
+import { findBidiHeader, headersFromBidi, sameHeaderName } from '../model/headers.js';
+import { asRecord, readNetworkEventParams, type BidiHeader, type BidiNetworkEventParams } from '../model/bidi/types.js';
+import { resourceTypeFromRequest } from '../model/bidi/resource-type.js';
 import { PausedRequest, type Settled } from './paused.js';
 import type { ReplaySource, ServedResponse } from './replay-source.js';
 import { actionSummary, firstMatch, interceptPatterns, isActive, type BidiUrlPattern, type NetworkRule, type RuleAction } from './rules.js';
 
 /** Longest a request is held beyond its intended delay before it is continued regardless. */
-export const PAUSE_BOUND_MS = 15_000;
+const PAUSE_BOUND_MS = 15_000;
 /** Bound on each release command and on each intercept change. */
 const COMMAND_MS = 5_000;
 const EVENT = 'network.beforeRequestSent';
@@ -25,7 +25,7 @@ export type ActedListener = (requestId: string, redirectCount: number, note: str
 type Owner = string; // a rule id, 'replay', 'replay-next' or 'latency'
 
 /** The reason phrase for a status; Chromium refuses to provide a response with an empty one. */
-export function reasonPhrase(status: number): string {
+function reasonPhrase(status: number): string {
   return STATUS_CODES[status] ?? 'Unknown';
 }
 
@@ -39,13 +39,13 @@ function bidiHeader(name: string, value: string): BidiHeader {
  */
 export function modifiedHeaders(original: readonly BidiHeader[], action: Extract<RuleAction, { type: 'modify' }>): BidiHeader[] {
   // Only a content-length the browser listed is replaced: Chromium lists none and refuses one being set.
-  const resize = action.body !== undefined && original.some((header) => header.name.toLowerCase() === 'content-length');
+  const resize = action.body !== undefined && findBidiHeader(original, 'content-length') !== undefined;
   const names = [...(action.removeHeaders ?? []), ...Object.keys(action.setHeaders ?? {})];
   if (resize) names.push('content-length');
   const drop = new Set(names.map((name) => name.toLowerCase()));
   const kept = original.filter((header) => !drop.has(header.name.toLowerCase()));
   for (const [name, value] of Object.entries(action.setHeaders ?? {})) {
-    if (!resize || name.toLowerCase() !== 'content-length') kept.push(bidiHeader(name, value));
+    if (!resize || !sameHeaderName(name, 'content-length')) kept.push(bidiHeader(name, value));
   }
   if (resize) kept.push(bidiHeader('content-length', String(Buffer.byteLength(action.body ?? '', 'utf8'))));
   return kept;
@@ -58,7 +58,7 @@ function noted(note: string, settled: Settled): string {
 }
 
 /** The served response for a respond action. */
-export function respondResponse(action: Extract<RuleAction, { type: 'respond' }>): ServedResponse {
+function respondResponse(action: Extract<RuleAction, { type: 'respond' }>): ServedResponse {
   const headers = Object.entries(action.headers ?? {}).map(([name, value]) => ({ name, value }));
   const body =
     action.bodyBase64 !== undefined

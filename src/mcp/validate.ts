@@ -20,7 +20,7 @@ function objectKeys(schema: v.GenericSchema): string[] {
 }
 
 /** Turns one valibot issue into a sentence that names the field and what was expected. */
-export function describeIssue(issue: v.BaseIssue<unknown>, toolName: string, schema: v.GenericSchema): string {
+function describeIssue(issue: v.BaseIssue<unknown>, toolName: string, schema: v.GenericSchema): string {
   const field = pathOf(issue);
   // valibot reports a missing required key as an object issue that expects the key (an unknown key expects never).
   if (

@@ -7,9 +7,9 @@
  * {@link isTextBody} calls text becomes text; everything else is binary (base64).
  */
 import type { BodyRecord } from './types.js';
-import type { BidiBytesValue } from './bidi-types.js';
+import type { BidiBytesValue } from './bidi/types.js';
 import { isTextBody, mimeEssence } from './body-kind.js';
-import { base64ToBytes, bytesToBase64, decodeUtf8Strict, encodeUtf8, truncateUtf8Bytes, utf8ByteLength } from './bytes.js';
+import { base64ToBytes, bytesToBase64, decodeUtf8Strict, encodeUtf8, truncateUtf8Bytes, utf8ByteLength } from '../lib/bytes.js';
 
 /** Which bodies to keep: `text` keeps only textual bodies, `all` keeps binary ones too (as base64). */
 export type BodyCaptureMode = 'text' | 'all';

@@ -10,7 +10,7 @@
  * text; otherwise binary.
  */
 import type { BodyRecord } from './types.js';
-import { base64ToBytes, decodeUtf8Strict } from './bytes.js';
+import { base64ToBytes, decodeUtf8Strict } from '../lib/bytes.js';
 
 /** How a body is treated everywhere. */
 export type BodyKind = 'json' | 'form' | 'text' | 'binary';
@@ -69,7 +69,7 @@ export function mayBeTextual(mimeType: string | undefined): boolean {
 }
 
 /** True when `text` is a JSON document (one value, surrounding whitespace allowed). */
-export function isJsonText(text: string): boolean {
+function isJsonText(text: string): boolean {
   const start = text
     .replace(/^\uFEFF/, '')
     .trimStart()
@@ -112,7 +112,7 @@ export function isTextBody(text: string, mimeType: string | undefined): boolean 
 }
 
 /** Decodes base64 to UTF-8 text, or undefined when it is not base64 or not valid UTF-8. */
-export function decodeBase64Text(base64: string): string | undefined {
+function decodeBase64Text(base64: string): string | undefined {
   const bytes = base64ToBytes(base64);
   return bytes === undefined ? undefined : decodeUtf8Strict(bytes);
 }

@@ -2,7 +2,7 @@
  * Cookies: BiDi `network.Cookie` → {@link Cookie}, and `Set-Cookie` response headers → {@link Cookie}.
  * https://w3c.github.io/webdriver-bidi/#type-network-Cookie
  */
-import type { BidiCookie } from './bidi-types.js';
+import type { BidiCookie } from './bidi/types.js';
 import type { Cookie, Header } from './types.js';
 import { bytesValueToText, findHeaders } from './headers.js';
 import { intern } from './intern.js';

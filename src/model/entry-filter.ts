@@ -36,7 +36,7 @@ function compileStatus(status: number | string): (code: number) => boolean {
 }
 
 /** True when the entry failed: network error, HTTP ≥ 400, or a WebSocket/stream error. */
-export function isFailedEntry(entry: NetworkEntry): boolean {
+function isFailedEntry(entry: NetworkEntry): boolean {
   if (entry.state === 'failed') return true;
   if (entry.response && entry.response.status >= 400) return true;
   return entry.webSocket?.error !== undefined || entry.stream?.error !== undefined;

@@ -2,9 +2,9 @@
  * BiDi header lists → the model's {@link Header} lists.
  * https://w3c.github.io/webdriver-bidi/#type-network-Header
  */
-import type { BidiBytesValue, BidiHeader } from './bidi-types.js';
+import type { BidiBytesValue, BidiHeader } from './bidi/types.js';
 import type { Header } from './types.js';
-import { base64ToBytes, decodeLatin1, decodeUtf8Strict } from './bytes.js';
+import { base64ToBytes, decodeLatin1, decodeUtf8Strict } from '../lib/bytes.js';
 import { internHeader } from './intern.js';
 
 /**
@@ -123,6 +123,18 @@ function dedupeWithSet(headers: readonly Header[]): ConvertedHeaders {
 export function findHeader(headers: readonly Header[], name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const header of headers) if (sameHeaderName(header.name, wanted)) return header.value;
+  return undefined;
+}
+
+/** Text of the first BiDi header called `name` (ignoring case), or undefined: for raw events and intercepts. */
+export function findBidiHeader(headers: readonly BidiHeader[], name: string): string | undefined {
+  for (const header of headers) if (sameHeaderName(header.name, name)) return bytesValueToText(header.value);
+  return undefined;
+}
+
+/** Value of the header called `name` (ignoring case) in a `{name: value}` map, as tools and rules take them. */
+export function findHeaderInMap(headers: Readonly<Record<string, string>>, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) if (sameHeaderName(key, name)) return value;
   return undefined;
 }
 

@@ -9,11 +9,11 @@
  *   (see {@link ShimSocket}); Chromium sends no WebSocket handshake events, so a synthetic entry is built from
  *   the shim.
  */
-import type { BidiDialect, BidiNetworkEventParams } from './bidi-types.js';
+import type { BidiDialect, BidiNetworkEventParams } from './bidi/types.js';
 import type { BodyRecord, NetworkEntry, ResourceType } from './types.js';
-import type { ShimMessage } from './shim-messages.js';
-import { bytesValueToText } from './headers.js';
-import { detectBidiDialect, readNetworkEventParams, readScriptMessageParams } from './bidi-types.js';
+import type { ShimMessage } from './shim/messages.js';
+import { findBidiHeader } from './headers.js';
+import { detectBidiDialect, readNetworkEventParams, readScriptMessageParams } from './bidi/types.js';
 import {
   applyRequestData,
   applyResponseData,
@@ -23,17 +23,17 @@ import {
   resourceTypeOfEvent,
   shortEventName,
   urlOfEvent,
-} from './entry-builder.js';
-import type { EventBodyOptions } from './entry-builder.js';
-import type { EventArrivals } from './timings.js';
-import type { BidiFetchTimingInfo } from './bidi-types.js';
-import type { PageResourceTiming, PageTimingEntry } from './shim-messages.js';
-import { isShimChannel, parseShimMessage, shimJsonFromRemoteValue } from './shim-messages.js';
-import type { ShimSocket } from './shim-streams.js';
-import { applyEventSourceMessage, applyWebSocketMessage, newShimSocket, shimSocketKey, shimSourceNote } from './shim-streams.js';
-import { ShimSocketRegistry, expectedEntryUrl, sameContext } from './shim-registry.js';
-import { BoundedKeySet } from './bounded-key-set.js';
-import { RetainedQueue } from './retained-queue.js';
+} from './bidi/entry-builder.js';
+import type { EventBodyOptions } from './bidi/entry-builder.js';
+import type { EventArrivals } from './bidi/timings.js';
+import type { BidiFetchTimingInfo } from './bidi/types.js';
+import type { PageResourceTiming, PageTimingEntry } from './shim/messages.js';
+import { isShimChannel, parseShimMessage, shimJsonFromRemoteValue } from './shim/messages.js';
+import type { ShimSocket } from './shim/streams.js';
+import { applyEventSourceMessage, applyWebSocketMessage, newShimSocket, shimSocketKey, shimSourceNote } from './shim/streams.js';
+import { ShimSocketRegistry, expectedEntryUrl, sameContext } from './shim/registry.js';
+import { BoundedKeySet } from '../lib/bounded-key-set.js';
+import { RetainedQueue } from '../lib/retained-queue.js';
 
 /** What the `accept` filter sees when an entry would be created. */
 export interface EntryDraft {
@@ -363,11 +363,11 @@ export class NetworkLog {
     // a Location equal to its URL, and the previous hop has its answer already.
     const status = params.response?.status ?? 0;
     if (status >= 300 && status < 400 && previous.entry.response === undefined) {
-      const location = params.response?.headers.find((header) => header.name.toLowerCase() === 'location');
+      const location = findBidiHeader(params.response?.headers ?? [], 'location');
       if (location !== undefined) {
         let target: string | undefined;
         try {
-          target = new URL(bytesValueToText(location.value), previous.entry.url).href;
+          target = new URL(location, previous.entry.url).href;
         } catch {
           target = undefined;
         }

@@ -6,7 +6,7 @@
  * characters, and lookaround and backreferences are refused.
  */
 
-import { compileLinearRegex, LinearRegexError, type LinearRegex } from './linear-regex.js';
+import { compileLinearRegex, LinearRegexError, type LinearRegex } from '../lib/linear-regex.js';
 
 /** A compiled URL filter. */
 export interface UrlFilter {

@@ -7,7 +7,7 @@ import { redactJsonText } from './json-text.js';
 import { REDACTED, isSensitiveFieldName, isSensitiveKey } from './sensitive-keys.js';
 import { redactParamString } from './url.js';
 import { bodyText, classifyText } from '../model/body-kind.js';
-import { bytesToBase64, encodeUtf8 } from '../model/bytes.js';
+import { bytesToBase64, encodeUtf8 } from '../lib/bytes.js';
 import type { BodyRecord } from '../model/types.js';
 
 /** `"key": value` with a double-quoted key; value a string, number or boolean literal. */

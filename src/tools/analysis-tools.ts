@@ -12,7 +12,7 @@ import {
 } from '../analysis/index.js';
 import { formatBytes, formatListLine, shortenUrl } from '../format/index.js';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
-import { base64ToBytes } from '../model/bytes.js';
+import { base64ToBytes } from '../lib/bytes.js';
 import { compileTextPattern } from '../model/url-filter.js';
 import { writeOutputFile } from '../output/files.js';
 import type { AppContext } from './context.js';

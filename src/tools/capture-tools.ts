@@ -76,7 +76,7 @@ const startInput = v.strictObject({
 });
 
 /** Status in webscout-mcp's shape, plus bidiscope's extra counters. */
-export function captureStatus(session: BrowserSession): Record<string, unknown> {
+function captureStatus(session: BrowserSession): Record<string, unknown> {
   const capture = session.capture;
   if (!capture)
     return { sessionId: session.id, status: 'inactive', currentStats: { requests: 0, responses: 0, wsFrames: 0, streamingResponses: 0 } };

@@ -9,7 +9,7 @@ import { OutputWriteError, resolveInside } from '../output/files.js';
 import type { AppContext } from './context.js';
 
 /** Largest HAR (and side file) replay_har reads. */
-export const MAX_HAR_BYTES = 512 * 1024 * 1024;
+const MAX_HAR_BYTES = 512 * 1024 * 1024;
 
 function inside(context: AppContext, path: string, field: string): string {
   try {

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { defineTool, type AnyTool } from '../mcp/tool.js';
-import { utf8ByteLength } from '../model/bytes.js';
+import { utf8ByteLength } from '../lib/bytes.js';
 import { writeOutputFile } from '../output/files.js';
 import { renderReport } from '../report/index.js';
 import type { AppContext } from './context.js';

@@ -16,7 +16,7 @@ import {
 } from './schemas.js';
 
 /** Longest delay or latency a rule may hold a request. */
-export const MAX_HOLD_MS = 60_000;
+const MAX_HOLD_MS = 60_000;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 const HEADER_VALUE = /^[^\r\n\0]{0,8192}$/;

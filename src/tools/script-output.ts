@@ -7,7 +7,7 @@ import type { ScriptResult } from '../sessions/script-runner.js';
 /** Results whose JSON is at most this many characters are shown whole. */
 export const INLINE_JSON_LIMIT = 4_096;
 /** Hard bound on the preview's JSON in the text. */
-export const PREVIEW_TEXT_LIMIT = 4_096;
+const PREVIEW_TEXT_LIMIT = 4_096;
 /** Hard bound on the whole text. */
 export const SCRIPT_TEXT_LIMIT = 8_000;
 
@@ -40,7 +40,7 @@ export function shapeText(kind: string, size: number | undefined): string {
 }
 
 /** `2 functions, 1 circular reference` from the serializer's counts. */
-export function notesText(notes: Record<string, number>): string {
+function notesText(notes: Record<string, number>): string {
   return Object.entries(notes)
     .map(([what, times]) => `${count(times)} × ${what}`)
     .join(', ');

@@ -66,7 +66,7 @@ const initializeInput = v.strictObject({
 });
 
 /** A one-line description of a session for lists. */
-export function describeSession(session: BrowserSession): Record<string, unknown> {
+function describeSession(session: BrowserSession): Record<string, unknown> {
   return {
     sessionId: session.id,
     browser: session.browser,

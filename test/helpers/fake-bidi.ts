@@ -11,7 +11,7 @@ import {
   type BidiConnection,
   type BidiEventListener,
 } from '../../src/browser/bidi-connection.js';
-import type { RecordedBidiEvent } from '../../src/model/normalize.js';
+import type { RecordedBidiEvent } from './normalize-events.js';
 
 /** One command bidiscope sent. */
 export interface SentCommand {

@@ -1,7 +1,7 @@
 /** Loads the recorded BiDi event streams kept in the repo (`test/fixtures/bidi/`, see its README). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { RecordedBidiEvent } from '../../src/model/normalize.js';
+import type { RecordedBidiEvent } from './normalize-events.js';
 
 export type FixtureName = 'chromium-156-index-page' | 'firefox-153-index-page';
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bodyFromBidiBytes, bodyFromText } from '../../../src/model/bodies.js';
-import { base64ToBytes, bytesToBase64, decodeUtf8Strict, utf8ByteLength } from '../../../src/model/bytes.js';
+import { base64ToBytes, bytesToBase64, decodeUtf8Strict, utf8ByteLength } from '../../../src/lib/bytes.js';
 
 const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 

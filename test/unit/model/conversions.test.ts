@@ -1,15 +1,15 @@
 /** The small pure conversions: headers, cookies, timings, resource types, sizes, shim messages. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectBidiDialect, readNetworkEventParams } from '../../../src/model/bidi-types.js';
-import type { BidiResponseData } from '../../../src/model/bidi-types.js';
+import { detectBidiDialect, readNetworkEventParams } from '../../../src/model/bidi/types.js';
+import type { BidiResponseData } from '../../../src/model/bidi/types.js';
 import { cookiesFromBidi, cookiesFromSetCookieHeaders, parseSetCookie } from '../../../src/model/cookies.js';
 import { bytesValueToText, dedupeHeaders, headersFromBidi } from '../../../src/model/headers.js';
-import { refineResourceTypeFromResponse, resourceTypeFromRequest } from '../../../src/model/resource-type.js';
-import { parseShimMessage } from '../../../src/model/shim-messages.js';
-import { webSocketHandshakeUrl } from '../../../src/model/shim-streams.js';
-import { responseBodySizes } from '../../../src/model/sizes.js';
-import { startedAtFromBidi, timingsFromBidi } from '../../../src/model/timings.js';
+import { refineResourceTypeFromResponse, resourceTypeFromRequest } from '../../../src/model/bidi/resource-type.js';
+import { parseShimMessage } from '../../../src/model/shim/messages.js';
+import { webSocketHandshakeUrl } from '../../../src/model/shim/streams.js';
+import { responseBodySizes } from '../../../src/model/bidi/sizes.js';
+import { startedAtFromBidi, timingsFromBidi } from '../../../src/model/bidi/timings.js';
 import type { Header } from '../../../src/model/types.js';
 
 const h = (name: string, value: string): Header => ({ name, value });

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NetworkLog } from '../../../src/model/network-log.js';
 import type { IngestResult } from '../../../src/model/network-log.js';
-import { normalizeEvents } from '../../../src/model/normalize.js';
+import { normalizeEvents } from '../../helpers/normalize-events.js';
 import type { NetworkEntry } from '../../../src/model/types.js';
 import { loadFixtureEvents, pathOf } from '../../helpers/fixture-events.js';
 import type { FixtureName } from '../../helpers/fixture-events.js';

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NetworkLog } from '../../../src/model/network-log.js';
 import type { EntryDraft } from '../../../src/model/network-log.js';
-import { normalizeEvents } from '../../../src/model/normalize.js';
-import { MAX_STREAM_ITEMS_PER_ENTRY } from '../../../src/model/shim-streams.js';
+import { normalizeEvents } from '../../helpers/normalize-events.js';
+import { MAX_STREAM_ITEMS_PER_ENTRY } from '../../../src/model/shim/streams.js';
 import { hopParams, shimParams } from './bidi-events.js';
 import { loadFixtureEvents, pathOf } from '../../helpers/fixture-events.js';
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PAGE_SHIM_LIMITATIONS, pageShimFunction, pageShimPreloadParams } from '../../../src/capture/page-shim.js';
 import { NetworkLog } from '../../../src/model/network-log.js';
-import { SHIM_CHANNEL, parseShimMessage } from '../../../src/model/shim-messages.js';
+import { SHIM_CHANNEL, parseShimMessage } from '../../../src/model/shim/messages.js';
 import { hopParams } from './bidi-events.js';
 
 class FakeWebSocket extends EventTarget {

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bodyFromBidiBytes, type BodyCaptureMode } from '../../../src/model/bodies.js';
-import { bytesToBase64, decodeLatin1, encodeUtf8 } from '../../../src/model/bytes.js';
+import { bytesToBase64, decodeLatin1, encodeUtf8 } from '../../../src/lib/bytes.js';
 import type { BodyRecord, NetworkEntry } from '../../../src/model/types.js';
 import { redactEntry } from '../../../src/redact/index.js';
 import { formatDetails } from '../../../src/format/index.js';

@@ -7,8 +7,8 @@
  * (https://fetch.spec.whatwg.org/#concept-request-initiator-type). A type that is still `other` can be refined when
  * the response arrives ({@link refineResourceTypeFromResponse}).
  */
-import type { Header, ResourceType } from './types.js';
-import { findHeader, headerHasToken } from './headers.js';
+import type { Header, ResourceType } from '../types.js';
+import { findHeader, headerHasToken } from '../headers.js';
 
 /** What the request side of an event tells about its type. */
 export interface RequestTypeFacts {
@@ -74,7 +74,7 @@ const INITIATOR_TYPES: Readonly<Record<string, ResourceType>> = {
 };
 
 /** True when request headers say this is a WebSocket opening handshake (RFC 6455 §4.1, Fetch `websocket` mode). */
-export function isWebSocketHandshakeRequest(headers: readonly Header[]): boolean {
+function isWebSocketHandshakeRequest(headers: readonly Header[]): boolean {
   return (
     findHeader(headers, 'sec-fetch-mode')?.toLowerCase() === 'websocket' ||
     findHeader(headers, 'sec-websocket-key') !== undefined ||
@@ -83,7 +83,7 @@ export function isWebSocketHandshakeRequest(headers: readonly Header[]): boolean
 }
 
 /** True when the request asked for an event stream (what `EventSource` sends). */
-export function acceptsEventStream(headers: readonly Header[]): boolean {
+function acceptsEventStream(headers: readonly Header[]): boolean {
   return findHeader(headers, 'accept')?.toLowerCase().includes('text/event-stream') ?? false;
 }
 

@@ -14,7 +14,7 @@
  *   Timing-Allow-Origin), `re` = responseEnd, each as epoch ms on the page clock.
  * `id` counts per document and per kind, so sockets are keyed by (realm, kind, id).
  */
-import { asBoolean, asNumber, asRecord, asString } from './bidi-types.js';
+import { asBoolean, asNumber, asRecord, asString } from '../bidi/types.js';
 
 /** The channel name the shim posts on. */
 export const SHIM_CHANNEL = 'bidiscope';
@@ -61,9 +61,6 @@ export interface PageResourceTiming {
   responseStart: number;
   responseEnd: number;
 }
-
-/** Kinds of shim messages. */
-export type ShimMessageKind = ShimMessage['kind'];
 
 function readPayload(record: Record<string, unknown>): ShimPayload | undefined {
   const text = asString(record['text']);

@@ -3,7 +3,7 @@
  * on every entry. {@link cachedNote} builds each distinct note once and hands back the same string afterwards, so an
  * event costs a few map lookups instead of a string build, and every entry shares one copy of each note.
  */
-import { intern } from './intern.js';
+import { intern } from '../intern.js';
 
 interface NoteNode {
   note?: string;

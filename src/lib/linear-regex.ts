@@ -12,7 +12,7 @@
 export class LinearRegexError extends Error {}
 
 /** Upper bound on NFA states (counted repetitions are expanded), which bounds the work per subject character. */
-export const MAX_NFA_STATES = 5_000;
+const MAX_NFA_STATES = 5_000;
 
 type CharTest = (code: number) => boolean;
 type Assertion = (subject: readonly number[], at: number) => boolean;

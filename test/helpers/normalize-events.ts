@@ -1,10 +1,10 @@
 /**
- * Runs a {@link NetworkLog} over a recorded event stream (the fixtures' `{t, name, p}` shape). For tests,
- * benchmarks and offline re-normalization of recorded captures.
+ * Runs the model's NetworkLog over a recorded event stream (the fixtures' `{t, name, p}` shape), for tests and
+ * benchmarks.
  */
-import type { NetworkEntry } from './types.js';
-import type { NetworkLogOptions } from './network-log.js';
-import { NetworkLog } from './network-log.js';
+import type { NetworkEntry } from '../../src/model/types.js';
+import type { NetworkLogOptions } from '../../src/model/network-log.js';
+import { NetworkLog } from '../../src/model/network-log.js';
 
 /** One recorded BiDi event: `name` = event method, `p` = params, `t` = arrival time (epoch ms) when recorded. */
 export interface RecordedBidiEvent {

@@ -149,7 +149,7 @@ export function asBoolean(value: unknown): boolean | undefined {
 }
 
 /** Reads a `network.BytesValue`; undefined when it is not one. */
-export function readBytesValue(value: unknown): BidiBytesValue | undefined {
+function readBytesValue(value: unknown): BidiBytesValue | undefined {
   const record = asRecord(value);
   const text = asString(record?.['value']);
   const type = record?.['type'];
@@ -258,7 +258,7 @@ function readStackFrames(value: unknown): BidiStackFrame[] {
 }
 
 /** Reads `network.Initiator` (`stackTrace`) or Chromium's `goog:resourceInitiator` (`stack`, `url`). */
-export function readInitiator(value: unknown): BidiInitiator | undefined {
+function readInitiator(value: unknown): BidiInitiator | undefined {
   const record = asRecord(value);
   if (record === undefined) return undefined;
   return {

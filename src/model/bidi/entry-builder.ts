@@ -3,13 +3,13 @@
  * decides which entry an event belongs to; these functions only copy facts across and write `source` notes.
  * https://w3c.github.io/webdriver-bidi/#module-network
  */
-import { mimeVerdict } from './body-kind.js';
-import type { BidiDialect, BidiFetchTimingInfo, BidiHeader, BidiNetworkEventParams } from './bidi-types.js';
-import type { Header, NetworkEntry, ResourceType, Timings } from './types.js';
-import { bodyFromText } from './bodies.js';
-import { cookiesFromBidi } from './cookies.js';
-import { bytesValueToText, findHeader, headersFromBidiReusing, sameHeaderName } from './headers.js';
-import { intern } from './intern.js';
+import { mimeVerdict } from '../body-kind.js';
+import type { BidiDialect, BidiFetchTimingInfo, BidiHeader, BidiNetworkEventParams } from './types.js';
+import type { Header, NetworkEntry, ResourceType, Timings } from '../types.js';
+import { bodyFromText } from '../bodies.js';
+import { cookiesFromBidi } from '../cookies.js';
+import { bytesValueToText, findHeader, headersFromBidiReusing, sameHeaderName } from '../headers.js';
+import { intern } from '../intern.js';
 import { cachedNote } from './note-cache.js';
 import { initiatorFromBidi } from './initiator.js';
 import { refineResourceTypeFromResponse, resourceTypeFromRequest } from './resource-type.js';

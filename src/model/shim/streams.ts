@@ -2,9 +2,9 @@
  * State of the WebSockets and EventSources the page shim reports, and the pure steps that turn shim messages into
  * {@link WebSocketFrame}s and {@link StreamEvent}s. Linking sockets to network entries is {@link NetworkLog}'s job.
  */
-import type { StreamEvent, StreamInfo, WebSocketFrame, WebSocketInfo } from './types.js';
-import type { ShimMessage, ShimPayload } from './shim-messages.js';
-import { base64DecodedLength, utf8ByteLength } from './bytes.js';
+import type { StreamEvent, StreamInfo, WebSocketFrame, WebSocketInfo } from '../types.js';
+import type { ShimMessage, ShimPayload } from './messages.js';
+import { base64DecodedLength, utf8ByteLength } from '../../lib/bytes.js';
 
 /** At most this many frames (WebSocket) or events (EventSource) are kept per entry; later ones are counted. */
 export const MAX_STREAM_ITEMS_PER_ENTRY = 10_000;
@@ -66,7 +66,7 @@ export function webSocketHandshakeUrl(webSocketUrl: string): string {
 }
 
 /** A WebSocket frame from a `ws-send` / `ws-recv` payload. Text sizes are UTF-8 bytes. */
-export function webSocketFrameFromShim(direction: WebSocketFrame['direction'], payload: ShimPayload, time: number): WebSocketFrame {
+function webSocketFrameFromShim(direction: WebSocketFrame['direction'], payload: ShimPayload, time: number): WebSocketFrame {
   if (payload.type === 'text') {
     return { direction, time, opcode: 1, size: payload.size ?? utf8ByteLength(payload.text), data: payload.text };
   }
@@ -81,7 +81,7 @@ export function webSocketFrameFromShim(direction: WebSocketFrame['direction'], p
 }
 
 /** Appends a frame unless the cap is reached; returns false (and counts it) when dropped. */
-export function appendWebSocketFrame(socket: ShimSocket, frame: WebSocketFrame, truncated: boolean): boolean {
+function appendWebSocketFrame(socket: ShimSocket, frame: WebSocketFrame, truncated: boolean): boolean {
   const info = socket.webSocket;
   if (info === undefined) return false;
   if (truncated) socket.truncatedItems++;
@@ -94,7 +94,7 @@ export function appendWebSocketFrame(socket: ShimSocket, frame: WebSocketFrame, 
 }
 
 /** Appends an EventSource message unless the cap is reached; returns false (and counts it) when dropped. */
-export function appendStreamEvent(socket: ShimSocket, event: StreamEvent, truncated: boolean): boolean {
+function appendStreamEvent(socket: ShimSocket, event: StreamEvent, truncated: boolean): boolean {
   const info = socket.stream;
   if (info === undefined) return false;
   if (truncated) socket.truncatedItems++;
@@ -121,7 +121,7 @@ export function shimSourceNote(socket: ShimSocket): string {
 }
 
 /** Text for `stream.error` after an `sse-error` message. */
-export function eventSourceErrorText(readyState: number | undefined): string {
+function eventSourceErrorText(readyState: number | undefined): string {
   if (readyState === 2) return 'error event; the stream is closed (readyState CLOSED)';
   if (readyState === 0) return 'error event; connection lost, the browser is reconnecting (readyState CONNECTING)';
   return 'error event';

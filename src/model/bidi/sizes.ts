@@ -13,9 +13,9 @@
  *   the decoded size is unknown (undefined) unless a later version reports a non-zero value.
  * Both are only final at `responseCompleted`; at `responseStarted` the sizes are left undefined.
  */
-import type { BidiDialect, BidiResponseData } from './bidi-types.js';
-import type { Header } from './types.js';
-import { findHeader, headerHasToken } from './headers.js';
+import type { BidiDialect, BidiResponseData } from './types.js';
+import type { Header } from '../types.js';
+import { findHeader, headerHasToken } from '../headers.js';
 
 /** Result of {@link responseBodySizes}. */
 export interface ResponseBodySizes {

@@ -7,14 +7,14 @@
  * is non-zero: 0 means "not measured" (Chromium reports dns/connect as 0 for reused or local connections; Firefox
  * does the same for a reused connection). A phase with an unmeasured endpoint stays undefined.
  */
-import type { BidiDialect, BidiFetchTimingInfo } from './bidi-types.js';
-import type { PageResourceTiming } from './shim-messages.js';
-import type { Timings } from './types.js';
+import type { BidiDialect, BidiFetchTimingInfo } from './types.js';
+import type { PageResourceTiming } from '../shim/messages.js';
+import type { Timings } from '../types.js';
 
 type TimingField = Exclude<keyof BidiFetchTimingInfo, 'timeOrigin'>;
 
 /** Absolute epoch ms of a timing field, or undefined when the browser reported 0 / nothing. */
-export function absoluteTiming(timings: BidiFetchTimingInfo, field: TimingField): number | undefined {
+function absoluteTiming(timings: BidiFetchTimingInfo, field: TimingField): number | undefined {
   const value = timings[field];
   if (value === undefined || value === 0 || !Number.isFinite(value)) return undefined;
   return (timings.timeOrigin ?? 0) + value;
@@ -24,7 +24,7 @@ export function absoluteTiming(timings: BidiFetchTimingInfo, field: TimingField)
  * Absolute epoch ms the request started: `requestTime`, else `fetchStart`, else a non-zero `timeOrigin`
  * (Chromium: fields are relative to it and `requestTime` 0 means "at the origin"). Undefined when none is known.
  */
-export function requestStartTime(timings: BidiFetchTimingInfo | undefined): number | undefined {
+function requestStartTime(timings: BidiFetchTimingInfo | undefined): number | undefined {
   if (timings === undefined) return undefined;
   const origin = timings.timeOrigin;
   return (
@@ -180,7 +180,7 @@ const CHROMIUM_END_NOTE = "Chromium's responseEnd marks the headers, not the end
  * added to the BiDi `responseStart`, else (responseStart hidden cross-origin) the page's whole duration added to the
  * request's start.
  */
-export function pageResponseEnd(raw: BidiFetchTimingInfo, page: PageResourceTiming): number | undefined {
+function pageResponseEnd(raw: BidiFetchTimingInfo, page: PageResourceTiming): number | undefined {
   if (!(page.responseEnd > 0)) return undefined;
   const responseStart = absoluteTiming(raw, 'responseStart');
   if (responseStart !== undefined && page.responseStart > 0 && page.responseEnd >= page.responseStart) {

@@ -3,12 +3,12 @@
  * matching rules that pair them with network entries. Bounded: sockets still waiting for an entry are forgotten
  * oldest-first beyond {@link MAX_UNLINKED_SOCKETS}; finished sockets are removed by the log.
  */
-import type { ShimSocket } from './shim-streams.js';
-import { webSocketHandshakeUrl } from './shim-streams.js';
-import { BoundedKeySet } from './bounded-key-set.js';
+import type { ShimSocket } from './streams.js';
+import { webSocketHandshakeUrl } from './streams.js';
+import { BoundedKeySet } from '../../lib/bounded-key-set.js';
 
 /** Shim sockets still waiting for their network entry; the oldest are forgotten beyond this. */
-export const MAX_UNLINKED_SOCKETS = 256;
+const MAX_UNLINKED_SOCKETS = 256;
 
 /** True when two browsing-context ids can be the same context (an unknown one matches anything). */
 export function sameContext(a: string | undefined, b: string | undefined): boolean {

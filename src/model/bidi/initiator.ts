@@ -3,8 +3,8 @@
  * Chromium's `goog:resourceInitiator`. Line and column numbers are passed through as the browser reports them
  * (Chromium: 0-based, from the top stack frame or the parser position).
  */
-import type { BidiDialect, BidiInitiator } from './bidi-types.js';
-import type { NetworkEntry } from './types.js';
+import type { BidiDialect, BidiInitiator } from './types.js';
+import type { NetworkEntry } from '../types.js';
 
 type EntryInitiator = NonNullable<NetworkEntry['initiator']>;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileLinearRegex, LinearRegexError } from '../../../src/model/linear-regex.js';
+import { compileLinearRegex, LinearRegexError } from '../../../src/lib/linear-regex.js';
 import { compileUrlFilter, UrlFilterError } from '../../../src/model/url-filter.js';
 
 const PATTERNS: Array<[string, string]> = [

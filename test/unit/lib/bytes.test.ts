@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { base64ToBytes, bytesToBase64, decodeLatin1 } from '../../../src/model/bytes.js';
+import { base64ToBytes, bytesToBase64, decodeLatin1 } from '../../../src/lib/bytes.js';
 
 test('base64 and Latin-1 conversions agree with Buffer across chunk boundaries', () => {
   for (const length of [0, 1, 2, 3, 0x6000 - 1, 0x6000, 0x6000 + 1, 3 * 0x6000 + 2, 1_000_003]) {
