@@ -205,11 +205,12 @@ function chromiumResponseEnd(
   const fromPage = evidence.page === undefined ? undefined : pageResponseEnd(raw, evidence.page);
   if (fromPage !== undefined) {
     if (reported !== undefined && fromPage <= reported) return { value: reported, estimated: false };
-    return {
-      value: fromPage,
-      estimated: false,
-      note: `receive/total: from the page's Resource Timing (PerformanceResourceTiming.responseEnd; ${CHROMIUM_END_NOTE})`,
-    };
+    // No response start: the request ended without a response (refused, reset), and the page timed how long it took.
+    const note =
+      absoluteTiming(raw, 'responseStart') === undefined
+        ? "total: from the page's Resource Timing (PerformanceResourceTiming.responseEnd: when the request ended, with no response)"
+        : `receive/total: from the page's Resource Timing (PerformanceResourceTiming.responseEnd; ${CHROMIUM_END_NOTE})`;
+    return { value: fromPage, estimated: false, note };
   }
   const arrivals = evidence.arrivals ?? {};
   if (arrivals.responseCompleted === undefined) {

@@ -151,7 +151,8 @@ describe('Chromium 156 fixture', () => {
     // BiDi reports only zeros for the refused connection; the page's Resource Timing gives its duration (1.3 ms).
     const dead = byPath(entries, '/dead');
     assert.deepEqual(dead.timings, { total: 1.3 });
-    assert.match(dead.source.timings ?? '', /from the page's Resource Timing/);
+    assert.match(dead.source.timings ?? '', /total: from the page's Resource Timing \(.*when the request ended, with no response\)/);
+    assert.doesNotMatch(dead.source.timings ?? '', /marks the headers/);
   });
 
   test('sizes: decoded from content.size, encoded derived (bodySize counts headers)', () => {
