@@ -169,7 +169,7 @@ export interface NetworkEntry {
    * Phases in `timings` that are estimates, not the browser's measurement (Chromium's receive/total come from when
    * its events arrived); `source.timings` says how. Absent when every phase is measured.
    */
-  estimatedTimings?: Array<keyof Timings>;
+  estimatedTimings?: readonly (keyof Timings)[];
   redirect?: { from?: string; to?: string };
   error?: string;
   webSocket?: WebSocketInfo;

@@ -246,8 +246,9 @@ export function applyTimings(
   const converted = timingsFromBidi(raw, dialect, evidence);
   if (entry.source.timings !== undefined && definedPhases(converted.timings) < definedPhases(entry.timings)) return;
   entry.timings = converted.timings;
+  // Set to undefined rather than deleted: `delete` would turn the entry into a slower, larger dictionary object.
   if (converted.estimated.length > 0) entry.estimatedTimings = converted.estimated;
-  else delete entry.estimatedTimings;
+  else if (entry.estimatedTimings !== undefined) entry.estimatedTimings = undefined;
   entry.source.timings = cachedNote(['timings', method, ...converted.notes], () =>
     [`BiDi network.${shortEventName(method)} timings`, ...converted.notes].join('; '),
   );

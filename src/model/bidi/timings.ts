@@ -53,7 +53,7 @@ export interface ConvertedTimings {
   /** Short notes on missing phases, for `entry.source.timings`. */
   notes: string[];
   /** Phases that are estimates rather than the browser's measurement (see {@link ResponseEndEstimate}). */
-  estimated: Array<keyof Timings>;
+  estimated: readonly (keyof Timings)[];
 }
 
 /**
@@ -127,7 +127,7 @@ export function timingsFromBidi(
   dialect: BidiDialect = 'unknown',
   evidence?: EndEvidence,
 ): ConvertedTimings {
-  if (raw === undefined) return { timings: {}, notes: ['no timing info in the event'], estimated: [] };
+  if (raw === undefined) return { timings: {}, notes: ['no timing info in the event'], estimated: NO_PHASES };
   const start = requestStartTime(raw);
   const dnsStart = absoluteTiming(raw, 'dnsStart');
   const connectStart = absoluteTiming(raw, 'connectStart');
@@ -169,8 +169,20 @@ export function timingsFromBidi(
   notes.push('send: BiDi has no request-end time; it is included in wait');
   if (end.note !== undefined) notes.push(end.note);
   else if (responseEnd === undefined) notes.push('receive/total: responseEnd not reported');
-  const estimated: Array<keyof Timings> = end.estimated ? ['receive', 'total'] : [];
-  return { timings, notes, estimated: estimated.filter((phase) => timings[phase] !== undefined) };
+  return { timings, notes, estimated: end.estimated ? estimatedPhases(timings) : NO_PHASES };
+}
+
+// Shared, frozen lists of estimated phases: an entry holds one of these instead of an array of its own (~140 bytes
+// per Chromium entry at 10k entries).
+const NO_PHASES: readonly (keyof Timings)[] = Object.freeze([]);
+const RECEIVE_AND_TOTAL: readonly (keyof Timings)[] = Object.freeze(['receive', 'total'] as const);
+const RECEIVE_ONLY: readonly (keyof Timings)[] = Object.freeze(['receive'] as const);
+const TOTAL_ONLY: readonly (keyof Timings)[] = Object.freeze(['total'] as const);
+
+/** Which of receive and total an estimated end gave (those the timings have). */
+function estimatedPhases(timings: Timings): readonly (keyof Timings)[] {
+  if (timings.receive !== undefined) return timings.total !== undefined ? RECEIVE_AND_TOTAL : RECEIVE_ONLY;
+  return timings.total !== undefined ? TOTAL_ONLY : NO_PHASES;
 }
 
 const CHROMIUM_END_NOTE = "Chromium's responseEnd marks the headers, not the end of the body";
