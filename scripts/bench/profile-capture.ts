@@ -51,7 +51,7 @@ const file = readdirSync(outDir)
 if (file === undefined) throw new Error(`no profile in ${outDir}`);
 const profile = JSON.parse(readFileSync(join(outDir, file), 'utf8')) as CpuProfile;
 const selfMs = new Map<number, number>();
-profile.samples.forEach((id, i) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+for (const [i, id] of profile.samples.entries()) selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
 const byFunction = new Map<string, number>();
 for (const node of profile.nodes) {
   const { functionName, url, lineNumber } = node.callFrame;
