@@ -1,4 +1,5 @@
 import { chromeQuietArgs } from './chrome.js';
+import { firefoxQuietPrefs } from './firefox.js';
 import WebDriver from 'webdriver';
 import { redactKnownValues, stringLeaves } from '../redact/index.js';
 import { classicSessionBidi, connectBidi, type BidiConnection } from './bidi-connection.js';
@@ -60,7 +61,11 @@ function remoteBrowser(
   };
 }
 
-function webdriverCapabilities(options: LaunchOptions): Record<string, unknown> {
+/**
+ * The capabilities bidiscope asks a WebDriver endpoint for: the same quiet Chromium flags or Firefox preferences as a
+ * browser it starts itself, with BiDi (`webSocketUrl`). The operator's extra capabilities are merged over these.
+ */
+export function webdriverCapabilities(options: LaunchOptions): Record<string, unknown> {
   const args: string[] = [];
   if (options.browser === 'chrome') {
     // The sandbox cannot start as root; a loopback endpoint run by root needs it off (a grid decides for itself).
@@ -74,12 +79,11 @@ function webdriverCapabilities(options: LaunchOptions): Record<string, unknown> 
     };
   }
   if (options.headless) args.push('-headless');
-  const prefs = options.userAgent !== undefined ? { 'general.useragent.override': options.userAgent } : {};
   return {
     browserName: 'firefox',
     webSocketUrl: true,
     acceptInsecureCerts: options.acceptInsecureCerts ?? false,
-    'moz:firefoxOptions': { args, prefs },
+    'moz:firefoxOptions': { args, prefs: firefoxQuietPrefs(options) },
   };
 }
 
