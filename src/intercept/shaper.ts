@@ -99,9 +99,8 @@ export class NetworkShaper {
     return this.#latencyMs;
   }
   /**
-   * Requests paused right now. No tool shows it; it is kept as the observable of
-   * the shaper's promise that every request it pauses is released (by its rule, on removal, on dispose), which the
-   * unit tests check through it.
+   * Requests paused right now. No tool shows it; it is kept as the observable of the shaper's promise that every
+   * request it pauses is released (by its rule, on removal, on dispose), which the unit tests check through it.
    */
   get pausedCount(): number {
     return this.#paused.size;
