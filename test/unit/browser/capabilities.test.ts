@@ -62,6 +62,12 @@ test('extra capabilities are added; vendor option objects merge with args concat
     'goog:chromeOptions': { args: ['--headless=new', '--lang=de'], binary: '/a', prefs: { a: 1 } },
   });
   assert.deepEqual(base['goog:chromeOptions'].args, ['--headless=new'], 'the input is not changed');
+  const firefox = {
+    'moz:firefoxOptions': { args: ['-headless'], prefs: { 'devtools.jsonview.enabled': false, 'intl.accept_languages': 'en' } },
+  };
+  assert.deepEqual(mergeCapabilities(firefox, { 'moz:firefoxOptions': { prefs: { 'intl.accept_languages': 'de' } } }), {
+    'moz:firefoxOptions': { args: ['-headless'], prefs: { 'devtools.jsonview.enabled': false, 'intl.accept_languages': 'de' } },
+  });
   assert.deepEqual(mergeCapabilities(base, undefined), base);
 });
 
