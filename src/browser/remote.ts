@@ -9,6 +9,7 @@ import { keepAliveInterval, startKeepAlive } from './keep-alive.js';
 import type { BrowserIdentity, LaunchOptions } from './launch-options.js';
 import type { LaunchedBrowser } from './launched-browser.js';
 import { delay } from './owned-process.js';
+import { isRequestTimeout } from './webdriverio-internals.js';
 
 /** The connection with every close reason prefixed by where it led, e.g. "connection to the WebDriver endpoint … lost". */
 function labelled(bidi: BidiConnection, label: string): BidiConnection {
@@ -136,7 +137,7 @@ export async function connectWebDriverEndpoint(endpoint: WebDriverEndpoint | str
     });
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
-    const timedOut = /timed out|HEADERS_TIMEOUT/i.test(text) || Date.now() - started >= timeoutMs;
+    const timedOut = isRequestTimeout(text) || Date.now() - started >= timeoutMs;
     const message = timedOut
       ? await newSessionTimeoutMessage(url, shown, timeoutMs)
       : `The WebDriver endpoint ${shown} could not create a session: ${text}`;

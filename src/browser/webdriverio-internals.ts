@@ -13,6 +13,9 @@
  * - A failed command rejects with an `Error` whose text carries the protocol's error code and message
  *   (`WebDriver Bidi command "m" failed with error: <code> - <message>`), not the response itself;
  *   {@link commandErrorParts} reads them back (callers tell e.g. `no such frame` apart from other failures).
+ * - A new-session request that runs out of time rejects with text only (`Request timed out! …`, or undici's
+ *   `…HEADERS_TIMEOUT`); {@link isRequestTimeout} recognises it, so the caller can say what the endpoint was doing
+ *   (the caller also counts the elapsed time, so a changed text costs only the better message).
  */
 import type { BidiHandler } from 'webdriver';
 import type { WebSocket } from 'ws';
@@ -54,4 +57,9 @@ export interface CommandErrorParts {
 export function commandErrorParts(text: string): CommandErrorParts | undefined {
   const match = /failed with error: ([^-]+?) - ([\s\S]*)$/.exec(text);
   return match?.[1] !== undefined && match[2] !== undefined ? { code: match[1], message: match[2] } : undefined;
+}
+
+/** True when the text of `WebDriver.newSession`'s rejection says the request ran out of time. */
+export function isRequestTimeout(text: string): boolean {
+  return /timed out|HEADERS_TIMEOUT/i.test(text);
 }

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebDriver from 'webdriver';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -16,6 +16,7 @@ import {
   CLIENT_REEMITTER_NAME,
   commandErrorParts,
   HANDLER_LISTENER_NAME,
+  isRequestTimeout,
   sessionBidiHandler,
 } from '../../../src/browser/webdriverio-internals.js';
 
@@ -159,5 +160,35 @@ test('an error response reaches the caller of send as a BidiCommandError with it
     bidi.close();
   } finally {
     await server.close();
+  }
+});
+
+test('a new-session request the endpoint never answers is recognised as timed out from its text', async () => {
+  const held: ServerResponse[] = [];
+  const http = createServer((req, res) => {
+    req.resume();
+    held.push(res);
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  try {
+    const rejection = await WebDriver.newSession({
+      hostname: '127.0.0.1',
+      port: (http.address() as AddressInfo).port,
+      protocol: 'http',
+      path: '/',
+      logLevel: 'silent',
+      connectionRetryCount: 0,
+      connectionRetryTimeout: 300,
+      capabilities: { browserName: 'chrome', webSocketUrl: true },
+    }).then(
+      () => assert.fail('the session should not start'),
+      (error: unknown) => error,
+    );
+    assert.ok(rejection instanceof Error);
+    assert.equal(isRequestTimeout(rejection.message), true, rejection.message);
+    assert.equal(isRequestTimeout('Request failed with error code ECONNREFUSED'), false);
+  } finally {
+    for (const res of held) res.destroy();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
   }
 });
