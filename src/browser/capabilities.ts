@@ -6,8 +6,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * `extra` merged over `base`: new keys are added; where both hold an object (e.g. `goog:chromeOptions`) the two are
- * merged one level deep, with `args` arrays concatenated (bidiscope's first); any other key present in both takes
- * the extra value. Neither input is changed.
+ * merged one level deep, with `args` arrays concatenated (bidiscope's first) and `prefs` objects merged (the extra
+ * value wins per preference); any other key present in both takes the extra value. Neither input is changed.
  */
 export function mergeCapabilities(
   base: Readonly<Record<string, unknown>>,
@@ -21,6 +21,7 @@ export function mergeCapabilities(
       const inner: Record<string, unknown> = { ...current, ...value };
       if (Array.isArray(current.args) && Array.isArray(value.args))
         inner.args = [...(current.args as unknown[]), ...(value.args as unknown[])];
+      if (isPlainObject(current.prefs) && isPlainObject(value.prefs)) inner.prefs = { ...current.prefs, ...value.prefs };
       merged[key] = inner;
     } else {
       merged[key] = value;

@@ -6,9 +6,15 @@ import type { LaunchOptions } from './launch-options.js';
 import type { LaunchedBrowser } from './launched-browser.js';
 import { createTempDir, delay, isolatedEnvironment, OwnedProcess, removeTempDir } from './owned-process.js';
 
-/** Preferences that keep a fresh Firefox profile quiet and offline. */
-function firefoxPrefs(options: LaunchOptions): string {
-  const prefs: Record<string, string | number | boolean> = {
+/** A Firefox preference value. */
+export type FirefoxPrefValue = string | number | boolean;
+
+/**
+ * Preferences that keep a fresh Firefox profile quiet and offline, wherever it runs: written to the profile's
+ * `user.js` of a Firefox started here, sent as `moz:firefoxOptions.prefs` to a WebDriver endpoint.
+ */
+export function firefoxQuietPrefs(options: LaunchOptions): Record<string, FirefoxPrefValue> {
+  const prefs: Record<string, FirefoxPrefValue> = {
     'app.update.enabled': false,
     'app.update.auto': false,
     'browser.shell.checkDefaultBrowser': false,
@@ -37,7 +43,12 @@ function firefoxPrefs(options: LaunchOptions): string {
     'devtools.jsonview.enabled': false,
   };
   if (options.userAgent !== undefined) prefs['general.useragent.override'] = options.userAgent;
-  return Object.entries(prefs)
+  return prefs;
+}
+
+/** The quiet preferences as the lines of the `user.js` of a profile bidiscope makes. */
+export function firefoxUserJs(options: LaunchOptions): string {
+  return Object.entries(firefoxQuietPrefs(options))
     .map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});`)
     .join('\n');
 }
@@ -65,7 +76,7 @@ export async function launchFirefox(options: LaunchOptions): Promise<LaunchedBro
   const tempDir = createTempDir('firefox');
   const profileDir = join(tempDir, 'profile');
   mkdirSync(profileDir);
-  writeFileSync(join(profileDir, 'user.js'), firefoxPrefs(options));
+  writeFileSync(join(profileDir, 'user.js'), firefoxUserJs(options));
   const args = ['--no-remote', '--profile', profileDir, '--remote-debugging-port=0'];
   if (options.headless) args.push('--headless');
   if (options.viewport) args.push('--width', String(options.viewport.width), '--height', String(options.viewport.height));

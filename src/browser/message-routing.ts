@@ -4,15 +4,16 @@
  * on its client (which bidiscope never listens to), and bidiscope's own event dispatch parsed a third time — for
  * every event, and for every command response, `network.getData` bodies of megabytes included.
  *
- * {@link routeMessages} takes those listeners off the socket and installs one router that looks at the first bytes
+ * {@link routeMessages} takes those listeners off the socket (the reach-in, by listener name, is
+ * `takeSocketListeners` in `webdriverio-internals.ts`) and installs one router that looks at the first bytes
  * of each message: the remote end's messages have fixed top-level shapes (an event has `method` and no `id`; a
  * response has `id` or `error`), so a message starting `{"type":"event"` or `{"method":` is an event (parsed once,
  * by bidiscope) and one starting `{"id":`, `{"type":"success"`, `{"type":"error"` or `{"error":` is a response
  * (handed, decoded once, to the handler, which parses it). Anything else goes both ways, as before. When the
  * handler's listener is not found (a WebdriverIO release that works differently), nothing is changed.
  */
-import { CLIENT_REEMITTER_NAME, HANDLER_LISTENER_NAME } from './webdriverio-internals.js';
 import type { WebSocket } from 'ws';
+import { takeSocketListeners } from './webdriverio-internals.js';
 
 /** Where a message goes, judged by its first bytes. */
 export type MessageKind = 'event' | 'response' | 'unknown';
@@ -27,8 +28,6 @@ export function messageKind(head: string): MessageKind {
   if (RESPONSE_PREFIXES.some((prefix) => head.startsWith(prefix))) return 'response';
   return 'unknown';
 }
-
-type MessageListener = (data: unknown, isBinary?: unknown) => void;
 
 function textOf(data: unknown): string {
   if (typeof data === 'string') return data;
@@ -49,12 +48,8 @@ function headOf(data: unknown): string {
  * listens as an ordinary extra listener.
  */
 export function routeMessages(socket: WebSocket, onEvent: (text: string) => void): boolean {
-  if (typeof socket.listeners !== 'function' || typeof socket.removeListener !== 'function') return false;
-  const existing = socket.listeners('message') as MessageListener[];
-  const handlerListener = existing.find((listener) => listener.name === HANDLER_LISTENER_NAME);
+  const handlerListener = takeSocketListeners(socket);
   if (handlerListener === undefined) return false;
-  socket.removeListener('message', handlerListener);
-  for (const listener of existing) if (listener.name === CLIENT_REEMITTER_NAME) socket.removeListener('message', listener);
   socket.on('message', (data: unknown, isBinary: unknown) => {
     const kind = messageKind(headOf(data));
     const text = textOf(data);

@@ -1,4 +1,5 @@
 import { chromeQuietArgs } from './chrome.js';
+import { firefoxQuietPrefs } from './firefox.js';
 import WebDriver from 'webdriver';
 import { redactKnownValues, stringLeaves } from '../redact/index.js';
 import { classicSessionBidi, connectBidi, type BidiConnection } from './bidi-connection.js';
@@ -8,6 +9,7 @@ import { keepAliveInterval, startKeepAlive } from './keep-alive.js';
 import type { BrowserIdentity, LaunchOptions } from './launch-options.js';
 import type { LaunchedBrowser } from './launched-browser.js';
 import { delay } from './owned-process.js';
+import { isRequestTimeout } from './webdriverio-internals.js';
 
 /** The connection with every close reason prefixed by where it led, e.g. "connection to the WebDriver endpoint … lost". */
 function labelled(bidi: BidiConnection, label: string): BidiConnection {
@@ -60,7 +62,11 @@ function remoteBrowser(
   };
 }
 
-function webdriverCapabilities(options: LaunchOptions): Record<string, unknown> {
+/**
+ * The capabilities bidiscope asks a WebDriver endpoint for: the same quiet Chromium flags or Firefox preferences as a
+ * browser it starts itself, with BiDi (`webSocketUrl`). The operator's extra capabilities are merged over these.
+ */
+export function webdriverCapabilities(options: LaunchOptions): Record<string, unknown> {
   const args: string[] = [];
   if (options.browser === 'chrome') {
     // The sandbox cannot start as root; a loopback endpoint run by root needs it off (a grid decides for itself).
@@ -74,12 +80,11 @@ function webdriverCapabilities(options: LaunchOptions): Record<string, unknown> 
     };
   }
   if (options.headless) args.push('-headless');
-  const prefs = options.userAgent !== undefined ? { 'general.useragent.override': options.userAgent } : {};
   return {
     browserName: 'firefox',
     webSocketUrl: true,
     acceptInsecureCerts: options.acceptInsecureCerts ?? false,
-    'moz:firefoxOptions': { args, prefs },
+    'moz:firefoxOptions': { args, prefs: firefoxQuietPrefs(options) },
   };
 }
 
@@ -132,7 +137,7 @@ export async function connectWebDriverEndpoint(endpoint: WebDriverEndpoint | str
     });
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
-    const timedOut = /timed out|HEADERS_TIMEOUT/i.test(text) || Date.now() - started >= timeoutMs;
+    const timedOut = isRequestTimeout(text) || Date.now() - started >= timeoutMs;
     const message = timedOut
       ? await newSessionTimeoutMessage(url, shown, timeoutMs)
       : `The WebDriver endpoint ${shown} could not create a session: ${text}`;

@@ -98,7 +98,10 @@ export class NetworkShaper {
   get latencyMs(): number {
     return this.#latencyMs;
   }
-  /** Requests paused right now (for status and tests). */
+  /**
+   * Requests paused right now. No tool shows it; it is kept as the observable of the shaper's promise that every
+   * request it pauses is released (by its rule, on removal, on dispose), which the unit tests check through it.
+   */
   get pausedCount(): number {
     return this.#paused.size;
   }

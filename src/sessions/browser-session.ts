@@ -57,7 +57,6 @@ export class BrowserSession {
   #closing: Promise<void> | undefined;
   /** Tail of the queue {@link serialize} runs tasks on. */
   #queue: Promise<unknown> = Promise.resolve();
-  readonly #deathListeners: Array<(reason: string) => void> = [];
   /** Rules, HAR replay and latency: owns every request its intercepts pause. */
   readonly shaper: NetworkShaper;
   /** Offline, cache, extra headers, latency. */
@@ -105,18 +104,12 @@ export class BrowserSession {
     return this.#context;
   }
 
-  /** Called once when the browser dies or the BiDi connection drops. */
-  onDeath(listener: (reason: string) => void): void {
-    this.#deathListeners.push(listener);
-  }
-
   #markDead(reason: string): void {
     if (this.#state !== 'open') return;
     this.#state = 'dead';
     this.#deadReason = reason;
     this.capture?.markBrowserGone(reason);
     this.shaper.markGone();
-    for (const listener of this.#deathListeners) listener(reason);
   }
 
   /** Browser name and version as the browser reported them. */

@@ -123,7 +123,7 @@ export interface BidiScriptMessageParams {
   realm?: string;
 }
 
-/** Which browser's conventions an event follows (see notes/bidi-facts.md, "Network events"). */
+/** Which browser's conventions an event follows (see docs/browser-facts.md, "Network events"). */
 export type BidiDialect = 'chromium' | 'firefox' | 'unknown';
 
 type UnknownRecord = Record<string, unknown>;

@@ -1,17 +1,24 @@
 /**
  * bidiscope's reach-ins into WebdriverIO, run against the installed `webdriver` package (not a fake socket): a real
  * classic session (`WebDriver.newSession` on a loopback WebDriver endpoint) whose BiDi handler connects to a loopback
- * WebSocket. If a WebdriverIO release renames the private field or the socket listeners, these tests fail.
+ * WebSocket. If a WebdriverIO release renames the private field or the socket listeners, or changes the text of a
+ * failed command's error, these tests fail.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebDriver from 'webdriver';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { classicSessionBidi } from '../../../src/browser/bidi-connection.js';
+import { BidiCommandError, classicSessionBidi } from '../../../src/browser/bidi-connection.js';
 import { routeMessages } from '../../../src/browser/message-routing.js';
-import { CLIENT_REEMITTER_NAME, HANDLER_LISTENER_NAME, sessionBidiHandler } from '../../../src/browser/webdriverio-internals.js';
+import {
+  CLIENT_REEMITTER_NAME,
+  commandErrorParts,
+  HANDLER_LISTENER_NAME,
+  isRequestTimeout,
+  sessionBidiHandler,
+} from '../../../src/browser/webdriverio-internals.js';
 
 interface Endpoint {
   port: number;
@@ -19,7 +26,13 @@ interface Endpoint {
   close(): Promise<void>;
 }
 
-/** A WebDriver endpoint whose new sessions point at a BiDi server that answers every command with an empty success. */
+/** What the fake BiDi server answers to `browsingContext.navigate` (as Firefox does for an unknown context). */
+const NO_SUCH_FRAME = { error: 'no such frame', message: 'Browsing context with id missing - or closed - not found' };
+
+/**
+ * A WebDriver endpoint whose new sessions point at a BiDi server that answers `browsingContext.navigate` with a
+ * `no such frame` error response and every other command with an empty success.
+ */
 async function endpoint(): Promise<Endpoint> {
   const sockets: WebSocket[] = [];
   const bidi = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -27,8 +40,12 @@ async function endpoint(): Promise<Endpoint> {
   bidi.on('connection', (socket) => {
     sockets.push(socket);
     socket.on('message', (data) => {
-      const command = JSON.parse(String(data)) as { id: number };
-      socket.send(JSON.stringify({ type: 'success', id: command.id, result: {} }));
+      const command = JSON.parse(String(data)) as { id: number; method: string };
+      const answer =
+        command.method === 'browsingContext.navigate'
+          ? { type: 'error', id: command.id, ...NO_SUCH_FRAME, stacktrace: 'at navigate\nat dispatch' }
+          : { type: 'success', id: command.id, result: {} };
+      socket.send(JSON.stringify(answer));
     });
   });
   const bidiPort = (bidi.address() as AddressInfo).port;
@@ -106,5 +123,72 @@ test("classicSessionBidi answers commands over the session's own connection, wit
     bidi.close();
   } finally {
     await server.close();
+  }
+});
+
+test("a failed command's error code and message are read back from the handler's own rejection", async () => {
+  const server = await endpoint();
+  try {
+    const client = await classicSession(server.port);
+    const handler = sessionBidiHandler(client);
+    assert.ok(handler);
+    const rejection = await handler.send({ method: 'browsingContext.navigate', params: { context: 'missing', url: 'about:blank' } }).then(
+      () => assert.fail('the command should fail'),
+      (error: unknown) => error,
+    );
+    assert.ok(rejection instanceof Error);
+    assert.deepEqual(commandErrorParts(rejection.message), { code: NO_SUCH_FRAME.error, message: NO_SUCH_FRAME.message });
+    handler.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test('an error response reaches the caller of send as a BidiCommandError with its code, through the routed socket', async () => {
+  const server = await endpoint();
+  try {
+    const client = await classicSession(server.port);
+    const bidi = await classicSessionBidi(client, () => new Error('no BiDi'));
+    await assert.rejects(bidi.send('browsingContext.navigate', { context: 'missing', url: 'about:blank' }, 5_000), (error: unknown) => {
+      assert.ok(error instanceof BidiCommandError);
+      assert.equal(error.bidiError, 'no such frame');
+      assert.equal(error.method, 'browsingContext.navigate');
+      assert.equal(error.message, `browsingContext.navigate: no such frame — ${NO_SUCH_FRAME.message}`);
+      return true;
+    });
+    assert.deepEqual(await bidi.send('session.status', {}, 5_000), {}, 'the connection goes on after a failed command');
+    bidi.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test('a new-session request the endpoint never answers is recognised as timed out from its text', async () => {
+  const held: ServerResponse[] = [];
+  const http = createServer((req, res) => {
+    req.resume();
+    held.push(res);
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  try {
+    const rejection = await WebDriver.newSession({
+      hostname: '127.0.0.1',
+      port: (http.address() as AddressInfo).port,
+      protocol: 'http',
+      path: '/',
+      logLevel: 'silent',
+      connectionRetryCount: 0,
+      connectionRetryTimeout: 300,
+      capabilities: { browserName: 'chrome', webSocketUrl: true },
+    }).then(
+      () => assert.fail('the session should not start'),
+      (error: unknown) => error,
+    );
+    assert.ok(rejection instanceof Error);
+    assert.equal(isRequestTimeout(rejection.message), true, rejection.message);
+    assert.equal(isRequestTimeout('Request failed with error code ECONNREFUSED'), false);
+  } finally {
+    for (const res of held) res.destroy();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
   }
 });
