@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { Buffer } from 'node:buffer';
+import { utf8ByteLength } from '../lib/bytes.js';
 import { formatDetails, formatListPage, originOf } from '../format/index.js';
 import { compileEntryFilter, describeEntryFilter, StatusFilterError, type EntryFilterSpec } from '../model/entry-filter.js';
 import { RESOURCE_TYPES, type NetworkEntry } from '../model/types.js';
@@ -176,7 +176,7 @@ async function saveScriptResult(output: PendingScriptResult, context: AppContext
   }
   const name = `script-results/${session.id}-${output.resultId}.json`;
   const path = await writeOutputFile(context.config.outputDir, name, kept.json);
-  const bytes = Buffer.byteLength(kept.json, 'utf8');
+  const bytes = utf8ByteLength(kept.json);
   return {
     text: `Saved:\nscript result → ${path} (${bytes} bytes of JSON)`,
     structured: { files: [{ body: 'script-result', path, bytes, truncated: false }] },
