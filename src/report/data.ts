@@ -17,6 +17,8 @@ export interface ReportRow {
   u: string;
   /** HTTP status; 0 when no response arrived. */
   s: number;
+  /** Status class, as the summary counts and the filter matches it: `2xx`…, `failed`, `no response`. */
+  c: string;
   /** Resource type. */
   k: string;
   /** Response body size in bytes; -1 unknown. */
@@ -89,10 +91,10 @@ function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}… [${text.length - max} more chars]`;
 }
 
-/** The same classes the page's filter knows: `failed` (network error), `no response` (e.g. pending), `2xx`…. */
-function statusClass(row: ReportRow): string {
-  if (row.e !== undefined) return 'failed';
-  return row.s === 0 ? 'no response' : `${Math.floor(row.s / 100)}xx`;
+/** The class of a status: `failed` (network error), `no response` (e.g. pending), `2xx`…. */
+function statusClass(status: number, error: string | undefined): string {
+  if (error !== undefined) return 'failed';
+  return status === 0 ? 'no response' : `${Math.floor(status / 100)}xx`;
 }
 
 function hostOf(url: string): string {
@@ -169,6 +171,7 @@ export function reportData(har: Har, title: string, limits: ReportLimits = DEFAU
       m: entry.request.method,
       u: entry.request.url,
       s: entry.response.status,
+      c: statusClass(entry.response.status, entry._error),
       k: entry._resourceType || 'other',
       z: responseSize(entry),
       d: entry.time >= 0 ? round(entry.time) : -1,
@@ -219,9 +222,8 @@ export function reportData(har: Har, title: string, limits: ReportLimits = DEFAU
   };
   for (const row of rows) {
     increment(summary.byType, row.k);
-    const klass = statusClass(row);
-    increment(summary.byStatus, klass);
-    if (klass === 'failed' || row.s >= 400) summary.failed += 1;
+    increment(summary.byStatus, row.c);
+    if (row.c === 'failed' || row.s >= 400) summary.failed += 1;
     increment(summary.byHost, hostOf(row.u));
     if (row.z > 0) summary.bytes += row.z;
     summary.span = Math.max(summary.span, row.t + Math.max(0, row.d), ...(row.w ?? []), ...(row.v ?? []));

@@ -45,10 +45,6 @@ export const REPORT_PAGE_SCRIPT = String.raw`(function () {
     if (row.e !== undefined) return 'ERR';
     return row.s === 0 ? '—' : String(row.s);
   }
-  function klass(row) {
-    if (row.e !== undefined) return 'failed';
-    return row.s === 0 ? 'no response' : Math.floor(row.s / 100) + 'xx';
-  }
 
   // ---- summary ----
   function card(title, entries) {
@@ -106,7 +102,7 @@ export const REPORT_PAGE_SCRIPT = String.raw`(function () {
         row.m.toLowerCase() === token ||
         row.k === token ||
         statusText(row).toLowerCase() === token ||
-        klass(row) === token ||
+        row.c === token ||
         '[' + index + ']' === token;
       if (!hit) return false;
     }
@@ -134,7 +130,7 @@ export const REPORT_PAGE_SCRIPT = String.raw`(function () {
   }
   function rowNode(index, position, scale) {
     var row = rows[index];
-    var node = el('div', 'row t-' + row.k + (klass(row) === 'failed' || row.s >= 400 ? ' failed' : '') + (index === selected ? ' selected' : ''));
+    var node = el('div', 'row t-' + row.k + (row.c === 'failed' || row.s >= 400 ? ' failed' : '') + (index === selected ? ' selected' : ''));
     node.style.top = position * ROW + 'px';
     node.dataset.row = String(index);
     node.appendChild(el('span', 'c-i', index));
