@@ -16,7 +16,7 @@ import { actionSummary, firstMatch, interceptPatterns, isActive, type BidiUrlPat
 
 /** Longest a request is held beyond its intended delay before it is continued regardless. */
 const PAUSE_BOUND_MS = 15_000;
-/** Bound on each release command and on each intercept change. */
+/** Bound on each release command and on each intercept change: short, since a paused request waits on a release. */
 const COMMAND_MS = 5_000;
 const EVENT = 'network.beforeRequestSent';
 
