@@ -8,6 +8,7 @@ import { defineTool, ToolError, type AnyTool, type ToolReply } from '../mcp/tool
 import { writeOutputFile } from '../output/files.js';
 import { savedBodyFile } from '../format/saved-body.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
+import { MAX_KEPT_CHARS, RESULT_LIFETIME_MS } from '../sessions/script-results.js';
 import type { PendingScriptResult } from './confirm-tokens.js';
 import type { AppContext } from './context.js';
 import { findEntry, listable, redactedForSession, harOfShownEntries, requireCapture } from './present.js';
@@ -170,7 +171,7 @@ async function saveScriptResult(output: PendingScriptResult, context: AppContext
   if (!kept.ok) {
     throw new ToolError(
       kept.reason === 'dropped'
-        ? 'That script result is no longer kept: a session keeps its latest few results (and 64 Mi characters) for 10 minutes. Run evaluate_script again.'
+        ? `That script result is no longer kept: a session keeps its latest few results (and ${MAX_KEPT_CHARS / 1024 / 1024} Mi characters) for ${RESULT_LIFETIME_MS / 60_000} minutes. Run evaluate_script again.`
         : 'That script result is not kept by this session. Run evaluate_script again.',
     );
   }
