@@ -17,8 +17,6 @@ export interface ReportRow {
   u: string;
   /** HTTP status; 0 when no response arrived. */
   s: number;
-  /** Status class, as the summary counts and the filter matches it: `2xx`…, `failed`, `no response`. */
-  c: string;
   /** Resource type. */
   k: string;
   /** Response body size in bytes; -1 unknown. */
@@ -67,6 +65,12 @@ export interface ReportData {
   rows: ReportRow[];
   navs: number[];
   summary: ReportSummary;
+  /**
+   * The class of each status that rows without an error have (`0` → `no response`, `404` → `4xx`), as the summary
+   * counts them and the page's filter matches them; a row with an error (`e`) is `failed`. Given once per status
+   * rather than per row, so the data of 10k rows stays small.
+   */
+  statusClasses: Record<number, string>;
   /** Details by row; rows past the budget have none (`detailsOmitted` counts them). */
   details: Record<number, ReportDetails>;
   detailsOmitted: number;
@@ -91,10 +95,10 @@ function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}… [${text.length - max} more chars]`;
 }
 
-/** The class of a status: `failed` (network error), `no response` (e.g. pending), `2xx`…. */
-function statusClass(status: number, error: string | undefined): string {
-  if (error !== undefined) return 'failed';
-  return status === 0 ? 'no response' : `${Math.floor(status / 100)}xx`;
+/** The class of a row: `failed` (it has an error), `no response` (e.g. pending), `2xx`…. */
+function statusClass(row: ReportRow): string {
+  if (row.e !== undefined) return 'failed';
+  return row.s === 0 ? 'no response' : `${Math.floor(row.s / 100)}xx`;
 }
 
 function hostOf(url: string): string {
@@ -171,7 +175,6 @@ export function reportData(har: Har, title: string, limits: ReportLimits = DEFAU
       m: entry.request.method,
       u: entry.request.url,
       s: entry.response.status,
-      c: statusClass(entry.response.status, entry._error),
       k: entry._resourceType || 'other',
       z: responseSize(entry),
       d: entry.time >= 0 ? round(entry.time) : -1,
@@ -220,10 +223,13 @@ export function reportData(har: Har, title: string, limits: ReportLimits = DEFAU
     slowest: [],
     largest: [],
   };
+  const statusClasses: Record<number, string> = {};
   for (const row of rows) {
     increment(summary.byType, row.k);
-    increment(summary.byStatus, row.c);
-    if (row.c === 'failed' || row.s >= 400) summary.failed += 1;
+    const klass = statusClass(row);
+    if (row.e === undefined) statusClasses[row.s] = klass;
+    increment(summary.byStatus, klass);
+    if (klass === 'failed' || row.s >= 400) summary.failed += 1;
     increment(summary.byHost, hostOf(row.u));
     if (row.z > 0) summary.bytes += row.z;
     summary.span = Math.max(summary.span, row.t + Math.max(0, row.d), ...(row.w ?? []), ...(row.v ?? []));
@@ -245,5 +251,5 @@ export function reportData(har: Har, title: string, limits: ReportLimits = DEFAU
     details[index] = item;
   });
   const creator = `${har.log.creator.name} ${har.log.creator.version}`.trim();
-  return { title, start: zero, rows, navs, summary, details, detailsOmitted, creator };
+  return { title, start: zero, rows, navs, summary, statusClasses, details, detailsOmitted, creator };
 }

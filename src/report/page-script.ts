@@ -41,6 +41,10 @@ export const REPORT_PAGE_SCRIPT = String.raw`(function () {
       return url;
     }
   }
+  /** The row's status class as the data names it (the summary counts the same classes). */
+  function klass(row) {
+    return row.e !== undefined ? 'failed' : data.statusClasses[row.s];
+  }
   function statusText(row) {
     if (row.e !== undefined) return 'ERR';
     return row.s === 0 ? '—' : String(row.s);
@@ -102,7 +106,7 @@ export const REPORT_PAGE_SCRIPT = String.raw`(function () {
         row.m.toLowerCase() === token ||
         row.k === token ||
         statusText(row).toLowerCase() === token ||
-        row.c === token ||
+        klass(row) === token ||
         '[' + index + ']' === token;
       if (!hit) return false;
     }
@@ -130,7 +134,7 @@ export const REPORT_PAGE_SCRIPT = String.raw`(function () {
   }
   function rowNode(index, position, scale) {
     var row = rows[index];
-    var node = el('div', 'row t-' + row.k + (row.c === 'failed' || row.s >= 400 ? ' failed' : '') + (index === selected ? ' selected' : ''));
+    var node = el('div', 'row t-' + row.k + (klass(row) === 'failed' || row.s >= 400 ? ' failed' : '') + (index === selected ? ' selected' : ''));
     node.style.top = position * ROW + 'px';
     node.dataset.row = String(index);
     node.appendChild(el('span', 'c-i', index));
