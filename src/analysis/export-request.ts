@@ -4,8 +4,8 @@
  */
 import { bodyText } from '../model/body-kind.js';
 import { bytesToBase64, encodeUtf8 } from '../lib/bytes.js';
-import { findHeader, sameHeaderName } from '../model/headers.js';
-import type { NetworkEntry } from '../model/types.js';
+import { dedupeHeaders, findHeader, sameHeaderName } from '../model/headers.js';
+import type { Header, NetworkEntry } from '../model/types.js';
 
 /** Headers the sending tool sets itself, and HTTP/2 pseudo-headers. */
 const SKIPPED_HEADERS = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade']);
@@ -29,16 +29,13 @@ export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-function sentHeaders(entry: NetworkEntry): Array<{ name: string; value: string }> {
-  const seen = new Set<string>();
-  const headers: Array<{ name: string; value: string }> = [];
-  for (const header of entry.request.headers) {
+/** The request headers a command sends: those the tool does not set itself, each exact duplicate once. */
+function sentHeaders(entry: NetworkEntry): Header[] {
+  const sendable = entry.request.headers.filter((header) => {
     const name = header.name.toLowerCase();
-    if (SKIPPED_HEADERS.has(name) || name.startsWith(':') || seen.has(`${name}\n${header.value}`)) continue;
-    seen.add(`${name}\n${header.value}`);
-    headers.push(header);
-  }
-  return headers;
+    return !SKIPPED_HEADERS.has(name) && !name.startsWith(':');
+  });
+  return dedupeHeaders(sendable).headers;
 }
 
 /** Notes that go with every exported command. */

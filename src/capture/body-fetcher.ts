@@ -4,6 +4,7 @@ import { BidiCommandError } from '../browser/bidi-connection.js';
 import { bodyFromBidiBytes } from '../model/bodies.js';
 import { mayBeTextual } from '../model/body-kind.js';
 import type { BodyRecord, NetworkEntry } from '../model/types.js';
+import { isBase64 } from '../lib/bytes.js';
 
 /** Bound on one `network.getData` call: a body that does not come in time is reported unavailable, never awaited. */
 const BODY_FETCH_TIMEOUT_MS = 5_000;
@@ -203,7 +204,7 @@ function chromiumRequestBytes(
   bytes: { type: 'string' | 'base64'; value: string },
 ): { type: 'string' | 'base64'; value: string } {
   const setAside = entry.source.requestBody?.startsWith('goog:postData ignored') === true;
-  if (kind !== 'request' || bytes.type !== 'string' || !setAside || !/^[A-Za-z0-9+/]*={0,2}$/.test(bytes.value)) return bytes;
+  if (kind !== 'request' || bytes.type !== 'string' || !setAside || !isBase64(bytes.value)) return bytes;
   return { type: 'base64', value: bytes.value };
 }
 

@@ -1,4 +1,5 @@
 /** Short names for content kinds, used to say "what is this" in a few bytes. */
+import { mimeEssence, namesNoType } from '../model/body-kind.js';
 import { findHeader } from '../model/headers.js';
 import type { NetworkEntry, ResourceType } from '../model/types.js';
 
@@ -30,14 +31,11 @@ const MIME_KINDS: ReadonlyArray<readonly [RegExp, string]> = [
   [/octet-stream/, 'bin'],
 ];
 
-/** MIME types that say nothing (Firefox reports a 302 as `application/x-unknown-content-type`). */
-const UNINFORMATIVE_MIME = /x-unknown-content-type|^\*\/\*$/;
-
 /** `application/json; charset=utf-8` → `json`; `undefined` for no or uninformative types. */
 export function mimeKind(mimeType: string | undefined): string | undefined {
   if (mimeType === undefined) return undefined;
-  const essence = mimeType.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (essence.length === 0 || UNINFORMATIVE_MIME.test(essence)) return undefined;
+  const essence = mimeEssence(mimeType);
+  if (namesNoType(essence)) return undefined;
   for (const [pattern, kind] of MIME_KINDS) if (pattern.test(essence)) return kind;
   const subtype = essence.slice(essence.indexOf('/') + 1);
   return subtype.length > 12 ? subtype.slice(0, 12) : subtype;

@@ -22,7 +22,11 @@ export interface ConditionsState {
   latencyMs: number;
 }
 
-const COMMAND_MS = 10_000;
+/**
+ * Bound on each command that changes a condition (offline, cache, extra headers). Longer than the shaper's bound on
+ * its intercept commands: no request is held while these run, only the tool call waits.
+ */
+const CONDITION_COMMAND_MS = 10_000;
 
 /** Applies changes in order; the state only records what the browser accepted. */
 export class NetworkConditions {
@@ -46,20 +50,22 @@ export class NetworkConditions {
         this.#bidi.send(
           'emulation.setNetworkConditions',
           { networkConditions: change.offline ? { type: 'offline' } : null, contexts: [context] },
-          COMMAND_MS,
+          CONDITION_COMMAND_MS,
         ),
       );
       this.#state.offline = change.offline;
     }
     if (change.cache !== undefined) {
       await this.#step('cache', () =>
-        this.#bidi.send('network.setCacheBehavior', { cacheBehavior: change.cache, contexts: [context] }, COMMAND_MS),
+        this.#bidi.send('network.setCacheBehavior', { cacheBehavior: change.cache, contexts: [context] }, CONDITION_COMMAND_MS),
       );
       this.#state.cache = change.cache ?? 'default';
     }
     if (change.extraHeaders !== undefined) {
       const headers = Object.entries(change.extraHeaders).map(([name, value]) => ({ name, value: { type: 'string', value } }));
-      await this.#step('extraHeaders', () => this.#bidi.send('network.setExtraHeaders', { headers, contexts: [context] }, COMMAND_MS));
+      await this.#step('extraHeaders', () =>
+        this.#bidi.send('network.setExtraHeaders', { headers, contexts: [context] }, CONDITION_COMMAND_MS),
+      );
       this.#state.extraHeaders = { ...change.extraHeaders };
     }
     if (change.latencyMs !== undefined) {

@@ -14,6 +14,7 @@
  *   not an HTTP response. Event streams are served as one body: their events arrive at once, without the recorded
  *   timing.
  */
+import { bytesToBase64, encodeUtf8 } from '../lib/bytes.js';
 import { findHeader } from '../model/headers.js';
 import { HarReadError, parseHarJson } from '../har/read.js';
 
@@ -90,11 +91,11 @@ function eventStreamText(messages: unknown[]): string {
 function bodyOf(content: Json, messages: unknown): ReplayEntry['body'] {
   if (typeof content._file === 'string') return { file: content._file };
   if ((typeof content.text !== 'string' || content.text === '') && Array.isArray(messages) && messages.length > 0) {
-    return { base64: Buffer.from(eventStreamText(messages), 'utf8').toString('base64') };
+    return { base64: bytesToBase64(encodeUtf8(eventStreamText(messages))) };
   }
   if (typeof content.text !== 'string') return undefined;
   if (content.encoding === 'base64') return { base64: content.text.replace(/\s+/g, '') };
-  return { base64: Buffer.from(content.text, 'utf8').toString('base64') };
+  return { base64: bytesToBase64(encodeUtf8(content.text)) };
 }
 
 function mimeOf(content: Json, headers: ReadonlyArray<{ name: string; value: string }>): string {

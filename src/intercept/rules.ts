@@ -7,6 +7,7 @@
  * requests to other origins are never paused. Any other filter (a path substring, a glob, a /regex/) cannot be
  * written as a BiDi URL pattern, so its intercept pauses every request and the rule is tried on each.
  */
+import { base64DecodedLength } from '../lib/bytes.js';
 import { findHeaderInMap } from '../model/headers.js';
 import type { ResourceType } from '../model/types.js';
 import type { UrlFilter } from '../model/url-filter.js';
@@ -142,7 +143,7 @@ function presentAction(action: RuleAction, expose: boolean): Record<string, unkn
       const shown: Record<string, unknown> = { type: 'respond', status: action.status };
       if (action.headers) shown.headers = shownHeaders(action.headers, expose);
       if (action.body !== undefined) shown.body = expose ? action.body : redactBodyText(action.body, contentTypeOf(action.headers));
-      if (action.bodyBase64 !== undefined) shown.bodyBase64Bytes = Buffer.from(action.bodyBase64, 'base64').length;
+      if (action.bodyBase64 !== undefined) shown.bodyBase64Bytes = base64DecodedLength(action.bodyBase64);
       return shown;
     }
     case 'modify': {

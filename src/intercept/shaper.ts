@@ -9,13 +9,14 @@ import type { BidiConnection, BidiEventListener } from '../browser/bidi-connecti
 import { findBidiHeader, headersFromBidi, sameHeaderName } from '../model/headers.js';
 import { asRecord, readNetworkEventParams, type BidiHeader, type BidiNetworkEventParams } from '../model/bidi/types.js';
 import { resourceTypeFromRequest } from '../model/bidi/resource-type.js';
+import { utf8ByteLength } from '../lib/bytes.js';
 import { PausedRequest, type Settled } from './paused.js';
 import type { ReplaySource, ServedResponse } from './replay-source.js';
 import { actionSummary, firstMatch, interceptPatterns, isActive, type BidiUrlPattern, type NetworkRule, type RuleAction } from './rules.js';
 
 /** Longest a request is held beyond its intended delay before it is continued regardless. */
 const PAUSE_BOUND_MS = 15_000;
-/** Bound on each release command and on each intercept change. */
+/** Bound on each release command and on each intercept change: short, since a paused request waits on a release. */
 const COMMAND_MS = 5_000;
 const EVENT = 'network.beforeRequestSent';
 
@@ -47,7 +48,7 @@ export function modifiedHeaders(original: readonly BidiHeader[], action: Extract
   for (const [name, value] of Object.entries(action.setHeaders ?? {})) {
     if (!resize || !sameHeaderName(name, 'content-length')) kept.push(bidiHeader(name, value));
   }
-  if (resize) kept.push(bidiHeader('content-length', String(Buffer.byteLength(action.body ?? '', 'utf8'))));
+  if (resize) kept.push(bidiHeader('content-length', String(utf8ByteLength(action.body ?? ''))));
   return kept;
 }
 

@@ -80,12 +80,30 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return parts.join('');
 }
 
-/** Exact decoded size of a base64 string, without decoding it. Undefined when it cannot be base64. */
+const BASE64_ALPHABET = /^[A-Za-z0-9+/]*$/;
+
+/** Length of `text` without its base64 padding: one or two `=` count as padding only at a length that is a multiple of 4. */
+function unpaddedLength(text: string): number {
+  if (text.length % 4 !== 0) return text.length;
+  if (text.endsWith('==')) return text.length - 2;
+  return text.endsWith('=') ? text.length - 1 : text.length;
+}
+
+/**
+ * True when `text` is base64 as written, without whitespace: alphabet `A–Z a–z 0–9 + /`, one or two `=` only where
+ * they complete a group of 4, never a lone character in the last group — exactly the whitespace-free strings `atob`
+ * decodes. The empty string is the base64 of no bytes.
+ */
+export function isBase64(text: string): boolean {
+  const end = unpaddedLength(text);
+  return end % 4 !== 1 && BASE64_ALPHABET.test(end === text.length ? text : text.slice(0, end));
+}
+
+/** Exact decoded size of a base64 string (whitespace ignored), without decoding it. Undefined when it is not base64. */
 export function base64DecodedLength(base64: string): number | undefined {
   const compact = base64.replace(/[\t\n\f\r ]+/g, '');
-  const unpadded = compact.replace(/={1,2}$/, '');
-  if (!/^[A-Za-z0-9+/]*$/.test(unpadded) || unpadded.length % 4 === 1) return undefined;
-  return Math.floor((unpadded.length * 3) / 4);
+  if (!isBase64(compact)) return undefined;
+  return Math.floor((unpaddedLength(compact) * 3) / 4);
 }
 
 /**

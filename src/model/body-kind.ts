@@ -33,15 +33,15 @@ const TEXTUAL_APPLICATION_SUBTYPES = new Set([
   'csv',
 ]);
 
-const GENERIC_TYPES = new Set([
-  '',
-  'application/octet-stream',
-  'binary/octet-stream',
-  'application/x-unknown-content-type',
-  'application/unknown',
-  'unknown/unknown',
-  'application/binary',
-]);
+/** MIME essences that name no type at all (Firefox reports a 302 as `application/x-unknown-content-type`). */
+const UNNAMED_TYPES = ['', 'application/x-unknown-content-type', 'application/unknown', 'unknown/unknown', '*/*'];
+/** Those, and the types that say only "bytes": servers label text with them too, so the bytes decide. */
+const GENERIC_TYPES = new Set([...UNNAMED_TYPES, 'application/octet-stream', 'binary/octet-stream', 'application/binary']);
+
+/** True when the MIME essence (see {@link mimeEssence}) names no type at all: none, `*\/*` or an "unknown" placeholder. */
+export function namesNoType(essence: string): boolean {
+  return UNNAMED_TYPES.includes(essence);
+}
 
 /** The MIME essence (`type/subtype`, lowercased, parameters dropped), or '' when there is none. */
 export function mimeEssence(mimeType: string | undefined): string {

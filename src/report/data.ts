@@ -65,6 +65,12 @@ export interface ReportData {
   rows: ReportRow[];
   navs: number[];
   summary: ReportSummary;
+  /**
+   * The class of each status that rows without an error have (`0` → `no response`, `404` → `4xx`), as the summary
+   * counts them and the page's filter matches them; a row with an error (`e`) is `failed`. Given once per status
+   * rather than per row, so the data of 10k rows stays small.
+   */
+  statusClasses: Record<number, string>;
   /** Details by row; rows past the budget have none (`detailsOmitted` counts them). */
   details: Record<number, ReportDetails>;
   detailsOmitted: number;
@@ -89,7 +95,7 @@ function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}… [${text.length - max} more chars]`;
 }
 
-/** The same classes the page's filter knows: `failed` (network error), `no response` (e.g. pending), `2xx`…. */
+/** The class of a row: `failed` (it has an error), `no response` (e.g. pending), `2xx`…. */
 function statusClass(row: ReportRow): string {
   if (row.e !== undefined) return 'failed';
   return row.s === 0 ? 'no response' : `${Math.floor(row.s / 100)}xx`;
@@ -217,9 +223,11 @@ export function reportData(har: Har, title: string, limits: ReportLimits = DEFAU
     slowest: [],
     largest: [],
   };
+  const statusClasses: Record<number, string> = {};
   for (const row of rows) {
     increment(summary.byType, row.k);
     const klass = statusClass(row);
+    if (row.e === undefined) statusClasses[row.s] = klass;
     increment(summary.byStatus, klass);
     if (klass === 'failed' || row.s >= 400) summary.failed += 1;
     increment(summary.byHost, hostOf(row.u));
@@ -243,5 +251,5 @@ export function reportData(har: Har, title: string, limits: ReportLimits = DEFAU
     details[index] = item;
   });
   const creator = `${har.log.creator.name} ${har.log.creator.version}`.trim();
-  return { title, start: zero, rows, navs, summary, details, detailsOmitted, creator };
+  return { title, start: zero, rows, navs, summary, statusClasses, details, detailsOmitted, creator };
 }

@@ -41,13 +41,13 @@ export const REPORT_PAGE_SCRIPT = String.raw`(function () {
       return url;
     }
   }
+  /** The row's status class as the data names it (the summary counts the same classes). */
+  function klass(row) {
+    return row.e !== undefined ? 'failed' : data.statusClasses[row.s];
+  }
   function statusText(row) {
     if (row.e !== undefined) return 'ERR';
     return row.s === 0 ? '—' : String(row.s);
-  }
-  function klass(row) {
-    if (row.e !== undefined) return 'failed';
-    return row.s === 0 ? 'no response' : Math.floor(row.s / 100) + 'xx';
   }
 
   // ---- summary ----

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { Buffer } from 'node:buffer';
+import { utf8ByteLength } from '../lib/bytes.js';
 import { formatDetails, formatListPage, originOf } from '../format/index.js';
 import { compileEntryFilter, describeEntryFilter, StatusFilterError, type EntryFilterSpec } from '../model/entry-filter.js';
 import { RESOURCE_TYPES, type NetworkEntry } from '../model/types.js';
@@ -8,6 +8,7 @@ import { defineTool, ToolError, type AnyTool, type ToolReply } from '../mcp/tool
 import { writeOutputFile } from '../output/files.js';
 import { savedBodyFile } from '../format/saved-body.js';
 import type { BrowserSession } from '../sessions/browser-session.js';
+import { MAX_KEPT_CHARS, RESULT_LIFETIME_MS } from '../sessions/script-results.js';
 import type { PendingScriptResult } from './confirm-tokens.js';
 import type { AppContext } from './context.js';
 import { findEntry, listable, redactedForSession, harOfShownEntries, requireCapture } from './present.js';
@@ -170,13 +171,13 @@ async function saveScriptResult(output: PendingScriptResult, context: AppContext
   if (!kept.ok) {
     throw new ToolError(
       kept.reason === 'dropped'
-        ? 'That script result is no longer kept: a session keeps its latest few results (and 64 Mi characters) for 10 minutes. Run evaluate_script again.'
+        ? `That script result is no longer kept: a session keeps its latest few results (and ${MAX_KEPT_CHARS / 1024 / 1024} Mi characters) for ${RESULT_LIFETIME_MS / 60_000} minutes. Run evaluate_script again.`
         : 'That script result is not kept by this session. Run evaluate_script again.',
     );
   }
   const name = `script-results/${session.id}-${output.resultId}.json`;
   const path = await writeOutputFile(context.config.outputDir, name, kept.json);
-  const bytes = Buffer.byteLength(kept.json, 'utf8');
+  const bytes = utf8ByteLength(kept.json);
   return {
     text: `Saved:\nscript result → ${path} (${bytes} bytes of JSON)`,
     structured: { files: [{ body: 'script-result', path, bytes, truncated: false }] },

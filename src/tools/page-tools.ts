@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { Buffer } from 'node:buffer';
+import { utf8ByteLength } from '../lib/bytes.js';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import type { AppContext } from './context.js';
 import { navigateOutput } from './output-schemas.js';
@@ -104,7 +104,7 @@ const evaluateScript = defineTool({
     if (json !== undefined && isInline(result)) {
       return { text: formatScriptResult(result, undefined, undefined), structured: { ...base, result: JSON.parse(json) as unknown } };
     }
-    const jsonBytes = json !== undefined ? Buffer.byteLength(json, 'utf8') : undefined;
+    const jsonBytes = json !== undefined ? utf8ByteLength(json) : undefined;
     const token =
       json !== undefined
         ? context.tokens.issue({ kind: 'script-result', sessionId: session.id, resultId: session.scriptResults.keep(json) })

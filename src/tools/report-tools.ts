@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { defineTool, type AnyTool } from '../mcp/tool.js';
 import { utf8ByteLength } from '../lib/bytes.js';
+import { formatBytes } from '../format/index.js';
 import { writeOutputFile } from '../output/files.js';
 import { renderReport } from '../report/index.js';
 import type { AppContext } from './context.js';
@@ -33,7 +34,7 @@ const exportReport = defineTool({
     const redacted = !session.exposeSensitiveNetworkData;
     const bytes = utf8ByteLength(html);
     return {
-      text: `Wrote a waterfall report of ${entries.length} requests (${Math.round(bytes / 1024)} KB, ${redacted ? 'redacted' : 'NOT redacted'}) to ${path}. Open it in a browser.`,
+      text: `Wrote a waterfall report of ${entries.length} requests (${formatBytes(bytes)}, ${redacted ? 'redacted' : 'NOT redacted'}) to ${path}. Open it in a browser.`,
       structured: { sessionId: session.id, captureId: capture.id, path, requests: entries.length, bytes, redacted },
     };
   },

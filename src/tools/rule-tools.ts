@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { compileUrlFilter } from '../model/url-filter.js';
+import { isBase64 } from '../lib/bytes.js';
 import { defineTool, ToolError, type AnyTool } from '../mcp/tool.js';
 import { originOfFilter, presentRule, actionSummary, type RuleAction } from '../intercept/rules.js';
 import type { AppContext } from './context.js';
@@ -60,7 +61,7 @@ const respondAction = v.pipe(
     bodyBase64: v.optional(
       v.pipe(
         v.string(),
-        v.check((text) => text.length <= 14 * 1024 * 1024 && /^[A-Za-z0-9+/]*={0,2}$/.test(text), 'base64 text of at most 14 MiB'),
+        v.check((text) => text.length <= 14 * 1024 * 1024 && isBase64(text), 'base64 text of at most 14 MiB'),
         v.description('Response body as base64 (binary).'),
       ),
     ),

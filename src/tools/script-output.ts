@@ -2,6 +2,7 @@
  * The text an agent reads for an evaluate_script result: small values whole, big ones as their shape, their size
  * and a bounded preview, with what JSON could not hold named. Pure.
  */
+import { formatBytes } from '../format/index.js';
 import type { ScriptResult } from '../sessions/script-runner.js';
 
 /** Results whose JSON is at most this many characters are shown whole. */
@@ -12,13 +13,6 @@ const PREVIEW_TEXT_LIMIT = 4_096;
 export const SCRIPT_TEXT_LIMIT = 8_000;
 
 const count = (value: number): string => value.toLocaleString('en-US');
-
-/** `5.9 MB`, `67.0 kB`, `312 bytes` (1000-based, as file sizes are usually read). */
-export function sizeText(bytes: number): string {
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
-  return `${bytes} bytes`;
-}
 
 /** `array of 200,000 items`, `object with 3 keys`, `string of 1,048,576 characters`, `number`. */
 export function shapeText(kind: string, size: number | undefined): string {
@@ -80,7 +74,7 @@ export function formatScriptResult(result: ScriptResult, jsonBytes: number | und
       lines.push(`${shape}; it could not be serialized as JSON (${header.error.slice(0, 300)}). Preview:`);
     } else if (header.tooSlow === true) {
       lines.push(
-        `${shape}, ${sizeText(header.jsonLength)} as JSON: more than could be read from the browser within timeoutMs, so only the shape and a preview came back (${shownText(result)}):`,
+        `${shape}, ${formatBytes(header.jsonLength)} as JSON: more than could be read from the browser within timeoutMs, so only the shape and a preview came back (${shownText(result)}):`,
       );
     } else if (header.tooBig === true || json === undefined) {
       lines.push(
@@ -88,7 +82,7 @@ export function formatScriptResult(result: ScriptResult, jsonBytes: number | und
       );
     } else {
       lines.push(
-        `${shape}, ${sizeText(jsonBytes ?? json.length)} as JSON (${count(jsonBytes ?? json.length)} bytes); ${shownText(result)}:`,
+        `${shape}, ${formatBytes(jsonBytes ?? json.length)} as JSON (${count(jsonBytes ?? json.length)} bytes); ${shownText(result)}:`,
       );
     }
     lines.push(previewJson(result));

@@ -71,7 +71,7 @@ for (const browser of BROWSERS) {
           assert.equal(outcome.isError, false, outcome.text);
         }
         const expected = row.expected();
-        assert.match(outcome.text, /^(string of [\d,]+ characters|array of [\d,]+ items), [\d.]+ (MB|kB) as JSON \([\d,]+ bytes\)/);
+        assert.match(outcome.text, /^(string of [\d,]+ characters|array of [\d,]+ items), [\d.]+[BkMGT] as JSON \([\d,]+ bytes\)/);
         assert.ok(outcome.text.includes(`(${Buffer.byteLength(expected).toLocaleString('en-US')} bytes)`), outcome.text.split('\n')[0]);
         assert.equal(outcome.structured?.jsonBytes, Buffer.byteLength(expected));
         assert.equal(outcome.structured?.result, undefined, 'no full value in structuredContent');

@@ -134,6 +134,19 @@ for (const browser of BROWSERS) {
           "(() => { const box = document.getElementById('filter'); box.value = '/api/'; box.dispatchEvent(new Event('input')); return window.__report.shown(); })()",
       });
       assert.equal(narrowed.structured?.result, apiRequests);
+      // A status class: the rows with a 4xx answer (the site's 404 among them), as the embedded statuses count them.
+      const byClass = await ok('evaluate_script', {
+        sessionId,
+        function: `() => {
+          const box = document.getElementById('filter');
+          box.value = '4xx'; box.dispatchEvent(new Event('input'));
+          const rows = JSON.parse(document.getElementById('report-data').textContent).rows;
+          return [window.__report.shown(), rows.filter((row) => row.e === undefined && row.s >= 400 && row.s < 500).length];
+        }`,
+      });
+      const [shownByClass, expectedByClass] = byClass.structured?.result as [number, number];
+      assert.ok(expectedByClass > 0, 'the site answers some requests with a 4xx');
+      assert.equal(shownByClass, expectedByClass);
       const details = await ok('evaluate_script', {
         sessionId,
         function: `() => {

@@ -136,3 +136,21 @@ test('curl and fetch keep secrets as placeholders and say so; binary bodies go b
   assert.match(curlCommand(binary, '/out/requests/1-body.bin', false).command, /--data-binary '@\/out\/requests\/1-body.bin'/);
   assert.match(fetchCommand(binary, false).command, /Uint8Array.from\(atob\("AAH\/"\)/);
 });
+
+test('curl and fetch send each exact duplicate header once and leave out the ones the tool sets itself', () => {
+  const entry = structuredClone(sampleEntry(2));
+  entry.request.headers = [
+    { name: ':authority', value: 'example.test' },
+    { name: 'Host', value: 'example.test' },
+    { name: 'Content-Length', value: '2' },
+    { name: 'X-Trace', value: 'a' },
+    { name: 'x-trace', value: 'a' },
+    { name: 'X-Trace', value: 'b' },
+  ];
+  const curl = curlCommand(entry, undefined, true).command;
+  assert.deepEqual(curl.match(/--header '[^']*'/g), ["--header 'X-Trace: a'", "--header 'X-Trace: b'"]);
+  assert.doesNotMatch(curl, /authority|Host|Content-Length/i);
+  const fetch = fetchCommand(entry, true).command;
+  assert.doesNotMatch(fetch, /authority|Host|Content-Length|x-trace/);
+  assert.match(fetch, /"X-Trace": "b"/);
+});

@@ -59,3 +59,13 @@ test('listing a rule redacts secrets in its headers and body unless the session 
   const modifier = rule('r2', '/x', { action: { type: 'modify', setHeaders: { cookie: `sid=${secret}` } } });
   assert.ok(!JSON.stringify(presentRule(modifier, false)).includes(secret));
 });
+
+test('listing a binary respond rule gives the size of its body, not the base64', () => {
+  for (const bytes of [0, 1, 2, 3, 1000]) {
+    const bodyBase64 = Buffer.from(new Uint8Array(bytes).fill(0xff)).toString('base64');
+    const responder = rule('r1', '/bin', { action: { type: 'respond', status: 200, bodyBase64 } });
+    const action = presentRule(responder, false).action as Record<string, unknown>;
+    assert.equal(action.bodyBase64Bytes, bytes, bodyBase64);
+    assert.ok(!('bodyBase64' in action));
+  }
+});

@@ -198,3 +198,16 @@ test('redactHar hides secrets in every HAR field, bodies in base64 included', ()
   assert.equal(atob(body), '{"AccessToken":"<redacted>"}');
   assert.ok(JSON.stringify(har).includes('T-456'), 'the input is not changed');
 });
+
+test('report data: the class of each status, once, as the summary counts them (failed: the rows with an error)', () => {
+  const data = reportData(sampleHar(), 'sample');
+  const counted: Record<string, number> = {};
+  for (const row of data.rows) {
+    const klass = row.e !== undefined ? 'failed' : data.statusClasses[row.s];
+    assert.ok(klass !== undefined, `a class for ${row.s}`);
+    if (row.e === undefined) assert.equal(klass, row.s === 0 ? 'no response' : `${String(row.s)[0]}xx`, row.u);
+    counted[klass] = (counted[klass] ?? 0) + 1;
+  }
+  assert.deepEqual(data.summary.byStatus, counted);
+  assert.ok(counted.failed !== undefined && counted['2xx'] !== undefined);
+});

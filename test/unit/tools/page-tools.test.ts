@@ -177,6 +177,24 @@ describe('evaluate_script', () => {
     assert.equal(saved.isError, false, saved.text);
   });
 
+  test('a result dropped for newer ones says what a session keeps, and for how long', async () => {
+    const s = await start();
+    const { bidi } = await s.open();
+    emulatePage(bidi);
+    const tokens: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const result = await s.call('evaluate_script', { expression: `'${i}'.repeat(25000)` });
+      tokens.push(/"token":"(cfm_[0-9a-f]{16})"/.exec(result.text)?.[1] ?? '');
+    }
+    const dropped = await s.call('confirm_output', { token: tokens[0] });
+    assert.equal(dropped.isError, true);
+    assert.equal(
+      dropped.text,
+      'That script result is no longer kept: a session keeps its latest few results (and 64 Mi characters) for 10 minutes. Run evaluate_script again.',
+    );
+    assert.equal((await s.call('confirm_output', { token: tokens[3] })).isError, false);
+  });
+
   test('a page without a realm, and a closed tab, each get their own explanation', async () => {
     const s = await start();
     const { bidi } = await s.open();
