@@ -13,6 +13,7 @@ import type { BidiDialect, BidiNetworkEventParams } from './bidi/types.js';
 import type { BodyRecord, NetworkEntry, ResourceType } from './types.js';
 import type { ShimMessage } from './shim/messages.js';
 import { findBidiHeader } from './headers.js';
+import { responseHasNoBody } from './http.js';
 import { detectBidiDialect, readNetworkEventParams, readScriptMessageParams } from './bidi/types.js';
 import {
   applyRequestData,
@@ -157,15 +158,13 @@ function isStreamClosedByPage(entry: NetworkEntry, errorText: string | undefined
   return aborted && entry.resourceType === 'eventsource' && entry.response !== undefined && entry.response.status < 400;
 }
 
-/** Statuses whose response has no body: once one arrived, an abort cannot have cut a body short. */
-const BODYLESS_STATUSES = new Set([204, 205, 304]);
-
 /**
- * True for a request that had a bodyless response (204, 205, 304) and was then reported aborted: Chromium sometimes
- * sends `net::ERR_ABORTED` for such a response before (or instead of) `responseCompleted`, while the page got it.
+ * True for a request that had a response without a body ({@link responseHasNoBody}: 1xx, 204, 205, 304) and was then
+ * reported aborted: Chromium sometimes sends `net::ERR_ABORTED` for such a response before (or instead of)
+ * `responseCompleted`, while the page got it. Once it arrived, an abort cannot have cut a body short.
  */
 function isBodylessResponseAborted(entry: NetworkEntry, errorText: string | undefined): boolean {
-  return errorText === 'net::ERR_ABORTED' && entry.response !== undefined && BODYLESS_STATUSES.has(entry.response.status);
+  return errorText === 'net::ERR_ABORTED' && entry.response !== undefined && responseHasNoBody(entry.response.status);
 }
 
 /** The capture state: feed it BiDi events with {@link NetworkLog.ingest}, read entries back by index or id. */

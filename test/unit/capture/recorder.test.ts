@@ -253,6 +253,21 @@ test('a 204 has no body to fetch and is not counted against the budget', async (
   );
 });
 
+test('a 101 or 205 is not fetched; a 304 is (the browser answers it with the cached copy the page got)', async () => {
+  const bidi = new FakeBidi();
+  const made = await recorder(bidi);
+  bidi.bodies.set('response:cached', { type: 'string', value: 'cached copy' });
+  finish(bidi, { id: 'upgrade', url: 'http://h/socket', status: 101, mimeType: 'text/plain' });
+  finish(bidi, { id: 'reset', url: 'http://h/form', status: 205, mimeType: 'text/plain' });
+  finish(bidi, { id: 'cached', url: 'http://h/etag', status: 304, mimeType: 'text/plain' });
+  await settled(made);
+  assert.deepEqual(
+    bidi.sentOf('network.getData').map((command) => command.params.request),
+    ['cached'],
+  );
+  assert.equal(responseBody(made, 2)?.data, 'cached copy');
+});
+
 test('stop waits briefly for bodies in flight, then gives up on queued ones with a reason', async () => {
   const bidi = new FakeBidi();
   bidi.hang('network.getData');
