@@ -203,7 +203,7 @@ function chromiumRequestBytes(
   kind: 'request' | 'response',
   bytes: { type: 'string' | 'base64'; value: string },
 ): { type: 'string' | 'base64'; value: string } {
-  const setAside = entry.source.requestBody?.startsWith('goog:postData ignored') === true;
+  const setAside = entry.request.postDataNotByteExact === true;
   if (kind !== 'request' || bytes.type !== 'string' || !setAside || !/^[A-Za-z0-9+/]*={0,2}$/.test(bytes.value)) return bytes;
   return { type: 'base64', value: bytes.value };
 }

@@ -76,6 +76,11 @@ export interface EntryRequest {
   headersSize?: number;
   bodySize?: number;
   body?: BodyRecord;
+  /**
+   * Chromium's event carried the body (`goog:postData`, a string) but it was set aside: without a textual
+   * Content-Type it is not byte-exact, so the body comes from the data collector instead (`source.requestBody` says so).
+   */
+  postDataNotByteExact?: true;
 }
 
 export interface EntryResponse {

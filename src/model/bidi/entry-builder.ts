@@ -166,6 +166,7 @@ function applyInlineRequestBody(entry: NetworkEntry, params: BidiNetworkEventPar
   // makes it trustworthy; other bodies come byte for byte from the data collector.
   const verdict = mimeVerdict(bodyMimeType(entry, 'request'));
   if (postData !== undefined && (verdict === 'binary' || verdict === 'generic') && bodies.mode !== 'none') {
+    entry.request.postDataNotByteExact = true;
     entry.source.requestBody = 'goog:postData ignored (not a textual Content-Type, so not byte-exact); the data collector has the body';
   } else if (postData !== undefined) {
     entry.request.body =

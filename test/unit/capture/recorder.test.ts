@@ -268,6 +268,28 @@ test('a 101 or 205 is not fetched; a 304 is (the browser answers it with the cac
   assert.equal(responseBody(made, 2)?.data, 'cached copy');
 });
 
+test("a request whose goog:postData was set aside reads the collector's base64-looking string as base64; others as text", async () => {
+  const bidi = new FakeBidi();
+  const made = await recorder(bidi, { captureBodies: 'all' });
+  // Chromium 156 answers a binary request body with {type: 'string'} holding the base64 of the bytes.
+  const bytes = { type: 'string', value: 'AAEC/wonJA==' } as const;
+  bidi.bodies.set('request:binary', bytes);
+  bidi.bodies.set('request:plain', bytes);
+  const upload = { url: 'http://h/upload', method: 'POST', status: 200 };
+  finish(bidi, {
+    ...upload,
+    id: 'binary',
+    requestHeaders: [['Content-Type', 'application/octet-stream']],
+    extraRequest: { bodySize: 7, 'goog:postData': "\u0000\u0001\u0002\u00ff\n'$", 'goog:hasPostData': true },
+  });
+  finish(bidi, { ...upload, id: 'plain', requestHeaders: [['Content-Type', 'text/plain']], extraRequest: { bodySize: 12 } });
+  await settled(made);
+  assert.equal(made.entry(0)?.request.postDataNotByteExact, true);
+  assert.deepEqual(made.entry(0)?.request.body, { state: 'available', encoding: 'base64', data: 'AAEC/wonJA==', size: 7 });
+  assert.equal(made.entry(1)?.request.postDataNotByteExact, undefined);
+  assert.deepEqual(made.entry(1)?.request.body, { state: 'available', encoding: 'text', data: 'AAEC/wonJA==', size: 12 });
+});
+
 test('stop waits briefly for bodies in flight, then gives up on queued ones with a reason', async () => {
   const bidi = new FakeBidi();
   bidi.hang('network.getData');

@@ -381,6 +381,7 @@ test('request bodies inside events honour captureBodies and maxBodyBytes', () =>
     const set = new NetworkLog().ingest('network.beforeRequestSent', binary).entry;
     assert.equal(set?.request.body, undefined, String(type));
     assert.match(set?.source.requestBody ?? '', /goog:postData ignored/);
+    assert.equal(set?.request.postDataNotByteExact, true);
   }
 });
 
