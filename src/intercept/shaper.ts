@@ -9,6 +9,7 @@ import type { BidiConnection, BidiEventListener } from '../browser/bidi-connecti
 import { findBidiHeader, headersFromBidi, sameHeaderName } from '../model/headers.js';
 import { asRecord, readNetworkEventParams, type BidiHeader, type BidiNetworkEventParams } from '../model/bidi/types.js';
 import { resourceTypeFromRequest } from '../model/bidi/resource-type.js';
+import { hopKey } from '../model/hop.js';
 import { PausedRequest, type Settled } from './paused.js';
 import type { ReplaySource, ServedResponse } from './replay-source.js';
 import { actionSummary, firstMatch, interceptPatterns, isActive, type BidiUrlPattern, type NetworkRule, type RuleAction } from './rules.js';
@@ -198,7 +199,7 @@ export class NetworkShaper {
     if (!event || this.#gone) return;
     const requestId = event.request.request;
     // One key per hop: the next hop of a redirect we answered can arrive before our answer's command returns.
-    const hop = `${requestId}:${event.redirectCount}`;
+    const hop = hopKey(requestId, event.redirectCount);
     if (this.#paused.has(hop)) return;
     const paused = new PausedRequest(requestId);
     this.#paused.set(hop, paused);

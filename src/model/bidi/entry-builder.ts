@@ -10,6 +10,7 @@ import { bodyFromText } from '../bodies.js';
 import { cookiesFromBidi } from '../cookies.js';
 import { bytesValueToText, findHeader, headersFromBidiReusing, sameHeaderName } from '../headers.js';
 import { intern } from '../intern.js';
+import { hopKey } from '../hop.js';
 import { cachedNote } from './note-cache.js';
 import { initiatorFromBidi } from './initiator.js';
 import { refineResourceTypeFromResponse, resourceTypeFromRequest } from './resource-type.js';
@@ -95,7 +96,7 @@ export function newEntry(params: BidiNetworkEventParams, index: number, resource
   const requestId = params.request.request;
   const entry: NetworkEntry = {
     index,
-    id: `${requestId}:${params.redirectCount}`,
+    id: hopKey(requestId, params.redirectCount),
     requestId,
     redirectCount: params.redirectCount,
     method: params.request.method || 'GET',

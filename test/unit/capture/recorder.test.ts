@@ -290,6 +290,52 @@ test("a request whose goog:postData was set aside reads the collector's base64-l
   assert.deepEqual(made.entry(1)?.request.body, { state: 'available', encoding: 'text', data: 'AAEC/wonJA==', size: 12 });
 });
 
+test('a shaped hop is marked through the capture, by request id and redirect count', async () => {
+  const bidi = new FakeBidi();
+  const made = await recorder(bidi);
+  finish(bidi, { id: 'r1', url: 'http://h/a', status: 200 });
+  const before = made.entry(0)?.revision ?? 0;
+  assert.equal(made.markShaped('r1', 0, 'rule r1: respond 200'), true);
+  assert.equal(made.entry(0)?.shapedBy, 'rule r1: respond 200');
+  assert.ok((made.entry(0)?.revision ?? 0) > before);
+  assert.equal(made.markShaped('r1', 1, 'rule r1: respond 200'), false);
+});
+
+test('an event that cannot be applied is counted; the first of each kind is written to stderr once', async () => {
+  const bidi = new FakeBidi();
+  // A filter that throws: applying any event that would create an entry throws inside the log.
+  const urlFilter = {
+    kind: 'substring',
+    source: 'boom',
+    matches(): boolean {
+      throw new Error('boom');
+    },
+  } as const;
+  const made = await recorder(bidi, { urlFilter });
+  const hostile = hopParams({ id: 'r1', url: 'http://h/a', status: 200 });
+  const written: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+    written.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    bidi.emit('network.beforeRequestSent', hostile);
+    bidi.emit('network.beforeRequestSent', hostile);
+    bidi.emit('network.responseCompleted', hostile);
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(made.stats().failedEvents, 3);
+  assert.deepEqual(
+    written.map((line) => line.replace(/^bidiscope: capture-\d+ /, '')),
+    [
+      'could not apply a network.beforeRequestSent event (boom); such events are counted in failedEvents and not reported again\n',
+      'could not apply a network.responseCompleted event (boom); such events are counted in failedEvents and not reported again\n',
+    ],
+  );
+});
+
 test('stop waits briefly for bodies in flight, then gives up on queued ones with a reason', async () => {
   const bidi = new FakeBidi();
   bidi.hang('network.getData');
