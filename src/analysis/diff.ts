@@ -11,7 +11,7 @@
  * - Sizes: the decoded body size (browsers report encoded sizes differently). Protocol details are not compared.
  * - Requests a browser makes on its own (`/favicon.ico`) are marked as such when they appear on one side only.
  */
-import { bodyText, classifyText } from '../model/body-kind.js';
+import { bodyMimeType, bodyText, classifyText } from '../model/body-kind.js';
 import type { NetworkEntry } from '../model/types.js';
 
 /** Request and response headers whose presence depends on the browser or the moment, not on the page. */
@@ -156,9 +156,9 @@ export function jsonShape(value: unknown, path = '$', shape = new Map<string, st
 
 function responseJson(entry: NetworkEntry): unknown {
   const body = entry.response?.body;
-  const text = bodyText(body, entry.response?.mimeType);
-  if (text === undefined || text.length > MAX_JSON_CHARS || body?.truncated || classifyText(text, entry.response?.mimeType) !== 'json')
-    return undefined;
+  const mimeType = bodyMimeType(entry, 'response');
+  const text = bodyText(body, mimeType);
+  if (text === undefined || text.length > MAX_JSON_CHARS || body?.truncated || classifyText(text, mimeType) !== 'json') return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -2,9 +2,9 @@
  * A captured request as a command that sends it again: `curl` (POSIX shell) or `fetch` (JavaScript). Pure; the entry
  * is already redacted, so secrets appear as `<redacted>` placeholders unless the session exposes them.
  */
-import { bodyText } from '../model/body-kind.js';
+import { bodyMimeType, bodyText } from '../model/body-kind.js';
 import { bytesToBase64, encodeUtf8 } from '../lib/bytes.js';
-import { dedupeHeaders, findHeader, sameHeaderName } from '../model/headers.js';
+import { dedupeHeaders, sameHeaderName } from '../model/headers.js';
 import type { Header, NetworkEntry } from '../model/types.js';
 
 /** Headers the sending tool sets itself, and HTTP/2 pseudo-headers. */
@@ -17,7 +17,7 @@ export type RequestPayload = { kind: 'none' } | { kind: 'text'; text: string } |
 export function requestPayload(entry: NetworkEntry): RequestPayload {
   const body = entry.request.body;
   if (body?.state !== 'available' || body.data === undefined) return { kind: 'none' };
-  const text = bodyText(body, findHeader(entry.request.headers, 'content-type'));
+  const text = bodyText(body, bodyMimeType(entry, 'request'));
   // A NUL cannot travel in a shell argument; such text goes by file like binary data.
   if (text !== undefined && !text.includes('\0')) return { kind: 'text', text };
   if (body.encoding === 'base64') return { kind: 'binary', base64: body.data };

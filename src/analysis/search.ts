@@ -3,8 +3,7 @@
  * place that matches. Pure. The caller passes entries already through the redaction gate, so a search can never find
  * (or reveal by its hits) a value the agent may not see.
  */
-import { bodyText } from '../model/body-kind.js';
-import { findHeader } from '../model/headers.js';
+import { bodyMimeType, bodyText } from '../model/body-kind.js';
 import type { NetworkEntry } from '../model/types.js';
 import type { TextPattern } from '../model/url-filter.js';
 
@@ -90,8 +89,7 @@ export function searchEntries(entries: readonly NetworkEntry[], pattern: TextPat
       outcome.notSearched.unavailable += 1;
       return;
     }
-    const mime = which === 'request' ? findHeader(entry.request.headers, 'content-type') : entry.response?.mimeType;
-    const text = bodyText(body, mime);
+    const text = bodyText(body, bodyMimeType(entry, which));
     if (text === undefined) outcome.notSearched.binary += 1;
     else look(entry, `${which} body`, text);
   };

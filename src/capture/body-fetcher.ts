@@ -1,8 +1,8 @@
-import { findHeader } from '../model/headers.js';
 import type { BidiConnection } from '../browser/bidi-connection.js';
 import { BidiCommandError } from '../browser/bidi-connection.js';
 import { bodyFromBidiBytes } from '../model/bodies.js';
-import { mayBeTextual } from '../model/body-kind.js';
+import { bodyMimeType, mayBeTextual } from '../model/body-kind.js';
+import { responseHasNoBody } from '../model/http.js';
 import type { BodyRecord, NetworkEntry } from '../model/types.js';
 import { isBase64 } from '../lib/bytes.js';
 
@@ -85,9 +85,10 @@ export class BodyFetcher {
       });
       return;
     }
-    if (entry.resourceType === 'websocket' || response.status === 101) return;
-    // 204 No Content and 205 Reset Content carry no body (RFC 9110): nothing to fetch, nothing to count.
-    if (response.status === 204 || response.status === 205) return;
+    // No body by definition (1xx incl. 101, 204, 205): nothing to fetch, nothing to count. A 304 has no body on the
+    // wire either, but the browser answers it with the cached copy the page was given (measured on both browsers:
+    // docs/parity.md, "ETag: revalidation"), so that one is fetched.
+    if (entry.resourceType === 'websocket' || (responseHasNoBody(response.status) && response.status !== 304)) return;
     if (response.status >= 300 && response.status < 400 && response.status !== 304) {
       this.#store(entry, 'response', { state: 'not-captured', reason: 'redirect response: the body is on the final hop' });
       return;
@@ -154,7 +155,7 @@ export class BodyFetcher {
         { dataType: kind, request: entry.requestId, collector: this.#collector, disown: true },
         BODY_FETCH_TIMEOUT_MS,
       );
-      const mimeType = kind === 'response' ? entry.response?.mimeType : requestContentType(entry);
+      const mimeType = bodyMimeType(entry, kind);
       const record = bodyFromBidiBytes(chromiumRequestBytes(entry, kind, result.bytes), mimeType, this.#maxBodyBytes, this.#mode);
       // Several fetches run at once: one that finished first may have used the budget up while this one ran.
       if (record.data !== undefined && this.#overBudget(job)) return;
@@ -203,11 +204,7 @@ function chromiumRequestBytes(
   kind: 'request' | 'response',
   bytes: { type: 'string' | 'base64'; value: string },
 ): { type: 'string' | 'base64'; value: string } {
-  const setAside = entry.source.requestBody?.startsWith('goog:postData ignored') === true;
+  const setAside = entry.request.postDataNotByteExact === true;
   if (kind !== 'request' || bytes.type !== 'string' || !setAside || !isBase64(bytes.value)) return bytes;
   return { type: 'base64', value: bytes.value };
-}
-
-function requestContentType(entry: NetworkEntry): string | undefined {
-  return findHeader(entry.request.headers, 'content-type');
 }

@@ -1,6 +1,7 @@
 import type { BidiConnection, BidiEventListener } from '../browser/bidi-connection.js';
 import { NetworkLog, type EntryDraft, type IngestResult, type NetworkLogStats } from '../model/network-log.js';
 import { SHIM_CHANNEL } from '../model/shim/messages.js';
+import { hopKey } from '../model/hop.js';
 import type { NetworkEntry } from '../model/types.js';
 import { BodyFetcher } from './body-fetcher.js';
 import { describeCaptureOptions, type CaptureOptions } from './capture-options.js';
@@ -163,6 +164,12 @@ export class CaptureRecorder {
     if (!this.#active) return;
     // The arrival time, sub-millisecond: Chromium's end of response is estimated from it (see NetworkLog.ingest).
     const result: IngestResult = this.log.ingest(method, params, performance.timeOrigin + performance.now());
+    if (result.firstFailure !== undefined) {
+      // Once per event kind: later ones are only counted (failedEvents in the capture status).
+      process.stderr.write(
+        `bidiscope: ${this.id} could not apply a ${method} event (${result.firstFailure}); such events are counted in failedEvents and not reported again\n`,
+      );
+    }
     const entry = result.entry;
     if (!entry || !this.#bodies) return;
     if (method === 'network.beforeRequestSent' && this.options.captureBodies !== 'none') {
@@ -255,6 +262,11 @@ export class CaptureRecorder {
   /** Finds an entry by stable index. */
   entry(index: number): NetworkEntry | undefined {
     return this.log.get(index);
+  }
+
+  /** Records what a network rule or a HAR replay did to one hop; false when this capture holds no entry for it. */
+  markShaped(requestId: string, redirectCount: number, note: string): boolean {
+    return this.log.markShaped(hopKey(requestId, redirectCount), note);
   }
 
   async #teardown(): Promise<void> {

@@ -1,9 +1,9 @@
 /** The details view of one request (`get_request_details`), in mcp-web-inspector's layout plus timing, redirects, frames. */
 import type { Header, NetworkEntry, SourceField, Timings } from '../model/types.js';
+import { bodyMimeType } from '../model/body-kind.js';
 import { previewBody } from './body-preview.js';
-import { findHeader, sameHeaderName } from '../model/headers.js';
+import { sameHeaderName } from '../model/headers.js';
 import { METHODS_WITHOUT_BODY } from '../model/http.js';
-import { responseMimeType } from './kinds.js';
 import { formatBytes, formatMs, formatTimeOfDay, oneLinePreview } from './units.js';
 
 export interface DetailsOptions {
@@ -70,7 +70,7 @@ function statusLine(entry: NetworkEntry): string {
 
 function typeLine(entry: NetworkEntry): string {
   const parts: string[] = [entry.resourceType];
-  const mimeType = responseMimeType(entry);
+  const mimeType = bodyMimeType(entry, 'response');
   if (mimeType !== undefined) parts.push(mimeType);
   if (entry.response?.protocol !== undefined) parts.push(entry.response.protocol);
   return `Type: ${parts.join(' · ')}`;
@@ -205,7 +205,7 @@ function shouldShowRequestBody(entry: NetworkEntry): boolean {
 /** A request that says it sends a body (a Content-Type on a method that carries one), with no body record at all. */
 function sentUnreportedBody(entry: NetworkEntry): boolean {
   if (entry.request.body !== undefined || METHODS_WITHOUT_BODY.has(entry.method.toUpperCase())) return false;
-  return findHeader(entry.request.headers, 'content-type') !== undefined;
+  return bodyMimeType(entry, 'request') !== undefined;
 }
 
 function initiatorLine(entry: NetworkEntry): string | undefined {
@@ -237,7 +237,7 @@ export function formatDetails(entry: NetworkEntry, options: DetailsOptions = {})
 
   lines.push('Request Headers:', ...headerLines(entry.request.headers, IMPORTANT_REQUEST_HEADERS));
   if (shouldShowRequestBody(entry)) {
-    const preview = previewBody(entry.request.body, findHeader(entry.request.headers, 'content-type'), maxBodyChars);
+    const preview = previewBody(entry.request.body, bodyMimeType(entry, 'request'), maxBodyChars);
     if (preview.partial) truncatedBodies.push('request');
     lines.push('Request Body:', preview.text);
   } else if (sentUnreportedBody(entry)) {
@@ -258,7 +258,7 @@ export function formatDetails(entry: NetworkEntry, options: DetailsOptions = {})
                 text: `(not recorded: the request failed before the browser gave its body${entry.error === undefined ? '' : ` — ${entry.error}`})`,
                 partial: false,
               }
-            : previewBody(response.body, responseMimeType(entry), maxBodyChars);
+            : previewBody(response.body, bodyMimeType(entry, 'response'), maxBodyChars);
       if (preview.partial) truncatedBodies.push('response');
       lines.push('Response Body:', preview.text);
     }

@@ -1,6 +1,5 @@
 /** Short names for content kinds, used to say "what is this" in a few bytes. */
-import { mimeEssence, namesNoType } from '../model/body-kind.js';
-import { findHeader } from '../model/headers.js';
+import { bodyMimeType, mimeEssence, namesNoType } from '../model/body-kind.js';
 import type { NetworkEntry, ResourceType } from '../model/types.js';
 
 const MIME_KINDS: ReadonlyArray<readonly [RegExp, string]> = [
@@ -87,17 +86,12 @@ const RESOURCE_TYPE_ABBREVIATIONS: Readonly<Record<ResourceType, string | undefi
   other: undefined,
 };
 
-/** The response MIME type: the recorded one, else the `content-type` header. */
-export function responseMimeType(entry: NetworkEntry): string | undefined {
-  return entry.response?.mimeType ?? findHeader(entry.response?.headers ?? [], 'content-type');
-}
-
 /**
  * The kind word for a list line, or `undefined` when it would say nothing new: the response MIME kind unless the
  * URL's extension already implies it; without a MIME type, the resource type when it is not fetch/other.
  */
 export function listKind(entry: NetworkEntry): string | undefined {
-  const kind = mimeKind(responseMimeType(entry));
+  const kind = mimeKind(bodyMimeType(entry, 'response'));
   if (kind !== undefined) return kind === urlExtensionKind(entry.url) ? undefined : kind;
   const abbreviation = RESOURCE_TYPE_ABBREVIATIONS[entry.resourceType];
   return abbreviation === urlExtensionKind(entry.url) ? undefined : abbreviation;

@@ -1,7 +1,6 @@
 /** What confirm_output writes for one body of an entry that already went through the redaction gate. Pure. */
-import { bodyText } from '../model/body-kind.js';
+import { bodyMimeType, bodyText } from '../model/body-kind.js';
 import { base64ToBytes, utf8ByteLength } from '../lib/bytes.js';
-import { findHeader } from '../model/headers.js';
 import type { NetworkEntry } from '../model/types.js';
 import { mimeKind } from './kinds.js';
 
@@ -48,11 +47,6 @@ function slugOfPath(url: string): string {
     .slice(0, 60)
     .replace(/[._-]+$/, '');
   return slug === '' ? 'body' : slug;
-}
-
-/** The MIME type of the request or response body of `entry`. */
-function bodyMimeType(entry: NetworkEntry, which: 'request' | 'response'): string | undefined {
-  return which === 'request' ? findHeader(entry.request.headers, 'content-type') : entry.response?.mimeType;
 }
 
 /**

@@ -2,7 +2,7 @@
 import { findHeader } from '../model/headers.js';
 import { METHODS_WITHOUT_BODY } from '../model/http.js';
 import type { BodyRecord, NetworkEntry, Timings } from '../model/types.js';
-import { bodyText } from '../model/body-kind.js';
+import { bodyMimeType, bodyText } from '../model/body-kind.js';
 import { base64DecodedLength, utf8ByteLength } from '../lib/bytes.js';
 import { harCookieFromCookie, harCookiesFromCookieHeader, harCookiesFromSetCookieHeaders } from './cookies.js';
 import { assignPages } from './pages.js';
@@ -130,7 +130,7 @@ function shouldWritePostData(entry: NetworkEntry): boolean {
 
 function harPostData(entry: NetworkEntry, includeBodies: boolean): HarPostData {
   const body = entry.request.body;
-  const postData: HarPostData = { mimeType: findHeader(entry.request.headers, 'content-type') ?? '' };
+  const postData: HarPostData = { mimeType: bodyMimeType(entry, 'request') ?? '' };
   const comment = bodyComment(body);
   if (includeBodies && body?.state === 'available' && body.data !== undefined) {
     const text = bodyText(body, postData.mimeType);
@@ -168,7 +168,7 @@ function harRequest(entry: NetworkEntry, includeBodies: boolean): HarRequest {
 function harContent(entry: NetworkEntry, includeBodies: boolean): HarContent {
   const response = entry.response;
   const body = response?.body;
-  const mimeType = response?.mimeType ?? findHeader(response?.headers ?? [], 'content-type') ?? 'x-unknown';
+  const mimeType = bodyMimeType(entry, 'response') ?? 'x-unknown';
   const size = response?.decodedBodySize ?? body?.size ?? bodyDataSize(body);
   const content: HarContent = { size: response ? (size ?? -1) : 0, mimeType };
   const encoded = response?.encodedBodySize;

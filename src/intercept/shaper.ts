@@ -10,6 +10,7 @@ import { findBidiHeader, headersFromBidi, sameHeaderName } from '../model/header
 import { asRecord, readNetworkEventParams, type BidiHeader, type BidiNetworkEventParams } from '../model/bidi/types.js';
 import { resourceTypeFromRequest } from '../model/bidi/resource-type.js';
 import { utf8ByteLength } from '../lib/bytes.js';
+import { hopKey } from '../model/hop.js';
 import { PausedRequest, type Settled } from './paused.js';
 import type { ReplaySource, ServedResponse } from './replay-source.js';
 import { actionSummary, firstMatch, interceptPatterns, isActive, type BidiUrlPattern, type NetworkRule, type RuleAction } from './rules.js';
@@ -202,7 +203,7 @@ export class NetworkShaper {
     if (!event || this.#gone) return;
     const requestId = event.request.request;
     // One key per hop: the next hop of a redirect we answered can arrive before our answer's command returns.
-    const hop = `${requestId}:${event.redirectCount}`;
+    const hop = hopKey(requestId, event.redirectCount);
     if (this.#paused.has(hop)) return;
     const paused = new PausedRequest(requestId);
     this.#paused.set(hop, paused);

@@ -9,8 +9,9 @@
  * says nothing, so the bytes decide: valid UTF-8 that parses as JSON is JSON; with no type at all, any valid UTF-8 is
  * text; otherwise binary.
  */
-import type { BodyRecord } from './types.js';
+import type { BodyRecord, NetworkEntry } from './types.js';
 import { base64ToBytes, decodeUtf8Strict } from '../lib/bytes.js';
+import { findHeader } from './headers.js';
 
 /** How a body is treated everywhere. */
 export type BodyKind = 'json' | 'form' | 'text' | 'binary';
@@ -127,4 +128,15 @@ export function bodyText(body: BodyRecord | undefined, mimeType: string | undefi
   if (body.encoding !== 'base64') return body.data;
   const text = decodeBase64Text(body.data);
   return text !== undefined && isTextBody(text, mimeType) ? text : undefined;
+}
+
+/**
+ * The MIME type of one body of `entry`, the one every reader of a body passes on: for a response, the type the browser
+ * reported (the model keeps the Content-Type header there when present), else its `Content-Type` header; for a
+ * request, its `Content-Type` header. Undefined when neither says.
+ */
+export function bodyMimeType(entry: NetworkEntry, which: 'request' | 'response'): string | undefined {
+  if (which === 'request') return findHeader(entry.request.headers, 'content-type');
+  const response = entry.response;
+  return response === undefined ? undefined : (response.mimeType ?? findHeader(response.headers, 'content-type'));
 }

@@ -2,3 +2,12 @@
 
 /** Methods whose requests carry no body by definition, so a missing body there is not "unknown". */
 export const METHODS_WITHOUT_BODY: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * True for a response status that never has a body (RFC 9110 §6.4.1, §15): every 1xx (101 Switching Protocols
+ * included), 204 No Content, 205 Reset Content and 304 Not Modified. A missing body there is not "unavailable", and
+ * nothing is fetched for it.
+ */
+export function responseHasNoBody(status: number): boolean {
+  return (status >= 100 && status < 200) || status === 204 || status === 205 || status === 304;
+}

@@ -2,7 +2,7 @@
  * {@link NetworkLog}: the capture state, fed raw BiDi events one at a time. Pure: no I/O, no clocks except an
  * optional `Date.now()` default for `receivedAt`.
  *
- * - One entry per hop, keyed by (request id, redirectCount); `id` = `${requestId}:${redirectCount}`; `index` is
+ * - One entry per hop, keyed by (request id, redirectCount); `id` = {@link hopKey}; `index` is
  *   assigned at creation, grows monotonically and never changes (eviction removes the oldest entries only, so the
  *   retained indexes stay contiguous).
  * - WebSocket frames and EventSource messages come from the page shim (`script.message`) and are linked to entries
@@ -13,6 +13,8 @@ import type { BidiDialect, BidiNetworkEventParams } from './bidi/types.js';
 import type { BodyRecord, NetworkEntry, ResourceType } from './types.js';
 import type { ShimMessage } from './shim/messages.js';
 import { findBidiHeader } from './headers.js';
+import { responseHasNoBody } from './http.js';
+import { hopKey } from './hop.js';
 import { detectBidiDialect, readNetworkEventParams, readScriptMessageParams } from './bidi/types.js';
 import {
   applyRequestData,
@@ -63,6 +65,11 @@ export interface IngestResult {
   change: IngestChange;
   entry?: NetworkEntry;
   evicted?: NetworkEntry[];
+  /**
+   * Set when applying the event threw and it is the first event of its kind (method) to do so in this log: the
+   * error's message, for the caller to report once. Later ones are only counted (`failedEvents`).
+   */
+  firstFailure?: string;
 }
 
 /** Counters over the whole capture (not reduced by eviction), plus the number of retained entries. */
@@ -75,7 +82,7 @@ export interface NetworkLogStats {
   streamEvents: number;
   dropped: number;
   filtered: number;
-  /** Events that could not be applied because applying them threw (a bug or a protocol change; see `ingestErrors`). */
+  /** Events that could not be applied because applying them threw (a bug or a protocol change; see `firstFailure`). */
   failedEvents: number;
   retained: number;
 }
@@ -144,6 +151,11 @@ function settleEndEvidence(state: HopState): void {
   state.pageTiming = DONE_PAGE_TIMING;
 }
 
+/** Marks a change to an entry: its revision grows, so copies derived from it (redacted ones) are made again. */
+function touch(entry: NetworkEntry): void {
+  entry.revision = (entry.revision ?? 0) + 1;
+}
+
 /** Notes the first arrival of each kind of event of a hop. */
 function recordArrival(arrivals: EventArrivals, method: string, receivedAt: number): void {
   if (method === 'network.beforeRequestSent') arrivals.requestSent ??= receivedAt;
@@ -157,15 +169,13 @@ function isStreamClosedByPage(entry: NetworkEntry, errorText: string | undefined
   return aborted && entry.resourceType === 'eventsource' && entry.response !== undefined && entry.response.status < 400;
 }
 
-/** Statuses whose response has no body: once one arrived, an abort cannot have cut a body short. */
-const BODYLESS_STATUSES = new Set([204, 205, 304]);
-
 /**
- * True for a request that had a bodyless response (204, 205, 304) and was then reported aborted: Chromium sometimes
- * sends `net::ERR_ABORTED` for such a response before (or instead of) `responseCompleted`, while the page got it.
+ * True for a request that had a response without a body ({@link responseHasNoBody}: 1xx, 204, 205, 304) and was then
+ * reported aborted: Chromium sometimes sends `net::ERR_ABORTED` for such a response before (or instead of)
+ * `responseCompleted`, while the page got it. Once it arrived, an abort cannot have cut a body short.
  */
 function isBodylessResponseAborted(entry: NetworkEntry, errorText: string | undefined): boolean {
-  return errorText === 'net::ERR_ABORTED' && entry.response !== undefined && BODYLESS_STATUSES.has(entry.response.status);
+  return errorText === 'net::ERR_ABORTED' && entry.response !== undefined && responseHasNoBody(entry.response.status);
 }
 
 /** The capture state: feed it BiDi events with {@link NetworkLog.ingest}, read entries back by index or id. */
@@ -185,7 +195,8 @@ export class NetworkLog {
   #recentCompleted: HopState[] = [];
   #counters = zeroCounters();
   #evictedNow: NetworkEntry[] = [];
-  readonly #firstFailures = new Map<string, string>();
+  /** Event kinds (methods) that have thrown while applied: only the first of each is reported. */
+  readonly #failedKinds = new Set<string>();
 
   constructor(options: NetworkLogOptions = {}) {
     this.#accept = options.accept;
@@ -216,11 +227,16 @@ export class NetworkLog {
       else if (method.startsWith('network.')) result = this.#ingestNetworkEvent(method, params, receivedAt);
       else result = { change: 'ignored' };
     } catch (error) {
-      // Never throw at the recorder, but never hide it either: counted in stats, first one per event kept.
+      // Never throw at the recorder, but never hide it either: counted in stats, the first one per event kind handed
+      // back for the recorder to report.
       this.#counters.failedEvents++;
-      if (!this.#firstFailures.has(method)) this.#firstFailures.set(method, error instanceof Error ? error.message : String(error));
       result = { change: 'ignored' };
+      if (!this.#failedKinds.has(method)) {
+        this.#failedKinds.add(method);
+        result.firstFailure = error instanceof Error ? error.message : String(error);
+      }
     }
+    if (result.entry !== undefined) touch(result.entry);
     if (this.#evictedNow.length > 0) result.evicted = this.#evictedNow;
     return result;
   }
@@ -241,18 +257,27 @@ export class NetworkLog {
   }
 
   /**
-   * Records a body of one of this log's entries (fetched from the browser later, or why it never will be). The only
-   * way code outside the model changes an entry.
+   * Records a body of one of this log's entries (fetched from the browser later, or why it never will be). With
+   * {@link markShaped}, the only ways code outside the model changes an entry.
    */
   setBody(entry: NetworkEntry, which: 'request' | 'response', body: BodyRecord): void {
     if (this.#byEntryId.get(entry.id)?.entry !== entry) return;
     if (which === 'request') entry.request.body = body;
     else if (entry.response) entry.response.body = body;
+    else return;
+    touch(entry);
   }
 
-  /** The first error of each event kind that could not be applied (see `failedEvents` in {@link stats}). */
-  ingestErrors(): ReadonlyMap<string, string> {
-    return this.#firstFailures;
+  /**
+   * Records what a network rule or a HAR replay did to the retained entry with this id or hop key
+   * (`shapedBy`). False when no retained entry has it (never recorded, filtered, or evicted).
+   */
+  markShaped(id: string, note: string): boolean {
+    const entry = this.findById(id);
+    if (entry === undefined) return false;
+    entry.shapedBy = note;
+    touch(entry);
+    return true;
   }
 
   /** Capture counters. */
@@ -285,17 +310,17 @@ export class NetworkLog {
     const read = readNetworkEventParams(raw);
     if (read === undefined) return { change: 'ignored' };
     const params = isResponse ? this.#attributeRedirectResponse(read) : read;
-    const hopKey = `${params.request.request}:${params.redirectCount}`;
-    if (this.#filteredHops.has(hopKey)) return { change: 'filtered' };
-    if (this.#forgottenHops.has(hopKey)) return { change: 'ignored' };
+    const key = hopKey(params.request.request, params.redirectCount);
+    if (this.#filteredHops.has(key)) return { change: 'filtered' };
+    if (this.#forgottenHops.has(key)) return { change: 'ignored' };
 
-    let state = this.#byHopKey.get(hopKey);
+    let state = this.#byHopKey.get(key);
     if (isError && this.#isStrayFetchError(params, state)) return { change: 'ignored' };
     let created = false;
     if (state === undefined) {
-      state = this.#mergeIntoSyntheticWebSocket(params, hopKey);
+      state = this.#mergeIntoSyntheticWebSocket(params, key);
       if (state === undefined) {
-        const outcome = this.#createHop(params, method, hopKey, receivedAt);
+        const outcome = this.#createHop(params, method, key, receivedAt);
         if (outcome === 'filtered' || outcome === 'unusable') {
           return { change: outcome === 'filtered' ? 'filtered' : 'ignored' };
         }
@@ -305,6 +330,8 @@ export class NetworkLog {
     }
     if (state.dialect === 'unknown') state.dialect = detectBidiDialect(params);
     const entry = state.entry;
+    // Before anything is applied: an event that throws half-way still leaves the entry marked changed.
+    touch(entry);
     if (state.dialect !== 'firefox') recordArrival((state.arrivals ??= {}), method, receivedAt);
     applyRequestData(entry, params, method, state.dialect, state.origin, this.#bodyOptions);
     if (isResponse && state.dialect === 'chromium' && state.pageTiming === undefined) this.#claimPendingPageTiming(state);
@@ -351,7 +378,7 @@ export class NetworkLog {
    */
   #attributeRedirectResponse(params: BidiNetworkEventParams): BidiNetworkEventParams {
     if (params.redirectCount === 0) return params;
-    const previous = this.#byHopKey.get(`${params.request.request}:${params.redirectCount - 1}`);
+    const previous = this.#byHopKey.get(hopKey(params.request.request, params.redirectCount - 1));
     if (previous === undefined) return params;
     const toPrevious = { ...params, redirectCount: params.redirectCount - 1, request: { ...params.request, url: previous.entry.url } };
     const responseUrl = params.response?.url;
@@ -388,13 +415,13 @@ export class NetworkLog {
     return params.request.method === 'UNKNOWN' || url === 'UNKNOWN' || url === '';
   }
 
-  #createHop(params: BidiNetworkEventParams, method: string, hopKey: string, receivedAt: number): HopState | 'filtered' | 'unusable' {
+  #createHop(params: BidiNetworkEventParams, method: string, key: string, receivedAt: number): HopState | 'filtered' | 'unusable' {
     const url = urlOfEvent(params);
     if (url === '' || url === 'UNKNOWN') return 'unusable';
     const resourceType = resourceTypeOfEvent(params);
     const draft: EntryDraft = { url, method: params.request.method || 'GET', resourceType };
     if (this.#accept !== undefined && !this.#accept(draft)) {
-      this.#filteredHops.add(hopKey);
+      this.#filteredHops.add(key);
       this.#counters.filtered++;
       this.#filterSocketWaitingFor(params.context, url, resourceType);
       return 'filtered';
@@ -404,7 +431,7 @@ export class NetworkLog {
       method === 'network.beforeRequestSent'
         ? 'BiDi network.beforeRequestSent'
         : `BiDi network.${shortEventName(method)} (capture began after the request started)`;
-    const state: HopState = { entry, keys: [hopKey], dialect: detectBidiDialect(params), origin, builtFromShim: false };
+    const state: HopState = { entry, keys: [key], dialect: detectBidiDialect(params), origin, builtFromShim: false };
     this.#linkRedirect(state, params);
     this.#addState(state);
     return state;
@@ -413,11 +440,12 @@ export class NetworkLog {
   /** Links hop N to hop N-1 both ways; a redirected hop that got its response is complete. */
   #linkRedirect(state: HopState, params: BidiNetworkEventParams): void {
     if (params.redirectCount === 0) return;
-    const previous = this.#byHopKey.get(`${params.request.request}:${params.redirectCount - 1}`);
+    const previous = this.#byHopKey.get(hopKey(params.request.request, params.redirectCount - 1));
     if (previous === undefined) return;
     state.entry.redirect = { from: previous.entry.id };
     previous.entry.redirect = { ...previous.entry.redirect, to: state.entry.id };
     if (previous.entry.state === 'pending' && previous.entry.response !== undefined) previous.entry.state = 'complete';
+    touch(previous.entry);
   }
 
   #addState(state: HopState): void {
@@ -447,14 +475,14 @@ export class NetworkLog {
   // ---- linking shim sockets and entries ----
 
   /** Firefox's handshake arriving after the shim already built the WebSocket's entry: reuse that entry. */
-  #mergeIntoSyntheticWebSocket(params: BidiNetworkEventParams, hopKey: string): HopState | undefined {
+  #mergeIntoSyntheticWebSocket(params: BidiNetworkEventParams, key: string): HopState | undefined {
     if (params.redirectCount !== 0) return undefined;
     const socket = this.#shimSockets.findSyntheticAwaitingHandshake(params.context, urlOfEvent(params));
     const state = socket?.entryId === undefined ? undefined : this.#byEntryId.get(socket.entryId);
     if (socket === undefined || state === undefined || resourceTypeOfEvent(params) !== 'websocket') return undefined;
     socket.handshakeMerged = true;
-    state.keys.push(hopKey);
-    this.#byHopKey.set(hopKey, state);
+    state.keys.push(key);
+    this.#byHopKey.set(key, state);
     state.origin = 'BiDi network.beforeRequestSent, merged into the entry built from the page shim';
     state.dialect = detectBidiDialect(params);
     return state;
@@ -580,6 +608,7 @@ export class NetworkLog {
     state.pageTiming = timing;
     const last = state.lastTimings;
     if (last === undefined) return;
+    touch(state.entry);
     applyTimings(state.entry, last.raw, last.method, state.dialect, { arrivals: state.arrivals, page: timing });
     if (state.entry.state !== 'pending') settleEndEvidence(state);
   }

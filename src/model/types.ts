@@ -76,6 +76,11 @@ export interface EntryRequest {
   headersSize?: number;
   bodySize?: number;
   body?: BodyRecord;
+  /**
+   * Chromium's event carried the body (`goog:postData`, a string) but it was set aside: without a textual
+   * Content-Type it is not byte-exact, so the body comes from the data collector instead (`source.requestBody` says so).
+   */
+  postDataNotByteExact?: true;
 }
 
 export interface EntryResponse {
@@ -147,7 +152,7 @@ export type SourceField =
 export interface NetworkEntry {
   /** Stable 0-based position in the capture. */
   index: number;
-  /** `${requestId}:${redirectCount}` — one per hop. */
+  /** `${requestId}:${redirectCount}` — one per hop (its hop key: `hopKey` in model/hop.ts). */
   id: string;
   requestId: string;
   redirectCount: number;
@@ -177,4 +182,9 @@ export interface NetworkEntry {
   source: Partial<Record<SourceField, string>>;
   /** What a network rule or a HAR replay did to this request (`rule r1: respond 200`, `replayed from x.har`). */
   shapedBy?: string;
+  /**
+   * Grows with every change the `NetworkLog` makes to the entry (events, bodies, shaping): copies derived from
+   * the entry (the redacted copies tools show) are current while it is unchanged. Absent on entries no log owns.
+   */
+  revision?: number;
 }

@@ -1,5 +1,5 @@
 /** Whole-entry redaction: the one function every output path calls before showing or writing an entry. */
-import { findHeader } from '../model/headers.js';
+import { bodyMimeType } from '../model/body-kind.js';
 import type { NetworkEntry } from '../model/types.js';
 import { redactBodyRecord, redactBodyText } from './body.js';
 import { redactCookies, redactHeaders } from './headers.js';
@@ -19,13 +19,13 @@ export function redactEntry(entry: NetworkEntry): NetworkEntry {
     if (copy.redirect.to !== undefined) copy.redirect.to = redactUrl(copy.redirect.to);
   }
 
-  const requestMimeType = findHeader(copy.request.headers, 'content-type');
+  const requestMimeType = bodyMimeType(copy, 'request');
   copy.request.headers = redactHeaders(copy.request.headers);
   copy.request.cookies = redactCookies(copy.request.cookies);
   if (copy.request.body) redactBodyRecord(copy.request.body, requestMimeType);
 
   if (copy.response) {
-    const responseMimeType = copy.response.mimeType ?? findHeader(copy.response.headers, 'content-type');
+    const responseMimeType = bodyMimeType(copy, 'response');
     copy.response.headers = redactHeaders(copy.response.headers);
     if (copy.response.body) redactBodyRecord(copy.response.body, responseMimeType);
   }

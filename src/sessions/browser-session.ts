@@ -55,7 +55,7 @@ export class BrowserSession {
   #deadReason: string | undefined;
   #context: string | undefined;
   #closing: Promise<void> | undefined;
-  /** Tail of the queue {@link serialize} runs tasks on. */
+  /** Tail of the queue {@link runExclusive} runs tasks on. */
   #queue: Promise<unknown> = Promise.resolve();
   /** Rules, HAR replay and latency: owns every request its intercepts pause. */
   readonly shaper: NetworkShaper;
@@ -68,8 +68,7 @@ export class BrowserSession {
     readonly launched: LaunchedBrowser,
   ) {
     this.shaper = new NetworkShaper(launched.bidi, (requestId, redirectCount, note) => {
-      const entry = this.capture?.log.findById(`${requestId}:${redirectCount}`);
-      if (entry) entry.shapedBy = note;
+      this.capture?.markShaped(requestId, redirectCount, note);
     });
     this.conditions = new NetworkConditions(launched.bidi, this.shaper);
     void launched.exited.then((reason) => this.#markDead(reason));

@@ -11,7 +11,7 @@ import type { BrowserSession } from '../sessions/browser-session.js';
 import { MAX_KEPT_CHARS, RESULT_LIFETIME_MS } from '../sessions/script-results.js';
 import type { PendingScriptResult } from './confirm-tokens.js';
 import type { AppContext } from './context.js';
-import { findEntry, listable, redactedForSession, harOfShownEntries, requireCapture } from './present.js';
+import { findEntry, urlRedactedForSession, redactedForSession, harOfShownEntries, requireCapture } from './present.js';
 import { confirmOutputOutput, exportHarOutput, listRequestsOutput, requestDetailsOutput } from './output-schemas.js';
 import { captureIdField, limitField, offsetField, outputPathField, sessionIdField, urlPatternField, entryIndexField } from './schemas.js';
 
@@ -77,7 +77,7 @@ const listNetworkRequests = defineTool({
     };
     const all = capture.entries();
     const matching = all.filter(entryFilter(spec));
-    const page = matching.slice(input.offset, input.offset + input.limit).map((entry) => listable(session, entry));
+    const page = matching.slice(input.offset, input.offset + input.limit).map((entry) => urlRedactedForSession(session, entry));
     const baseOrigin = baseOriginOf(all);
     const dropped = capture.stats().dropped;
     const text = formatListPage(page, {

@@ -8,31 +8,18 @@ import type { CaptureRecorder } from '../capture/recorder.js';
 /**
  * Redacted copies of entries, reused while the entry is unchanged: a finished entry is redacted once, however many
  * searches, diffs and exports read it (redacting 10k entries costs ~1–2 s; searching the copies ~0.1 s). The stamp
- * covers everything that changes after an entry is created. Bounded: the least recently used copies go first, so
+ * is the entry's `revision`, which the capture's log bumps on every change it makes (events, bodies, shaping); an
+ * entry without one (no log owns it) is redacted every time. Bounded: the least recently used copies go first, so
  * the cache never holds more than {@link MAX_REDACTED_COPIES} entries alive.
  */
 const MAX_REDACTED_COPIES = 10_000;
-const redactedCopies = new Map<NetworkEntry, { stamp: string; copy: NetworkEntry }>();
-
-function changeStamp(entry: NetworkEntry): string {
-  return [
-    entry.state,
-    entry.request.body?.state,
-    entry.request.headers.length,
-    entry.response?.status,
-    entry.response?.headers.length,
-    entry.response?.body?.state,
-    entry.webSocket?.frames.length,
-    entry.stream?.events.length,
-    entry.timings.total,
-    entry.error,
-  ].join('|');
-}
+const redactedCopies = new Map<NetworkEntry, { stamp: number; copy: NetworkEntry }>();
 
 /** The entry as this session may show it: redacted unless the session exposes sensitive data. Do not modify it. */
 export function redactedForSession(session: BrowserSession, entry: NetworkEntry): NetworkEntry {
   if (session.exposeSensitiveNetworkData) return entry;
-  const stamp = changeStamp(entry);
+  const stamp = entry.revision;
+  if (stamp === undefined) return redactEntry(entry);
   const cached = redactedCopies.get(entry);
   redactedCopies.delete(entry);
   if (cached?.stamp === stamp) {
@@ -53,7 +40,7 @@ export function redactedForSession(session: BrowserSession, entry: NetworkEntry)
  * of those only the URL can carry secrets, so only the URL is redacted — a full {@link redactedForSession} deep copy of
  * every entry on a page of 100 costs far more than the page itself.
  */
-export function listable(session: BrowserSession, entry: NetworkEntry): NetworkEntry {
+export function urlRedactedForSession(session: BrowserSession, entry: NetworkEntry): NetworkEntry {
   return session.exposeSensitiveNetworkData ? entry : { ...entry, url: redactUrl(entry.url) };
 }
 

@@ -3,13 +3,14 @@
  * decides which entry an event belongs to; these functions only copy facts across and write `source` notes.
  * https://w3c.github.io/webdriver-bidi/#module-network
  */
-import { mimeVerdict } from '../body-kind.js';
+import { bodyMimeType, mimeVerdict } from '../body-kind.js';
 import type { BidiDialect, BidiFetchTimingInfo, BidiHeader, BidiNetworkEventParams } from './types.js';
 import type { Header, NetworkEntry, ResourceType, Timings } from '../types.js';
 import { bodyFromText } from '../bodies.js';
 import { cookiesFromBidi } from '../cookies.js';
 import { bytesValueToText, findHeader, headersFromBidiReusing, sameHeaderName } from '../headers.js';
 import { intern } from '../intern.js';
+import { hopKey } from '../hop.js';
 import { cachedNote } from './note-cache.js';
 import { initiatorFromBidi } from './initiator.js';
 import { refineResourceTypeFromResponse, resourceTypeFromRequest } from './resource-type.js';
@@ -95,7 +96,7 @@ export function newEntry(params: BidiNetworkEventParams, index: number, resource
   const requestId = params.request.request;
   const entry: NetworkEntry = {
     index,
-    id: `${requestId}:${params.redirectCount}`,
+    id: hopKey(requestId, params.redirectCount),
     requestId,
     redirectCount: params.redirectCount,
     method: params.request.method || 'GET',
@@ -164,8 +165,9 @@ function applyInlineRequestBody(entry: NetworkEntry, params: BidiNetworkEventPar
   const postData = request['goog:postData'];
   // goog:postData is a string: bytes that are not text arrive changed (0xFF as "ÿ"). Only a textual Content-Type
   // makes it trustworthy; other bodies come byte for byte from the data collector.
-  const verdict = mimeVerdict(findHeader(entry.request.headers, 'content-type'));
+  const verdict = mimeVerdict(bodyMimeType(entry, 'request'));
   if (postData !== undefined && (verdict === 'binary' || verdict === 'generic') && bodies.mode !== 'none') {
+    entry.request.postDataNotByteExact = true;
     entry.source.requestBody = 'goog:postData ignored (not a textual Content-Type, so not byte-exact); the data collector has the body';
   } else if (postData !== undefined) {
     entry.request.body =

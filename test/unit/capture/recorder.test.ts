@@ -253,6 +253,89 @@ test('a 204 has no body to fetch and is not counted against the budget', async (
   );
 });
 
+test('a 101 or 205 is not fetched; a 304 is (the browser answers it with the cached copy the page got)', async () => {
+  const bidi = new FakeBidi();
+  const made = await recorder(bidi);
+  bidi.bodies.set('response:cached', { type: 'string', value: 'cached copy' });
+  finish(bidi, { id: 'upgrade', url: 'http://h/socket', status: 101, mimeType: 'text/plain' });
+  finish(bidi, { id: 'reset', url: 'http://h/form', status: 205, mimeType: 'text/plain' });
+  finish(bidi, { id: 'cached', url: 'http://h/etag', status: 304, mimeType: 'text/plain' });
+  await settled(made);
+  assert.deepEqual(
+    bidi.sentOf('network.getData').map((command) => command.params.request),
+    ['cached'],
+  );
+  assert.equal(responseBody(made, 2)?.data, 'cached copy');
+});
+
+test("a request whose goog:postData was set aside reads the collector's base64-looking string as base64; others as text", async () => {
+  const bidi = new FakeBidi();
+  const made = await recorder(bidi, { captureBodies: 'all' });
+  // Chromium 156 answers a binary request body with {type: 'string'} holding the base64 of the bytes.
+  const bytes = { type: 'string', value: 'AAEC/wonJA==' } as const;
+  bidi.bodies.set('request:binary', bytes);
+  bidi.bodies.set('request:plain', bytes);
+  const upload = { url: 'http://h/upload', method: 'POST', status: 200 };
+  finish(bidi, {
+    ...upload,
+    id: 'binary',
+    requestHeaders: [['Content-Type', 'application/octet-stream']],
+    extraRequest: { bodySize: 7, 'goog:postData': "\u0000\u0001\u0002\u00ff\n'$", 'goog:hasPostData': true },
+  });
+  finish(bidi, { ...upload, id: 'plain', requestHeaders: [['Content-Type', 'text/plain']], extraRequest: { bodySize: 12 } });
+  await settled(made);
+  assert.equal(made.entry(0)?.request.postDataNotByteExact, true);
+  assert.deepEqual(made.entry(0)?.request.body, { state: 'available', encoding: 'base64', data: 'AAEC/wonJA==', size: 7 });
+  assert.equal(made.entry(1)?.request.postDataNotByteExact, undefined);
+  assert.deepEqual(made.entry(1)?.request.body, { state: 'available', encoding: 'text', data: 'AAEC/wonJA==', size: 12 });
+});
+
+test('a shaped hop is marked through the capture, by request id and redirect count', async () => {
+  const bidi = new FakeBidi();
+  const made = await recorder(bidi);
+  finish(bidi, { id: 'r1', url: 'http://h/a', status: 200 });
+  const before = made.entry(0)?.revision ?? 0;
+  assert.equal(made.markShaped('r1', 0, 'rule r1: respond 200'), true);
+  assert.equal(made.entry(0)?.shapedBy, 'rule r1: respond 200');
+  assert.ok((made.entry(0)?.revision ?? 0) > before);
+  assert.equal(made.markShaped('r1', 1, 'rule r1: respond 200'), false);
+});
+
+test('an event that cannot be applied is counted; the first of each kind is written to stderr once', async () => {
+  const bidi = new FakeBidi();
+  // A filter that throws: applying any event that would create an entry throws inside the log.
+  const urlFilter = {
+    kind: 'substring',
+    source: 'boom',
+    matches(): boolean {
+      throw new Error('boom');
+    },
+  } as const;
+  const made = await recorder(bidi, { urlFilter });
+  const hostile = hopParams({ id: 'r1', url: 'http://h/a', status: 200 });
+  const written: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+    written.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    bidi.emit('network.beforeRequestSent', hostile);
+    bidi.emit('network.beforeRequestSent', hostile);
+    bidi.emit('network.responseCompleted', hostile);
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(made.stats().failedEvents, 3);
+  assert.deepEqual(
+    written.map((line) => line.replace(/^bidiscope: capture-\d+ /, '')),
+    [
+      'could not apply a network.beforeRequestSent event (boom); such events are counted in failedEvents and not reported again\n',
+      'could not apply a network.responseCompleted event (boom); such events are counted in failedEvents and not reported again\n',
+    ],
+  );
+});
+
 test('stop waits briefly for bodies in flight, then gives up on queued ones with a reason', async () => {
   const bidi = new FakeBidi();
   bidi.hang('network.getData');
