@@ -29,7 +29,7 @@ let captureCounter = 0;
  */
 export class CaptureRecorder {
   readonly id: string;
-  readonly log: NetworkLog;
+  readonly #log: NetworkLog;
   readonly startedAt = Date.now();
   #endedAt: number | undefined;
   #active = false;
@@ -57,7 +57,7 @@ export class CaptureRecorder {
     this.#browser = browser;
     captureCounter += 1;
     this.id = `capture-${captureCounter}`;
-    this.log = new NetworkLog({
+    this.#log = new NetworkLog({
       accept: (draft) => this.#accepts(draft),
       maxEntries: options.maxEntries,
       captureBodies: options.captureBodies,
@@ -120,7 +120,7 @@ export class CaptureRecorder {
     }
     this.#collector = result.collector;
     this.#bodies = new BodyFetcher(
-      (entry, which, body) => this.log.setBody(entry, which, body),
+      (entry, which, body) => this.#log.setBody(entry, which, body),
       this.#bidi,
       result.collector,
       this.options.captureBodies === 'all' ? 'all' : 'text',
@@ -163,7 +163,7 @@ export class CaptureRecorder {
   #onEvent(method: string, params: unknown): void {
     if (!this.#active) return;
     // The arrival time, sub-millisecond: Chromium's end of response is estimated from it (see NetworkLog.ingest).
-    const result: IngestResult = this.log.ingest(method, params, performance.timeOrigin + performance.now());
+    const result: IngestResult = this.#log.ingest(method, params, performance.timeOrigin + performance.now());
     if (result.firstFailure !== undefined) {
       // Once per event kind: later ones are only counted (failedEvents in the capture status).
       process.stderr.write(
@@ -187,7 +187,7 @@ export class CaptureRecorder {
   stats(): CaptureStats {
     const bodies = this.#bodies?.stats ?? { storedBytes: 0, skippedForBudget: 0, queued: 0 };
     return {
-      ...this.log.stats(),
+      ...this.#log.stats(),
       bodiesStoredBytes: bodies.storedBytes,
       bodiesSkippedForBudget: bodies.skippedForBudget,
       bodiesPending: bodies.queued,
@@ -212,9 +212,9 @@ export class CaptureRecorder {
   /** Gives responses that never completed a body state with a reason, instead of leaving them unrecorded. */
   #settleUnfinished(reason: string): void {
     if (this.options.captureBodies === 'none') return;
-    for (const entry of this.log.entries()) {
+    for (const entry of this.#log.entries()) {
       if (entry.state === 'pending' && entry.response && !entry.response.body)
-        this.log.setBody(entry, 'response', { state: 'unavailable', reason });
+        this.#log.setBody(entry, 'response', { state: 'unavailable', reason });
     }
   }
 
@@ -227,19 +227,19 @@ export class CaptureRecorder {
     this.#bodies?.stop(`the browser went away before the body was fetched (${reason})`);
     for (const [event, listener] of this.#listeners) this.#bidi.off(event, listener);
     this.#listeners = [];
-    for (const entry of this.log.entries()) {
+    for (const entry of this.#log.entries()) {
       if (entry.request.body?.state === 'pending')
-        this.log.setBody(entry, 'request', { state: 'unavailable', reason: `the browser went away (${reason})` });
+        this.#log.setBody(entry, 'request', { state: 'unavailable', reason: `the browser went away (${reason})` });
       if (entry.response?.body?.state === 'pending')
-        this.log.setBody(entry, 'response', { state: 'unavailable', reason: `the browser went away (${reason})` });
+        this.#log.setBody(entry, 'response', { state: 'unavailable', reason: `the browser went away (${reason})` });
     }
     this.#settleUnfinished(`the browser went away while the response was still loading (${reason})`);
   }
 
   /** Forgets every entry and frees browser-side bodies; recording goes on if active. */
   async clear(): Promise<number> {
-    const count = this.log.stats().retained;
-    this.log.clear();
+    const count = this.#log.stats().retained;
+    this.#log.clear();
     if (this.#collector && !this.#bidi.closed) {
       const old = this.#collector;
       this.#collector = undefined;
@@ -249,24 +249,29 @@ export class CaptureRecorder {
     return count;
   }
 
+  /** The index the next request will get (a later capture of the session continues from here). */
+  get nextEntryIndex(): number {
+    return this.#log.nextEntryIndex;
+  }
+
   /** Retained entries in index order (live: read them, change them only through the log). */
   entries(): readonly NetworkEntry[] {
-    return this.log.entries();
+    return this.#log.entries();
   }
 
   /** The retained entry with this id (request id and redirect count), if any. */
   findById(id: string): NetworkEntry | undefined {
-    return this.log.findById(id);
+    return this.#log.findById(id);
   }
 
   /** Finds an entry by stable index. */
   entry(index: number): NetworkEntry | undefined {
-    return this.log.get(index);
+    return this.#log.get(index);
   }
 
   /** Records what a network rule or a HAR replay did to one hop; false when this capture holds no entry for it. */
   markShaped(requestId: string, redirectCount: number, note: string): boolean {
-    return this.log.markShaped(hopKey(requestId, redirectCount), note);
+    return this.#log.markShaped(hopKey(requestId, redirectCount), note);
   }
 
   async #teardown(): Promise<void> {

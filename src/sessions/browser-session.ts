@@ -151,7 +151,7 @@ export class BrowserSession {
    * are dropped, oldest first. Callers serialize. Returns the new capture and the ids dropped to make room.
    */
   async startCapture(options: CaptureOptions): Promise<{ capture: CaptureRecorder; dropped: string[] }> {
-    const firstIndex = this.capture?.log.nextEntryIndex ?? 0;
+    const firstIndex = this.capture?.nextEntryIndex ?? 0;
     const recorder = new CaptureRecorder(this.bidi, this.id, options, () => this.context, firstIndex, this.browser);
     await recorder.start();
     this.#captures.push(recorder);
