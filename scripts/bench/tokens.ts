@@ -6,6 +6,7 @@ import { loadSitePage } from '../../test/helpers/site-scenario.js';
 import { loadManyPage, runBurst, waitForCapture } from './page-run.js';
 import type { BenchServer } from './server.js';
 import { round } from './stats.js';
+import { toolsListBytes } from '../../test/helpers/tools-list-budget.js';
 
 /** Bytes of one tool result: the text the model reads, and the whole result (with structuredContent). */
 export interface ResultSize {
@@ -24,6 +25,8 @@ export interface TokenResult {
   sampleLines: string[];
   /** `tools/list` as compact JSON, as every client reads it on connect. */
   toolsListBytes: number;
+  /** The same for the core tools alone. */
+  coreToolsListBytes: number;
 }
 
 function perLine(size: ResultSize, lines: number): { textBytesPerRequest: number; resultBytesPerRequest: number } {
@@ -49,11 +52,13 @@ export async function measureTokens(server: BenchServer, sessionId: string, orig
   if (index === undefined) throw new Error(`no login POST captured: ${login.text}`);
   const details = await server.must('get_request_details', { sessionId, index });
   await server.must('stop_network_capture', { sessionId }, 120_000);
+  const listing = toolsListBytes((await server.inner.client.listTools()).tools);
   return {
     listOf100: { textBytes: list.textBytes, resultBytes: list.resultBytes, lines, ...perLine(list, lines) },
     listSitePage: { textBytes: site.textBytes, resultBytes: site.resultBytes, lines: siteLines, ...perLine(site, siteLines) },
     loginDetails: { textBytes: details.textBytes, resultBytes: details.resultBytes },
     sampleLines: list.text.split('\n').slice(0, 4),
-    toolsListBytes: Buffer.byteLength(JSON.stringify(await server.inner.client.listTools())),
+    toolsListBytes: listing.all,
+    coreToolsListBytes: listing.core,
   };
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import { toolListing } from '../../../src/mcp/server.js';
 import { allTools } from '../../../src/tools/index.js';
+import { CORE_TOOLS_LIST_MAX_BYTES, TOOLS_LIST_MAX_BYTES, toolsListBytes } from '../../helpers/tools-list-budget.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -52,26 +53,8 @@ test('output schemas accept a real-shaped result and reject a wrong one (the cli
   assert.equal(check({ ...good, total: undefined }).valid, false);
 });
 
-/** The tools the 16 KB budget was set for (session, page, capture and inspection: 9.6 KB before descriptions). */
-const CORE_TOOLS = new Set([
-  'initialize_session',
-  'close_session',
-  'list_sessions',
-  'navigate',
-  'evaluate_script',
-  'start_network_capture',
-  'get_network_capture_status',
-  'stop_network_capture',
-  'clear_network_capture',
-  'list_network_requests',
-  'get_request_details',
-  'confirm_output',
-  'export_har',
-]);
-
 test('tools/list stays compact: the core tools under 16 KB, all 23 tools under 30 KB (chrome-devtools-mcp: 28.6 KB)', () => {
-  const core = Buffer.byteLength(JSON.stringify({ tools: listings.filter((tool) => CORE_TOOLS.has(tool.name)) }));
-  assert.ok(core < 16 * 1024, `the core tools' listing is ${core} bytes`);
-  const all = Buffer.byteLength(JSON.stringify({ tools: listings }));
-  assert.ok(all < 30 * 1024, `tools/list is ${all} bytes`);
+  const bytes = toolsListBytes(listings);
+  assert.ok(bytes.core < CORE_TOOLS_LIST_MAX_BYTES, `the core tools' listing is ${bytes.core} bytes`);
+  assert.ok(bytes.all < TOOLS_LIST_MAX_BYTES, `tools/list is ${bytes.all} bytes`);
 });
