@@ -374,9 +374,13 @@ export class NetworkLog {
   /**
    * Under load Chromium can send a redirect hop's response events with the next hop's redirectCount (and that hop's
    * request URL, sometimes its response URL too). A response whose URL is the previous hop's URL, not this hop's, or
-   * a redirect whose Location is this hop's own URL, belongs to the previous hop.
+   * a redirect whose Location is this hop's own URL, belongs to the previous hop. The other way round, it can send the
+   * final answer with an earlier hop's redirectCount: a hop that has a next hop was redirected, so a response that
+   * is not a redirect belongs to the last hop of the chain.
    */
   #attributeRedirectResponse(params: BidiNetworkEventParams): BidiNetworkEventParams {
+    const toLast = this.#lastHopOfRedirectedChain(params);
+    if (toLast !== undefined) return toLast;
     if (params.redirectCount === 0) return params;
     const previous = this.#byHopKey.get(hopKey(params.request.request, params.redirectCount - 1));
     if (previous === undefined) return params;
@@ -402,6 +406,22 @@ export class NetworkLog {
       }
     }
     return params;
+  }
+
+  /** A response that is not a redirect, labelled with a hop that has a next hop: the same event for the last hop. */
+  #lastHopOfRedirectedChain(params: BidiNetworkEventParams): BidiNetworkEventParams | undefined {
+    const status = params.response?.status;
+    if (status === undefined || (status >= 300 && status < 400)) return undefined;
+    let redirectCount = params.redirectCount;
+    let last: HopState | undefined;
+    for (;;) {
+      const next = this.#byHopKey.get(hopKey(params.request.request, redirectCount + 1));
+      if (next === undefined) break;
+      last = next;
+      redirectCount += 1;
+    }
+    if (last === undefined) return undefined;
+    return { ...params, redirectCount, request: { ...params.request, url: last.entry.url } };
   }
 
   /**

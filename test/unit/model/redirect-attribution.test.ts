@@ -39,6 +39,26 @@ test("the same race with the response URL moved on too: a 302 whose Location is 
   }
 });
 
+test("the final answer sent with an earlier hop's redirectCount lands on the last hop (Chromium under load)", () => {
+  for (const label of [0, 1]) {
+    const log = new NetworkLog();
+    const id = `final.${label}`;
+    log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/r1` }));
+    log.ingest('network.responseCompleted', hopParams({ id, url: `${base}/r1`, status: 302, responseHeaders: [['Location', '/r2']] }));
+    log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/r2`, redirectCount: 1 }));
+    log.ingest(
+      'network.responseCompleted',
+      hopParams({ id, url: `${base}/r2`, redirectCount: 1, status: 302, responseHeaders: [['Location', '/final']] }),
+    );
+    log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/final`, redirectCount: 2 }));
+    log.ingest('network.responseStarted', hopParams({ id, url: `${base}/final`, redirectCount: 2, status: 200 }));
+    // /final's completion arrives labelled as an earlier hop.
+    log.ingest('network.responseCompleted', hopParams({ id, url: `${base}/final`, redirectCount: label, status: 200 }));
+    const summary = log.entries().map((entry) => `${new URL(entry.url).pathname} ${entry.response?.status ?? '-'} ${entry.state}`);
+    assert.deepEqual(summary, ['/r1 302 complete', '/r2 302 complete', '/final 200 complete'], `labelled ${label}`);
+  }
+});
+
 test("a redirect loop (/a → /a) keeps each hop's own answer", () => {
   const log = new NetworkLog();
   const id = 'loop';
