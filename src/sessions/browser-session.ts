@@ -31,6 +31,14 @@ function isNoSuchContext(error: unknown): boolean {
   return error instanceof BidiCommandError && /no such frame|Cannot find context|not found/i.test(error.message);
 }
 
+/** Chromium's answer to a navigation in a tab that is being closed (it may still be listed for a moment). */
+function isContextBeingDisposed(error: unknown): boolean {
+  return error instanceof BidiCommandError && /context disposal/i.test(error.message);
+}
+
+/** How long a tab that is being closed may take to leave the browser's tree. */
+const DISPOSAL_WAIT_MS = 2_000;
+
 /** Releases the shaper's paused requests and intercepts, waiting at most {@link SHAPER_DISPOSE_MS}. */
 async function disposeBounded(shaper: NetworkShaper): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -244,6 +252,10 @@ export class BrowserSession {
       this.#assertStillAlive(error);
       // The tab was closed and its contextDestroyed event has not arrived (or never will): open a new one, once.
       if (!retried && isNoSuchContext(error) && (await this.#forgetIfClosed(context))) return this.navigate(url, wait, timeoutMs, true);
+      // Closed while the navigation started: wait (bounded) until the tab leaves the tree, then open a new one.
+      if (!retried && isContextBeingDisposed(error) && (await this.#forgetIfClosed(context, DISPOSAL_WAIT_MS))) {
+        return this.navigate(url, wait, timeoutMs, true);
+      }
       if (error instanceof BidiCommandError && error.bidiError === 'timeout') {
         throw new Error(
           `Navigation to ${url} did not reach "${wait}" within ${timeoutMs} ms; the page may still be loading. ` +
@@ -335,12 +347,21 @@ export class BrowserSession {
     return true;
   }
 
-  /** True when `context` is no longer among the browser's tabs; then it is forgotten so the next call opens one. */
-  async #forgetIfClosed(context: string): Promise<boolean> {
-    const tree = await this.bidi
-      .send<{ contexts: Array<{ context: string }> }>('browsingContext.getTree', { maxDepth: 0 }, 5_000)
-      .catch(() => undefined);
-    if (!tree || tree.contexts.some((item) => item.context === context)) return false;
+  /**
+   * True when `context` is no longer among the browser's tabs (checked again for up to `waitMs` while it is being
+   * closed); then it is forgotten so the next call opens one.
+   */
+  async #forgetIfClosed(context: string, waitMs = 0): Promise<boolean> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const tree = await this.bidi
+        .send<{ contexts: Array<{ context: string }> }>('browsingContext.getTree', { maxDepth: 0 }, 5_000)
+        .catch(() => undefined);
+      if (!tree) return false;
+      if (!tree.contexts.some((item) => item.context === context)) break;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     if (this.#context === context) this.#context = undefined;
     return true;
   }

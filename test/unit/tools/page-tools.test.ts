@@ -3,6 +3,7 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { emulatePage } from '../../helpers/fake-page.js';
 import { startInMemoryServer, type InMemoryServer } from '../../helpers/in-memory-server.js';
+import { bidiError } from '../../helpers/fake-bidi.js';
 
 let server: InMemoryServer | undefined;
 afterEach(async () => {
@@ -56,6 +57,21 @@ describe('navigate', () => {
       bidi.sentOf('browsingContext.navigate').map((command) => command.params.context),
       ['ctx-1', bidi.contexts[0]],
     );
+  });
+
+  test('opens a new tab when the old one is being closed as the navigation starts (Chromium: context disposal)', async () => {
+    const s = await start();
+    const { bidi } = await s.open();
+    bidi.answer('browsingContext.navigate', (params: { context: string }) => {
+      if (params.context !== 'ctx-1') return { navigation: 'n2', url: 'http://127.0.0.1:9/d' };
+      // The tab leaves the browser's tree a moment after the navigation was refused.
+      setTimeout(() => bidi.contexts.splice(bidi.contexts.indexOf('ctx-1'), 1), 250);
+      throw bidiError('browsingContext.navigate', 'unknown error', 'navigation canceled by context disposal');
+    });
+    const result = await s.call('navigate', { url: 'http://127.0.0.1:9/d' });
+    assert.equal(result.isError, false, result.text);
+    assert.equal(result.structured?.reopenedTab, true);
+    assert.equal(bidi.sentOf('browsingContext.navigate').length, 2);
   });
 
   test('a navigation past its bound says how to go on', async () => {
