@@ -71,16 +71,25 @@ function parseOptions(argv: readonly string[]): Options {
     memorySteps: (value('--memory-steps') ?? (quick ? '1000,2000' : '1000,10000')).split(',').map(Number),
     grid: argv.includes('--grid-only') ? 'only' : argv.includes('--no-grid') || !browsers.includes('chrome') ? 'no' : 'yes',
     only: onlyPiece(value('--only')),
-    compare: (value('--compare') ?? '')
-      .split(',')
-      .filter((item) => item !== '')
-      .map((item) => {
-        const [label, sourceDir] = item.split('=');
-        if (!label || !sourceDir) throw new Error(`--compare wants label=dir[,label=dir], got ${item}`);
-        return { label, sourceDir: resolve(sourceDir) };
-      }),
+    compare: compareSides(value('--compare')),
     serverBinary: value('--server-binary'),
   };
+}
+
+/** `--compare label=dir,…`: labels must be distinct and not `this` (the checkout running the bench). */
+function compareSides(text: string | undefined): Array<{ label: string; sourceDir: string }> {
+  const sides = (text ?? '')
+    .split(',')
+    .filter((item) => item !== '')
+    .map((item) => {
+      const [label, sourceDir] = item.split('=');
+      if (!label || !sourceDir) throw new Error(`--compare wants label=dir[,label=dir], got ${item}`);
+      return { label, sourceDir: resolve(sourceDir) };
+    });
+  const labels = ['this', ...sides.map((side) => side.label)];
+  const repeated = labels.find((label, i) => labels.indexOf(label) !== i);
+  if (repeated !== undefined) throw new Error(`--compare: the label "${repeated}" is used twice ("this" is this checkout)`);
+  return sides;
 }
 
 const benchStart = Date.now();

@@ -2,6 +2,8 @@ import type { BidiConnection, BidiEventListener } from '../browser/bidi-connecti
 import { NetworkLog, type EntryDraft, type IngestResult, type NetworkLogStats } from '../model/network-log.js';
 import { SHIM_CHANNEL } from '../model/shim/messages.js';
 import { hopKey } from '../model/hop.js';
+import { responseHasNoBody } from '../model/http.js';
+import { redactLooseText } from '../redact/index.js';
 import type { NetworkEntry } from '../model/types.js';
 import { BodyFetcher } from './body-fetcher.js';
 import { describeCaptureOptions, type CaptureOptions } from './capture-options.js';
@@ -21,6 +23,9 @@ export interface CaptureStats extends NetworkLogStats {
 }
 
 let captureCounter = 0;
+
+/** Characters of an event's error message written to stderr. */
+const MAX_FAILURE_TEXT = 300;
 
 /**
  * One network capture in one browser session: subscribes to exactly the BiDi events it needs (no library request log),
@@ -166,8 +171,10 @@ export class CaptureRecorder {
     const result: IngestResult = this.#log.ingest(method, params, performance.timeOrigin + performance.now());
     if (result.firstFailure !== undefined) {
       // Once per event kind: later ones are only counted (failedEvents in the capture status).
+      // The message may quote what the event carried: it goes through the redaction gate, and is kept short.
+      const why = redactLooseText(result.firstFailure).slice(0, MAX_FAILURE_TEXT);
       process.stderr.write(
-        `bidiscope: ${this.id} could not apply a ${method} event (${result.firstFailure}); such events are counted in failedEvents and not reported again\n`,
+        `bidiscope: ${this.id} could not apply a ${method} event (${why}); such events are counted in failedEvents and not reported again\n`,
       );
     }
     const entry = result.entry;
@@ -213,8 +220,11 @@ export class CaptureRecorder {
   #settleUnfinished(reason: string): void {
     if (this.options.captureBodies === 'none') return;
     for (const entry of this.#log.entries()) {
-      if (entry.state === 'pending' && entry.response && !entry.response.body)
-        this.#log.setBody(entry, 'response', { state: 'unavailable', reason });
+      const response = entry.response;
+      if (entry.state !== 'pending' || response === undefined || response.body !== undefined) continue;
+      // A 1xx, 204 or 205 has no body to miss (a 304's cached copy is fetched, so it can be missing).
+      if (response.status !== 304 && responseHasNoBody(response.status)) continue;
+      this.#log.setBody(entry, 'response', { state: 'unavailable', reason });
     }
   }
 

@@ -13,7 +13,9 @@ function bodyWithoutData(body: BodyRecord | undefined): BodyRecord | undefined {
 export function withoutBodyData(entry: NetworkEntry): NetworkEntry {
   const request = { ...entry.request, body: bodyWithoutData(entry.request.body) };
   const response = entry.response ? { ...entry.response, body: bodyWithoutData(entry.response.body) } : undefined;
-  return { ...entry, request, ...(response ? { response } : {}) };
+  // A one-off copy no log owns: without a revision, redactedForSession redacts it without caching it.
+  const { revision: _revision, ...rest } = entry;
+  return { ...rest, request, ...(response ? { response } : {}) };
 }
 
 /** One request in stop_network_capture's data. */

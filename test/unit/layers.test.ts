@@ -20,7 +20,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   report: ['har', 'model', 'lib'],
   output: ['lib'],
   browser: ['redact', 'lib'],
-  capture: ['browser', 'model', 'lib'],
+  capture: ['browser', 'redact', 'model', 'lib'],
   intercept: ['browser', 'har', 'redact', 'model', 'lib'],
   sessions: ['browser', 'capture', 'intercept', 'model', 'lib'],
   mcp: ['lib'],

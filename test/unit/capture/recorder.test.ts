@@ -268,6 +268,24 @@ test('a 101 or 205 is not fetched; a 304 is (the browser answers it with the cac
   assert.equal(responseBody(made, 2)?.data, 'cached copy');
 });
 
+test('stopping with responses still loading: a 200 and a 304 say their body never arrived; a 204 has none to miss', async () => {
+  const bidi = new FakeBidi();
+  const made = await recorder(bidi);
+  for (const [id, status] of [
+    ['loading', 200],
+    ['revalidated', 304],
+    ['empty', 204],
+  ] as const) {
+    const hop = { id, url: `http://h/${id}`, status, mimeType: 'text/plain' };
+    bidi.emit('network.beforeRequestSent', hopParams(hop));
+    bidi.emit('network.responseStarted', hopParams(hop));
+  }
+  await made.stop();
+  assert.equal(responseBody(made, 0)?.state, 'unavailable');
+  assert.equal(responseBody(made, 1)?.state, 'unavailable');
+  assert.equal(responseBody(made, 2), undefined);
+});
+
 test("a request whose goog:postData was set aside reads the collector's base64-looking string as base64; others as text", async () => {
   const bidi = new FakeBidi();
   const made = await recorder(bidi, { captureBodies: 'all' });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { NetworkLog } from '../../../src/model/network-log.js';
 import type { NetworkEntry } from '../../../src/model/types.js';
 import type { BrowserSession } from '../../../src/sessions/browser-session.js';
+import { withoutBodyData } from '../../../src/tools/capture-data.js';
 import { redactedForSession } from '../../../src/tools/present.js';
 import { hopParams } from '../model/bidi-events.js';
 
@@ -57,4 +58,14 @@ test('every change an event makes is a new revision', () => {
     revisions.every((revision, at) => revision !== undefined && (at === 0 || revision > (revisions[at - 1] ?? 0))),
     String(revisions),
   );
+});
+
+test("stop data's one-off copies without body bytes carry no revision, so they are redacted and not cached", () => {
+  const entry = finishedEntry(new NetworkLog());
+  assert.ok(entry.revision !== undefined);
+  const copy = withoutBodyData(entry);
+  assert.equal(copy.revision, undefined);
+  const first = redactedForSession(redacting, copy);
+  assert.doesNotMatch(first.url, /t0ps3cret/);
+  assert.notEqual(redactedForSession(redacting, copy), first, 'made again: nothing was cached for it');
 });
