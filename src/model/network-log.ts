@@ -12,7 +12,8 @@
 import type { BidiDialect, BidiNetworkEventParams } from './bidi/types.js';
 import type { BodyRecord, NetworkEntry, ResourceType } from './types.js';
 import type { ShimMessage } from './shim/messages.js';
-import { findBidiHeader } from './headers.js';
+import { findBidiHeader, findHeader } from './headers.js';
+import { ANSWER_FROM_ANOTHER_HOP_NOTE, isAnswerFromAnotherHop } from './bidi/redirect-race.js';
 import { responseHasNoBody } from './http.js';
 import { hopKey } from './hop.js';
 import { detectBidiDialect, readNetworkEventParams, readScriptMessageParams } from './bidi/types.js';
@@ -123,6 +124,9 @@ const PAGE_TIMING_WINDOW_MS = 1000;
  * arrivals); older ones drop it, so a long capture does not hold it for every entry.
  */
 const RECENT_COMPLETED_HOPS = 512;
+
+/** Earlier hops of a redirect chain looked at when checking an answer (browsers stop following at ~20). */
+const MAX_CHAIN_WALK = 32;
 
 /** How far back (in entries) a new shim socket looks for its network entry, and how old that entry may be. */
 const LINK_SEARCH_DEPTH = 1000;
@@ -345,6 +349,7 @@ export class NetworkLog {
       const hadResponse = entry.response !== undefined;
       applyResponseData(entry, params, method, state.dialect);
       if (!hadResponse && entry.response !== undefined) this.#counters.responses++;
+      this.#noteAnswerFromAnotherHop(entry);
       if (method === 'network.responseCompleted' && entry.state === 'pending') {
         entry.state = 'complete';
         change = 'completed';
@@ -465,7 +470,28 @@ export class NetworkLog {
     state.entry.redirect = { from: previous.entry.id };
     previous.entry.redirect = { ...previous.entry.redirect, to: state.entry.id };
     if (previous.entry.state === 'pending' && previous.entry.response !== undefined) previous.entry.state = 'complete';
+    // The new hop is not indexed yet: its URL is passed along.
+    this.#noteAnswerFromAnotherHop(previous.entry, state.entry.url);
     touch(previous.entry);
+  }
+
+  /** Says so on an entry of a redirect chain whose answer cannot be its own (Chromium's mapper race). */
+  #noteAnswerFromAnotherHop(entry: NetworkEntry, nextUrl?: string): void {
+    const response = entry.response;
+    if (response === undefined || entry.redirect === undefined) return;
+    const hop = (id: string | undefined): NetworkEntry | undefined => (id === undefined ? undefined : this.#byEntryId.get(id)?.entry);
+    const earlierUrls: string[] = [];
+    for (let earlier = hop(entry.redirect.from); earlier !== undefined && earlierUrls.length < MAX_CHAIN_WALK; earlier = hop(earlier.redirect?.from)) {
+      earlierUrls.push(earlier.url);
+    }
+    const facts = {
+      url: entry.url,
+      status: response.status,
+      location: findHeader(response.headers, 'location'),
+      earlierUrls,
+      nextUrl: nextUrl ?? hop(entry.redirect.to)?.url,
+    };
+    if (isAnswerFromAnotherHop(facts)) entry.source.response = ANSWER_FROM_ANOTHER_HOP_NOTE;
   }
 
   #addState(state: HopState): void {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { isAnswerFromAnotherHop } from '../../src/model/bidi/redirect-race.js';
+import { findHeader } from '../../src/model/headers.js';
+import type { Header } from '../../src/model/types.js';
 import type { ServerUnderTest } from './mcp-server.js';
 
 /** Polls `check` until it returns a value that is not undefined, or fails after `timeoutMs`. */
@@ -54,7 +57,7 @@ export async function loadSitePage(server: ServerUnderTest, sessionId: string, o
 /** Captured request records as stop_network_capture returns them (inline, or from the file it wrote). */
 export interface CapturedData {
   requests: Array<{ index: number; method: string; url: string; resourceType: string; state: string; error?: string; bodyState?: string }>;
-  responses: Array<{ index: number; url: string; status: number; mimeType?: string; bodyState?: string }>;
+  responses: Array<{ index: number; url: string; status: number; mimeType?: string; bodyState?: string; headers?: Header[] }>;
   wsFrames: Array<{ index: number; direction: string; data?: string; opcode: number }>;
   streamingResponses: Array<{ index: number; url: string; events: Array<{ data: string; id?: string; event: string }> }>;
 }
@@ -75,12 +78,41 @@ export function pathOf(url: string): string {
   return parsed.pathname + parsed.search;
 }
 
+/** The test page's redirect chain, in order. */
+const REDIRECT_CHAIN = ['/r1', '/r2', '/final'] as const;
+
+/**
+ * The paths of the test page's redirect chain when Chromium's BiDi mapper gave one of its hops another hop's answer
+ * (the race the model flags, src/model/bidi/redirect-race.ts): the chain's statuses and bodies are then what the
+ * browser sent, not the site's. Empty when the chain is consistent.
+ */
+export function mixedUpRedirectChain(data: CapturedData): Set<string> {
+  const urlOf = (path: string | undefined) => data.requests.find((request) => path !== undefined && pathOf(request.url) === path)?.url;
+  const mixed = REDIRECT_CHAIN.some((path, i) => {
+    const response = data.responses.find((item) => pathOf(item.url) === path);
+    const url = urlOf(path);
+    if (response === undefined || url === undefined) return false;
+    return isAnswerFromAnotherHop({
+      url,
+      status: response.status,
+      location: findHeader(response.headers ?? [], 'location'),
+      earlierUrls: REDIRECT_CHAIN.slice(0, i)
+        .reverse()
+        .map((earlier) => urlOf(earlier))
+        .filter((earlier): earlier is string => earlier !== undefined),
+      nextUrl: urlOf(REDIRECT_CHAIN[i + 1]),
+    });
+  });
+  return new Set(mixed ? REDIRECT_CHAIN : []);
+}
+
 /**
  * Asserts that a capture of the test site's main page (with `captureBodies: 'all'`) holds every request with its
  * status, the failed `/dead` request, the 3 MB body, the three WebSocket frames each way and the three SSE events.
  */
 export function assertSitePageCaptured(data: CapturedData): void {
   const byPath = new Map(data.requests.map((request) => [pathOf(request.url), request]));
+  const mixedUp = mixedUpRedirectChain(data);
   const statusOf = (path: string) => data.responses.find((response) => pathOf(response.url) === path)?.status;
   for (const [path, status] of [
     ['/', 200],
@@ -96,7 +128,7 @@ export function assertSitePageCaptured(data: CapturedData): void {
     ['/sse', 200],
   ] as const) {
     assert.ok(byPath.has(path), `${path} missing from ${[...byPath.keys()].join(' ')}`);
-    assert.equal(statusOf(path), status, `status of ${path}`);
+    if (!mixedUp.has(path)) assert.equal(statusOf(path), status, `status of ${path}`);
   }
   assert.equal(byPath.get('/api/login')?.method, 'POST');
   assert.ok(
