@@ -481,7 +481,11 @@ export class NetworkLog {
     if (response === undefined || entry.redirect === undefined) return;
     const hop = (id: string | undefined): NetworkEntry | undefined => (id === undefined ? undefined : this.#byEntryId.get(id)?.entry);
     const earlierUrls: string[] = [];
-    for (let earlier = hop(entry.redirect.from); earlier !== undefined && earlierUrls.length < MAX_CHAIN_WALK; earlier = hop(earlier.redirect?.from)) {
+    for (
+      let earlier = hop(entry.redirect.from);
+      earlier !== undefined && earlierUrls.length < MAX_CHAIN_WALK;
+      earlier = hop(earlier.redirect?.from)
+    ) {
       earlierUrls.push(earlier.url);
     }
     const facts = {
