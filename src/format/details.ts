@@ -5,6 +5,7 @@ import { previewBody } from './body-preview.js';
 import { sameHeaderName } from '../model/headers.js';
 import { METHODS_WITHOUT_BODY } from '../model/http.js';
 import { formatBytes, formatMs, formatTimeOfDay, oneLinePreview } from './units.js';
+import { ANSWER_FROM_ANOTHER_HOP_NOTE } from '../model/bidi/redirect-race.js';
 
 export interface DetailsOptions {
   /** Characters of each body shown before cutting. Default 500. */
@@ -187,6 +188,8 @@ function noteLines(entry: NetworkEntry): string[] {
   }
   if (entry.resourceType === 'websocket' && !entry.webSocket) missing.push('webSocket');
   if (entry.resourceType === 'eventsource' && !entry.stream) missing.push('stream');
+  // A response the browser is known to have mixed up with a neighbouring hop's is shown with the note that says so.
+  if (entry.response && entry.source.response === ANSWER_FROM_ANOTHER_HOP_NOTE) missing.push('response');
   const lines: string[] = [];
   for (const field of missing) {
     const note = entry.source[field];

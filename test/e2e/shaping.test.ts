@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestSite, type TestSite } from '../site/server.js';
 import { BROWSERS, removeTestDirs, startServer, type ServerUnderTest } from '../helpers/mcp-server.js';
 import { waitFor } from '../helpers/site-scenario.js';
+import { ANSWER_FROM_ANOTHER_HOP_NOTE } from '../../src/model/bidi/redirect-race.js';
 
 let site: TestSite;
 let server: ServerUnderTest;
@@ -255,6 +256,16 @@ for (const browser of BROWSERS) {
   });
 }
 
+/** True when some captured entry says the browser gave it another hop's answer (get_request_details notes). */
+async function hasMixedUpAnswer(sessionId: string): Promise<boolean> {
+  const listed = await server.call('list_network_requests', { sessionId, limit: 100 });
+  for (const index of (listed.structured?.indexes as number[] | undefined) ?? []) {
+    const details = await server.call('get_request_details', { sessionId, index });
+    if (details.text.includes(ANSWER_FROM_ANOTHER_HOP_NOTE)) return true;
+  }
+  return false;
+}
+
 /** Step results of the test site's main page (`window.__siteResults`). */
 async function siteResults(sessionId: string): Promise<Array<{ step: string; ok: boolean; detail: string }>> {
   await waitFor(
@@ -276,24 +287,34 @@ for (const [recorder, replayer] of [
   describe(`a HAR recorded in ${recorder} replays in ${replayer} with the server gone`, () => {
     test('every step but the WebSocket completes from the HAR', async () => {
       const own = await startTestSite();
-      const recording = await server.call('initialize_session', { browser: recorder });
-      const recordId = String(recording.structured?.sessionId);
-      await server.call('start_network_capture', { sessionId: recordId, captureBodies: 'all' });
-      await server.call('navigate', { sessionId: recordId, url: `${own.origin}/` });
-      const live = await siteResults(recordId);
-      assert.deepEqual(
-        live.filter((step) => !step.ok),
-        [],
-        'the live page works',
-      );
-      await waitFor('bodies fetched', async () => {
-        const status = await server.call('get_network_capture_status', { sessionId: recordId });
-        return (status.structured?.extraStats as { bodiesPending: number }).bodiesPending === 0 ? true : undefined;
-      });
-      const harPath = `har/replay-${recorder}-${Date.now()}.har`;
-      const exported = await server.call('export_har', { sessionId: recordId, path: harPath });
-      assert.equal(exported.isError, false, exported.text);
-      await server.call('close_session', { sessionId: recordId });
+      // Chromium's mapper sometimes mixes up the redirect chain's answers (flagged in the entries' notes,
+      // docs/browser-facts.md): such a recording cannot replay the chain, so it is recorded again (at most 3 times).
+      let harPath = '';
+      let harDir = '';
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const recording = await server.call('initialize_session', { browser: recorder });
+        const recordId = String(recording.structured?.sessionId);
+        await server.call('start_network_capture', { sessionId: recordId, captureBodies: 'all' });
+        await server.call('navigate', { sessionId: recordId, url: `${own.origin}/` });
+        const live = await siteResults(recordId);
+        assert.deepEqual(
+          live.filter((step) => !step.ok),
+          [],
+          'the live page works',
+        );
+        await waitFor('bodies fetched', async () => {
+          const status = await server.call('get_network_capture_status', { sessionId: recordId });
+          return (status.structured?.extraStats as { bodiesPending: number }).bodiesPending === 0 ? true : undefined;
+        });
+        harPath = `har/replay-${recorder}-${Date.now()}.har`;
+        const exported = await server.call('export_har', { sessionId: recordId, path: harPath });
+        assert.equal(exported.isError, false, exported.text);
+        harDir = dirname(String(exported.structured?.path));
+        const mixedUp = await hasMixedUpAnswer(recordId);
+        await server.call('close_session', { sessionId: recordId });
+        if (!mixedUp) break;
+        assert.ok(attempt < 3, 'the redirect chain was mixed up in three recordings');
+      }
       await own.close();
 
       const replaying = await server.call('initialize_session', { browser: replayer });
@@ -327,7 +348,6 @@ for (const [recorder, replayer] of [
       const bad = await server.call('replay_har', { sessionId, path: '../outside.har' });
       assert.equal(bad.isError, true);
       assert.match(bad.text, /"path"/);
-      const harDir = dirname(String(exported.structured?.path));
       writeFileSync(join(harDir, 'not-json.har'), '{"log": [');
       writeFileSync(join(harDir, 'not-har.har'), '{"entries": []}');
       for (const [name, why] of [

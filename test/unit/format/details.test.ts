@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { formatDetails, prettyPrintJson, previewBody } from '../../../src/format/index.js';
 import { redactEntry } from '../../../src/redact/index.js';
 import { sampleEntry, sampleResolver } from '../helpers/sample-entries.js';
+import { ANSWER_FROM_ANOTHER_HOP_NOTE } from '../../../src/model/bidi/redirect-race.js';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0';
 
@@ -248,4 +249,11 @@ test('maxBodyChars is honoured and never splits a surrogate pair', () => {
   const preview = previewBody({ state: 'available', encoding: 'text', data: `ab😀${'c'.repeat(20)}` }, 'text/plain', 3);
   assert.equal(preview.text, 'ab\n... [22 more chars] (previewCoverage≈8%)');
   assert.equal(preview.partial, true);
+});
+
+test("a response the browser mixed up with another redirect hop's shows the note that says so", () => {
+  const entry = sampleEntry(1);
+  assert.doesNotMatch(formatDetails(entry).text, /another hop's response/);
+  entry.source.response = ANSWER_FROM_ANOTHER_HOP_NOTE;
+  assert.ok(formatDetails(entry).text.includes(`  response: ${ANSWER_FROM_ANOTHER_HOP_NOTE}`));
 });
