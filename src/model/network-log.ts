@@ -551,7 +551,9 @@ export class NetworkLog {
   /**
    * The newest entry a just-created shim socket belongs to, when its network events arrived first: same context
    * and URL, no socket yet, started at most {@link LINK_WINDOW_MS} before the socket, among the last
-   * {@link LINK_SEARCH_DEPTH} entries. EventSource entries must still be pending.
+   * {@link LINK_SEARCH_DEPTH} entries. An EventSource entry may be pending (typed `other` until its response says
+   * more), or already finished as an EventSource: under load the page shim's messages can arrive after the stream's
+   * last network event (seen on Chromium).
    */
   #findEntryForNewSocket(socket: ShimSocket): HopState | undefined {
     const url = expectedEntryUrl(socket);
@@ -564,7 +566,7 @@ export class NetworkLog {
       if (
         ws
           ? entry.resourceType !== 'websocket'
-          : entry.state !== 'pending' || (entry.resourceType !== 'eventsource' && entry.resourceType !== 'other')
+          : entry.resourceType !== 'eventsource' && (entry.state !== 'pending' || entry.resourceType !== 'other')
       ) {
         return false;
       }

@@ -44,3 +44,24 @@ test('a 204 reported aborted after its response is complete, not failed (Chromiu
   assert.match(String(log.get(0)?.source.response), /204 has no body/);
   assert.equal(log.stats().failed, 0);
 });
+
+test("an EventSource's shim messages arriving after its last network event still reach its entry (Chromium under load)", () => {
+  const log = new NetworkLog();
+  log.ingest('network.beforeRequestSent', hopParams(sse));
+  log.ingest('network.responseStarted', hopParams({ ...sse, status: 200, mimeType: 'text/event-stream' }));
+  log.ingest('network.fetchError', hopParams({ ...sse, errorText: 'net::ERR_ABORTED' }));
+  assert.equal(log.get(0)?.state, 'complete');
+  log.ingest('script.message', shimParams({ k: 'sse-create', id: 2, url: sse.url, t: 1 }));
+  for (const [n, t] of [
+    ['1', 2],
+    ['2', 3],
+  ] as const) {
+    log.ingest('script.message', shimParams({ k: 'sse-msg', id: 2, event: 'message', lastEventId: n, text: `e${n}`, t }));
+  }
+  log.ingest('script.message', shimParams({ k: 'sse-close', id: 2, t: 4 }));
+  assert.deepEqual(
+    log.get(0)?.stream?.events.map((event) => event.data),
+    ['e1', 'e2'],
+  );
+  assert.equal(log.stats().streamingResponses, 1);
+});
