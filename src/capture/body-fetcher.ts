@@ -2,7 +2,7 @@ import type { BidiConnection } from '../browser/bidi-connection.js';
 import { BidiCommandError } from '../browser/bidi-connection.js';
 import { bodyFromBidiBytes } from '../model/bodies.js';
 import { bodyMimeType, mayBeTextual } from '../model/body-kind.js';
-import { responseHasNoBody } from '../model/http.js';
+import { isRedirectStatus, responseHasNoBody } from '../model/http.js';
 import type { BodyRecord, NetworkEntry } from '../model/types.js';
 import { isBase64 } from '../lib/bytes.js';
 
@@ -89,7 +89,7 @@ export class BodyFetcher {
     // wire either, but the browser answers it with the cached copy the page was given (measured on both browsers:
     // docs/parity.md, "ETag: revalidation"), so that one is fetched.
     if (entry.resourceType === 'websocket' || (responseHasNoBody(response.status) && response.status !== 304)) return;
-    if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+    if (isRedirectStatus(response.status)) {
       this.#store(entry, 'response', { state: 'not-captured', reason: 'redirect response: the body is on the final hop' });
       return;
     }

@@ -13,8 +13,8 @@ import type { BidiDialect, BidiNetworkEventParams } from './bidi/types.js';
 import type { BodyRecord, NetworkEntry, ResourceType } from './types.js';
 import type { ShimMessage } from './shim/messages.js';
 import { findBidiHeader, findHeader } from './headers.js';
-import { ANSWER_FROM_ANOTHER_HOP_NOTE, isAnswerFromAnotherHop } from './bidi/redirect-race.js';
-import { responseHasNoBody } from './http.js';
+import { ANSWER_FROM_ANOTHER_HOP_NOTE, isAnswerFromAnotherHop, withoutFragment } from './bidi/redirect-race.js';
+import { isRedirectStatus, responseHasNoBody } from './http.js';
 import { hopKey } from './hop.js';
 import { detectBidiDialect, readNetworkEventParams, readScriptMessageParams } from './bidi/types.js';
 import {
@@ -397,18 +397,9 @@ export class NetworkLog {
     // previous hop's answer (this hop exists because of it).
     // Only while the previous hop still waits for its answer: in a redirect loop (/a → /a) every hop's own answer has
     // a Location equal to its URL, and the previous hop has its answer already.
-    const status = params.response?.status ?? 0;
-    if (status >= 300 && status < 400 && previous.entry.response === undefined) {
+    if (isRedirectStatus(params.response?.status ?? 0) && previous.entry.response === undefined) {
       const location = findBidiHeader(params.response?.headers ?? [], 'location');
-      if (location !== undefined) {
-        let target: string | undefined;
-        try {
-          target = new URL(location, previous.entry.url).href;
-        } catch {
-          target = undefined;
-        }
-        if (target === hopUrl) return toPrevious;
-      }
+      if (location !== undefined && withoutFragment(location, previous.entry.url) === withoutFragment(hopUrl)) return toPrevious;
     }
     return params;
   }
@@ -416,7 +407,7 @@ export class NetworkLog {
   /** A response that is not a redirect, labelled with a hop that has a next hop: the same event for the last hop. */
   #lastHopOfRedirectedChain(params: BidiNetworkEventParams): BidiNetworkEventParams | undefined {
     const status = params.response?.status;
-    if (status === undefined || (status >= 300 && status < 400)) return undefined;
+    if (status === undefined || isRedirectStatus(status)) return undefined;
     let redirectCount = params.redirectCount;
     let last: HopState | undefined;
     for (;;) {

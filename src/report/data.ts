@@ -5,6 +5,7 @@
 import type { Har, HarEntry } from '../har/types.js';
 import { bodyText } from '../model/body-kind.js';
 import { barSegments, PHASES, type BarPhase } from './geometry.js';
+import { isRedirectStatus } from '../model/http.js';
 
 /** Codes for bar phases in the page data: index into {@link PHASE_CODES}. */
 export const PHASE_CODES: readonly BarPhase[] = [...PHASES, 'unknown'];
@@ -196,7 +197,7 @@ export function reportData(har: Har, title: string, limits: ReportLimits = DEFAU
   });
   entries.forEach((entry, index) => {
     const target = entry.response.redirectURL;
-    if (!target || entry.response.status < 300 || entry.response.status >= 400) return;
+    if (!target || !isRedirectStatus(entry.response.status)) return;
     const absolute = (() => {
       try {
         return new URL(target, entry.request.url).href;

@@ -6,6 +6,7 @@ import { originOfFilter, presentRule, actionSummary, type RuleAction } from '../
 import type { AppContext } from './context.js';
 import { addRuleOutput, listRulesOutput, networkConditionsOutput, removeRulesOutput, replayHarOutput } from './output-schemas.js';
 import { loadReplay } from './replay-loader.js';
+import { isRedirectStatus } from '../model/http.js';
 import {
   compiledPattern,
   methodsField,
@@ -318,7 +319,7 @@ const replayHar = defineTool({
       await session.shaper.setReplay(loaded.source);
       const { parsed } = loaded;
       const notes = [...parsed.notes];
-      if (session.browser === 'chrome' && parsed.entries.some((entry) => entry.status >= 300 && entry.status < 400)) {
+      if (session.browser === 'chrome' && parsed.entries.some((entry) => isRedirectStatus(entry.status))) {
         notes.push('Chromium sometimes does not pause the hop after a replayed redirect; that hop then goes to the network.');
       }
       const lines = [

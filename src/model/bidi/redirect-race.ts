@@ -4,6 +4,7 @@
  * at the hop's own URL or back at an earlier hop: an earlier hop's answer). The model cannot know the true answer then,
  * so it keeps what the browser sent and says so. Pure.
  */
+import { isRedirectStatus } from '../http.js';
 
 /** What is known about one hop of a chain when its answer arrives or a neighbour appears. */
 export interface HopAnswerFacts {
@@ -21,8 +22,11 @@ export interface HopAnswerFacts {
 export const ANSWER_FROM_ANOTHER_HOP_NOTE =
   "Chromium's BiDi mapper gave this redirect hop another hop's response (a race with fast redirects): its status and headers may belong to a neighbouring hop";
 
-/** A URL without its fragment (a request never carries one), or undefined when it does not parse. */
-function withoutFragment(url: string, base?: string): string | undefined {
+/**
+ * A URL, or a `Location` resolved against its hop's URL, without its fragment (the request that follows never carries
+ * one); undefined when it does not parse.
+ */
+export function withoutFragment(url: string, base?: string): string | undefined {
   try {
     const parsed = new URL(url, base);
     parsed.hash = '';
@@ -44,8 +48,7 @@ export function isAnswerFromAnotherHop(hop: HopAnswerFacts): boolean {
   const own = withoutFragment(hop.url);
   const next = hop.nextUrl === undefined ? undefined : withoutFragment(hop.nextUrl);
   const earlier = hop.earlierUrls.map((url) => withoutFragment(url));
-  const isRedirect = hop.status >= 300 && hop.status < 400;
-  if (!isRedirect) return next !== undefined && target === next;
+  if (!isRedirectStatus(hop.status)) return next !== undefined && target === next;
   if (next !== undefined) return target !== next;
   if (earlier.length === 0 || earlier.every((url) => url === own)) return false;
   return target === own || earlier.includes(target);
