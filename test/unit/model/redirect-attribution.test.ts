@@ -6,6 +6,17 @@ import { ANSWER_FROM_ANOTHER_HOP_NOTE, isAnswerFromAnotherHop } from '../../../s
 
 const base = 'http://127.0.0.1:1';
 
+/** /r1 → 302 → /r2 → 302 → /final: the first two hops with their own answers, as a browser sends them. */
+function answeredHops(log: NetworkLog, id: string): void {
+  log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/r1` }));
+  log.ingest('network.responseCompleted', hopParams({ id, url: `${base}/r1`, status: 302, responseHeaders: [['Location', '/r2']] }));
+  log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/r2`, redirectCount: 1 }));
+  log.ingest(
+    'network.responseCompleted',
+    hopParams({ id, url: `${base}/r2`, redirectCount: 1, status: 302, responseHeaders: [['Location', '/final']] }),
+  );
+}
+
 test("a redirect response sent with the next hop's redirectCount lands on its own hop (Chromium under load)", () => {
   const log = new NetworkLog();
   const id = '9.8';
@@ -44,13 +55,7 @@ test("the final answer sent with an earlier hop's redirectCount lands on the las
   for (const label of [0, 1]) {
     const log = new NetworkLog();
     const id = `final.${label}`;
-    log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/r1` }));
-    log.ingest('network.responseCompleted', hopParams({ id, url: `${base}/r1`, status: 302, responseHeaders: [['Location', '/r2']] }));
-    log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/r2`, redirectCount: 1 }));
-    log.ingest(
-      'network.responseCompleted',
-      hopParams({ id, url: `${base}/r2`, redirectCount: 1, status: 302, responseHeaders: [['Location', '/final']] }),
-    );
+    answeredHops(log, id);
     log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/final`, redirectCount: 2 }));
     log.ingest('network.responseStarted', hopParams({ id, url: `${base}/final`, redirectCount: 2, status: 200 }));
     // /final's completion arrives labelled as an earlier hop.
@@ -117,13 +122,7 @@ test("a hop given another hop's answer (Chromium's mapper, recorded under load) 
 test("the last hop given the first hop's redirect (recorded) says so; a loop's hops and a fragment do not", () => {
   const log = new NetworkLog();
   const id = 'race.c';
-  log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/r1` }));
-  log.ingest('network.responseCompleted', hopParams({ id, url: `${base}/r1`, status: 302, responseHeaders: [['Location', '/r2']] }));
-  log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/r2`, redirectCount: 1 }));
-  log.ingest(
-    'network.responseCompleted',
-    hopParams({ id, url: `${base}/r2`, redirectCount: 1, status: 302, responseHeaders: [['Location', '/final']] }),
-  );
+  answeredHops(log, id);
   log.ingest('network.responseStarted', hopParams({ id, url: `${base}/final`, redirectCount: 2, status: 200 }));
   log.ingest('network.beforeRequestSent', hopParams({ id, url: `${base}/final`, redirectCount: 2 }));
   log.ingest(
