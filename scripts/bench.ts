@@ -14,7 +14,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { REPO_ROOT } from '../test/helpers/mcp-server.js';
 import { startTestSite, type TestSite } from '../test/site/server.js';
 import { measureQueryLatency, measureThroughput } from './bench/in-process.js';
@@ -303,7 +303,8 @@ async function overheadAlone(site: TestSite, options: Options): Promise<PieceOut
         browser,
         version,
         name: browserName(browser, version),
-        sides: sides.map((side) => ({ ...side, overhead: bySide[side.label] })),
+        // Checkouts are named relative to this one, so results name no machine's paths.
+        sides: sides.map((side) => ({ ...side, sourceDir: relative(REPO_ROOT, side.sourceDir) || '.', overhead: bySide[side.label] })),
       });
     } finally {
       for (const side of started) await side.close();
